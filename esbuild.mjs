@@ -1,0 +1,41 @@
+// Builds the three bundles: dist/extension.js (loaded by VS Code), dist/daemon.js (the daemon,
+// forked by the extension or started by the CLI) and dist/cli.js (`dormouse`).
+// better-sqlite3 stays external: it ships a prebuilt N-API binary that must stay beside its JS.
+// node-ipc 14 is ESM-only and calls createRequire(import.meta.url): bundled to CJS, import.meta is
+// empty, so import.meta.url is defined from __filename (see shared/docs/ipc.md).
+import * as esbuild from 'esbuild';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node22',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  external: ['vscode', 'better-sqlite3'],
+  define: { 'import.meta.url': '__dormouse_import_meta_url' },
+  banner: { js: "const __dormouse_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
+};
+
+const entries = [
+  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
+  { entryPoints: ['src/daemon/main.ts'], outfile: 'dist/daemon.js' },
+  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node\n' + common.banner.js } },
+];
+
+import { existsSync } from 'node:fs';
+const present = entries.filter((e) => existsSync(e.entryPoints[0]));
+
+if (watch) {
+  for (const e of present) {
+    const ctx = await esbuild.context({ ...common, ...e });
+    await ctx.watch();
+  }
+  console.log('esbuild: watching');
+} else {
+  await Promise.all(present.map((e) => esbuild.build({ ...common, ...e })));
+}

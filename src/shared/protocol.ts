@@ -1,0 +1,246 @@
+// The IPC protocol between the daemon and its clients (CLI, extension): method names, their
+// params (validated on the server) and results. No I/O here.
+//
+// Wire: node-ipc messages of three types.
+//   client -> daemon  'request'  { id, method, params }
+//   daemon -> client  'response' { id, ok: true, result } | { id, ok: false, error }
+//   daemon -> client  'event'    { event, data }   (only after `subscribe`)
+// The first request of every connection must be `hello` with the token from the data dir;
+// anything else first, or a wrong token, drops the connection.
+import type { DaemonStatus } from './status';
+import type { SettingChange, SettingRejection } from './settings';
+import {
+  type Check,
+  arrayOf,
+  int,
+  nullable,
+  object,
+  oneOf,
+  optional,
+  record,
+  str,
+  union,
+} from './validate';
+
+export const PROTOCOL_VERSION = 1;
+
+const MAX_PATH = 4096;
+const MAX_TEXT = 16 * 1024 * 1024;
+
+// ---- capture and recall payloads (also the durable job payloads) ----
+
+export type CapturePayload =
+  | { type: 'file'; path: string; language?: string; content?: string; capturedAt?: number }
+  | { type: 'selection'; text: string; path?: string; language?: string; note?: string; startLine?: number; endLine?: number; capturedAt?: number }
+  | { type: 'terminal'; commandLine: string; exitCode?: number | null; cwd?: string; capturedAt?: number }
+  | { type: 'text'; text: string; title?: string; capturedAt?: number };
+
+export interface RecallPayload {
+  path: string;
+  limit?: number;
+}
+
+export type JobKind = 'capture' | 'recall';
+
+export type JobInput =
+  | { kind: 'capture'; payload: CapturePayload; dedupeKey?: string; priority?: number; maxAttempts?: number }
+  | { kind: 'recall'; payload: RecallPayload; dedupeKey?: string; priority?: number; maxAttempts?: number };
+
+const capturedAt = optional(int({ min: 0 }));
+
+export const capturePayload: Check<CapturePayload> = union<CapturePayload>('type', {
+  file: object({
+    type: oneOf('file'), path: str({ min: 1, max: MAX_PATH }), language: optional(str({ max: 100 })),
+    content: optional(str({ max: MAX_TEXT })), capturedAt,
+  }) as Check<CapturePayload>,
+  selection: object({
+    type: oneOf('selection'), text: str({ min: 1, max: MAX_TEXT }), path: optional(str({ max: MAX_PATH })),
+    language: optional(str({ max: 100 })), note: optional(str({ max: 10_000 })),
+    startLine: optional(int({ min: 0 })), endLine: optional(int({ min: 0 })), capturedAt,
+  }) as Check<CapturePayload>,
+  terminal: object({
+    type: oneOf('terminal'), commandLine: str({ min: 1, max: 100_000 }), exitCode: optional(nullable(int())),
+    cwd: optional(str({ max: MAX_PATH })), capturedAt,
+  }) as Check<CapturePayload>,
+  text: object({
+    type: oneOf('text'), text: str({ min: 1, max: MAX_TEXT }), title: optional(str({ max: 500 })), capturedAt,
+  }) as Check<CapturePayload>,
+});
+
+export const recallPayload: Check<RecallPayload> = object({
+  path: str({ min: 1, max: MAX_PATH }),
+  limit: optional(int({ min: 1, max: 200 })),
+}) as Check<RecallPayload>;
+
+const jobCommon = {
+  dedupeKey: optional(str({ min: 1, max: 1000 })),
+  priority: optional(int({ min: -1000, max: 1000 })),
+  maxAttempts: optional(int({ min: 1, max: 100 })),
+};
+
+export const jobInput: Check<JobInput> = union<JobInput>('kind', {
+  capture: object({ kind: oneOf('capture'), payload: capturePayload, ...jobCommon }) as Check<JobInput>,
+  recall: object({ kind: oneOf('recall'), payload: recallPayload, ...jobCommon }) as Check<JobInput>,
+});
+
+// ---- recall results ----
+
+export type MemoryKind = 'file' | 'selection' | 'terminal' | 'text';
+
+/** One recall result; the CLI's `recall --json` prints an array of these. */
+export interface RecallHit {
+  id: number;
+  kind: MemoryKind;
+  path: string | null;
+  title: string;
+  /** ISO-8601 wall-clock time. */
+  capturedAt: string;
+  snippet: string;
+  /** Higher is better. */
+  score: number;
+}
+
+export interface MemoryRecord {
+  id: number;
+  kind: MemoryKind;
+  path: string | null;
+  title: string;
+  language: string | null;
+  note: string | null;
+  exitCode: number | null;
+  content: string;
+  capturedAt: string;
+  updatedAt: string;
+}
+
+export interface RelatedMemories {
+  path: string;
+  hits: RecallHit[];
+  computedAt: string;
+}
+
+// ---- methods ----
+
+export interface HelloResult {
+  daemonPid: number;
+  version: string;
+  protocolVersion: number;
+}
+
+export interface ReloadResult {
+  changes: SettingChange[];
+  /** Restart-required settings whose new value waits for the next daemon start. */
+  pendingRestart: string[];
+}
+
+export interface Methods {
+  hello: { params: { token: string; client: string }; result: HelloResult };
+  status: { params: Record<string, never>; result: DaemonStatus };
+  wake: { params: Record<string, never>; result: { woken: string[] } };
+  hibernate: { params: Record<string, never>; result: { hibernated: boolean; reason?: string } };
+  reload: { params: { configFile?: string; settings?: Record<string, unknown> }; result: ReloadResult };
+  enqueue: { params: { jobs: JobInput[] }; result: { ids: number[] } };
+  recall: {
+    params: { query: string; limit?: number; kind?: MemoryKind; pathPrefix?: string; since?: number; until?: number };
+    result: RecallHit[];
+  };
+  related: { params: { path: string; limit?: number }; result: RelatedMemories };
+  memory: { params: { id: number }; result: MemoryRecord | null };
+  subscribe: { params: { events: EventName[] }; result: Record<string, never> };
+  stop: { params: Record<string, never>; result: Record<string, never> };
+}
+
+export type MethodName = keyof Methods;
+export type Params<M extends MethodName> = Methods[M]['params'];
+export type Result<M extends MethodName> = Methods[M]['result'];
+
+const empty = object({}) as Check<Record<string, never>>;
+
+export const PARAMS: { [M in MethodName]: Check<Params<M>> } = {
+  hello: object({ token: str({ min: 1, max: 256 }), client: str({ min: 1, max: 100 }) }),
+  status: empty,
+  wake: empty,
+  hibernate: empty,
+  reload: object({ configFile: optional(str({ min: 1, max: MAX_PATH })), settings: optional(record) }) as Check<Params<'reload'>>,
+  enqueue: object({ jobs: arrayOf(jobInput, { min: 1, max: 1000 }) }),
+  recall: object({
+    query: str({ min: 1, max: 1000 }),
+    limit: optional(int({ min: 1, max: 200 })),
+    kind: optional(oneOf<MemoryKind>('file', 'selection', 'terminal', 'text')),
+    pathPrefix: optional(str({ min: 1, max: MAX_PATH })),
+    since: optional(int({ min: 0 })),
+    until: optional(int({ min: 0 })),
+  }) as Check<Params<'recall'>>,
+  related: object({ path: str({ min: 1, max: MAX_PATH }), limit: optional(int({ min: 1, max: 200 })) }) as Check<Params<'related'>>,
+  memory: object({ id: int({ min: 1 }) }),
+  subscribe: object({ events: arrayOf(oneOf<EventName>('status', 'related'), { max: 10 }) }),
+  stop: empty,
+};
+
+/** Methods that are real work requests: they mark activity and may wake loops. The rest are control-plane. */
+export const ACTIVITY_METHODS: ReadonlySet<MethodName> = new Set<MethodName>(['enqueue', 'recall', 'related', 'memory']);
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(PARAMS, name);
+}
+
+// ---- events pushed to subscribers ----
+
+export interface Events {
+  /** The daemon's status changed in a way a UI draws (state, loop states, health flags, queue counts). */
+  status: DaemonStatus;
+  /** A recall job finished computing related memories for a file. */
+  related: RelatedMemories;
+}
+export type EventName = keyof Events;
+
+// ---- wire envelopes ----
+
+export interface RequestMessage {
+  id: number;
+  method: string;
+  params: unknown;
+}
+
+export type ErrorCode =
+  | 'BAD_REQUEST' // malformed envelope or params
+  | 'UNKNOWN_METHOD'
+  | 'UNAUTHORIZED'
+  | 'INVALID_SETTINGS' // details: { rejected: SettingRejection[] }
+  | 'NOT_FOUND'
+  | 'SHUTTING_DOWN'
+  | 'TIMEOUT'
+  | 'DISCONNECTED'
+  | 'INTERNAL';
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  details?: { rejected?: SettingRejection[] } & Record<string, unknown>;
+}
+
+export type ResponseMessage = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: ErrorBody };
+
+export interface EventMessage {
+  event: EventName;
+  data: unknown;
+}
+
+export const requestEnvelope: Check<RequestMessage> = (v, path) => {
+  const obj = record(v, path);
+  const id = int({ min: 0, max: Number.MAX_SAFE_INTEGER })(obj.id, `${path}.id`);
+  const method = str({ min: 1, max: 100 })(obj.method, `${path}.method`);
+  return { id, method, params: obj.params ?? {} };
+};
+
+/** An error a handler throws on purpose; the server turns it into an error reply. */
+export class RpcError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorBody['details'],
+  ) {
+    super(message);
+    this.name = 'RpcError';
+  }
+}

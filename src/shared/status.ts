@@ -1,0 +1,77 @@
+// The daemon's status as `status --json` prints it and the extension draws it. Fields keep the
+// meaning written in shared/docs/cli-contract.md; new fields may be added, none may change.
+import type { Settings } from './settings';
+
+export type DaemonState = 'awake' | 'backing-off' | 'hibernating';
+export type LoopState = 'running' | 'backing-off' | 'suspended' | 'stopped';
+
+export interface LoopStatus {
+  name: string;
+  state: LoopState;
+  intervalMs: number;
+  polls: number;
+  lastPollStartedAt: string | null;
+  lastPollCompletedAt: string | null;
+  nextPollAt: string | null;
+  stale: boolean;
+  /** Extra: a tick is running right now. */
+  inFlight: boolean;
+  /** Extra: consecutive failed ticks (error backoff). */
+  consecutiveErrors: number;
+}
+
+export interface QueueCounts {
+  queued: number;
+  leased: number;
+  retrying: number;
+  dead: number;
+  done: number;
+}
+
+export interface HealthStatus {
+  pollStale: boolean;
+  stuckQueue: boolean;
+  /** ISO-8601 or null. */
+  stuckSince: string | null;
+  /** Extra: names of the stale loops. */
+  staleLoops: string[];
+}
+
+export interface Counters {
+  sqlStatements: number;
+  wakes: number;
+  jobsCompleted: number;
+  capturesStored: number;
+  capturesSkipped: number;
+  /** Extra: jobs that failed an attempt (retried or dead). */
+  jobsFailed: number;
+  /** Extra: skips by reason (excluded, secret, too-large, duplicate, unreadable). */
+  skipsByReason: Record<string, number>;
+  /** Extra: timers armed right now through the daemon's clock. */
+  timersArmed: number;
+}
+
+export interface DatabaseStatus {
+  path: string;
+  /** Set when the database was found corrupt at start and moved aside. */
+  quarantined: { movedTo: string; reason: string; at: string } | null;
+}
+
+export interface DaemonStatus {
+  pid: number;
+  version: string;
+  uptimeMs: number;
+  socket: string;
+  state: DaemonState;
+  loops: LoopStatus[];
+  queue: QueueCounts;
+  health: HealthStatus;
+  counters: Counters;
+  config: Settings;
+  /** Extra: settings changed by reload that wait for a restart. */
+  pendingRestart: string[];
+  database: DatabaseStatus;
+  dataDir: string;
+  clients: number;
+  foreground: boolean;
+}
