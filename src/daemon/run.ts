@@ -1,5 +1,9 @@
-// Entry used by dist/daemon.js and by `dormouse daemon --foreground` (same process).
-// STUB: replaced by the composition root.
+// The daemon process: used by dist/daemon.js and by `dormouse daemon --foreground` (in-process).
+// It tells its starter that it is ready (an IPC message when forked by the extension, else one
+// JSON line on stdout), then logs only to its file (and to stderr in the foreground).
+import { Daemon } from './daemon';
+import { DaemonAlreadyRunningError } from './ipc/transport';
+
 export interface RunDaemonOptions {
   dataDir: string;
   foreground: boolean;
@@ -7,6 +11,44 @@ export interface RunDaemonOptions {
 }
 
 /** Runs the daemon until it stops; resolves with the process exit code. */
-export async function runDaemon(_opts: RunDaemonOptions): Promise<number> {
-  throw new Error('not implemented yet');
+export async function runDaemon(opts: RunDaemonOptions): Promise<number> {
+  // A detached daemon's stdio pipes close when its starter exits: never crash on EPIPE.
+  process.stdout.on('error', () => {});
+  process.stderr.on('error', () => {});
+
+  let resolveExit!: (code: number) => void;
+  const exited = new Promise<number>((resolve) => (resolveExit = resolve));
+  let daemon: Daemon;
+  try {
+    daemon = await Daemon.start({ ...opts, onStopped: (code) => resolveExit(code) });
+  } catch (error) {
+    if (error instanceof DaemonAlreadyRunningError) {
+      announce({ ready: false, alreadyRunning: true, error: error.message });
+      process.stderr.write(`dormouse: ${error.message}\n`);
+      return 0;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    announce({ ready: false, error: message });
+    process.stderr.write(`dormouse: the daemon could not start: ${message}\n`);
+    return 1;
+  }
+  announce({ ready: true, pid: process.pid, socket: daemon.socket });
+
+  const stop = (signal: string) => void daemon.stop(`signal ${signal}`);
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  // SIGHUP reloads the config file (invalid: rejected and logged, old values kept).
+  process.on('SIGHUP', () => daemon.reloadFromSignal());
+  // The extension's fork channel closing means nothing: other windows may use this daemon.
+  process.on('disconnect', () => {});
+  process.on('unhandledRejection', (reason) => daemon.logUnexpected('unhandled rejection', reason));
+  return exited;
+}
+
+function announce(message: Record<string, unknown>): void {
+  if (process.send) {
+    process.send(message);
+  } else if (!process.stdout.isTTY) {
+    process.stdout.write(JSON.stringify(message) + '\n');
+  }
 }

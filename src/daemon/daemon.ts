@@ -1,0 +1,463 @@
+// The composition root: wires the rooms together and owns the start and shutdown order.
+//
+// Start: own the socket (one daemon per data dir) -> write the token -> open the database
+// (quick check after an unclean shutdown, quarantine if corrupt) -> load settings -> queue
+// (jobs leased by a dead daemon go back to queued) -> workers -> loops, reaper, retry alarm on
+// one wake bus -> ready.
+// Stop (safe to call twice): stop accepting work -> stop the loops and the reaper -> let
+// in-flight jobs finish up to a timeout -> close the server -> close the database -> mark a
+// clean shutdown.
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { Emitter } from '../shared/event';
+import { DisposableStore, toDisposable } from '../shared/lifecycle';
+import { type Logger, type LogSink, createLogger } from '../shared/logger';
+import { type DataDirPaths, dataDirPaths } from '../shared/paths';
+import { RpcError, type JobKind, type Params } from '../shared/protocol';
+import { effectiveStaleThresholdMs, type Settings } from '../shared/settings';
+import type { DaemonStatus } from '../shared/status';
+import { VERSION } from '../shared/version';
+import { ActivityTracker } from './activity';
+import { CaptureWorker } from './capture/capture-worker';
+import { ConfigStore } from './config/config-store';
+import { DaemonCounters } from './counters';
+import { buildStatus } from './health/daemon-status';
+import { StuckQueueDetector } from './health/stuck-queue';
+import { IdleExit } from './idle-exit';
+import { IpcServer } from './ipc/server';
+import { writeToken } from './ipc/token';
+import { fileLogSink } from './log/file-log';
+import { JobQueue } from './queue/job-queue';
+import type { LeasedJob } from './queue/job-queue';
+import { Reaper } from './queue/reaper';
+import { RetryAlarm } from './queue/retry-alarm';
+import { RecallWorker } from './recall/recall-worker';
+import { searchMemories } from './recall/search';
+import { type Clock, RealClock } from './scheduling/clock';
+import type { CadenceOptions } from './scheduling/cadence';
+import { Dispatcher } from './scheduling/dispatcher';
+import { PollLoop } from './scheduling/poll-loop';
+import { WakeBus } from './scheduling/wake-bus';
+import { MemoryStore } from './store/memory-store';
+import { openDatabase } from './store/open-database';
+import type { SqlDatabase } from './store/sql';
+
+/** A database this small is quick-checked at every start; a larger one only after an unclean shutdown. */
+const QUICK_CHECK_ALWAYS_BELOW_BYTES = 64 * 1024 * 1024;
+const STOP_DRAIN_TIMEOUT_MS = 10_000;
+const STATUS_EVENT_COALESCE_MS = 50;
+
+export interface DaemonOptions {
+  dataDir: string;
+  foreground: boolean;
+  configFile?: string;
+  clock?: Clock;
+  random?: () => number;
+  /** Extra log sink (tests); the log file is always written. */
+  logSink?: LogSink;
+  /** Called once the daemon has stopped (the process entry exits then). */
+  onStopped?: (code: number) => void;
+}
+
+interface Worker {
+  kind: JobKind;
+  loop: PollLoop;
+  dispatcher: Dispatcher<LeasedJob>;
+}
+
+export class Daemon {
+  private readonly store = new DisposableStore();
+  private readonly clock: Clock;
+  private readonly paths: DataDirPaths;
+  private readonly log: Logger;
+  private readonly startedMono: number;
+  private readonly counters = new DaemonCounters();
+  private readonly activity: ActivityTracker;
+  private readonly wakeBus: WakeBus;
+  private readonly stopped = new Emitter<number>();
+  readonly onDidStop = this.stopped.event;
+
+  private server!: IpcServer;
+  private db!: SqlDatabase;
+  private quarantined: DaemonStatus['database']['quarantined'] = null;
+  private config!: ConfigStore;
+  private queue!: JobQueue;
+  private memories!: MemoryStore;
+  private recallWorker!: RecallWorker;
+  private workers: Worker[] = [];
+  private reaper!: Reaper;
+  private retryAlarm!: RetryAlarm;
+  private stuck!: StuckQueueDetector;
+  private idleExit!: IdleExit;
+  private stopping: Promise<void> | null = null;
+  private statusEventTimer: { dispose(): void } | null = null;
+  private lastStuck = false;
+  private lastStaleKey = '';
+
+  private constructor(private readonly opts: DaemonOptions) {
+    this.clock = opts.clock ?? new RealClock();
+    this.paths = dataDirPaths(opts.dataDir);
+    this.startedMono = this.clock.monotonicNow();
+    mkdirSync(this.paths.dataDir, { recursive: true, mode: 0o700 });
+    const fileSink = fileLogSink(this.paths.logFile, opts.foreground);
+    const sink: LogSink = opts.logSink ? (lvl, line) => { fileSink(lvl, line); opts.logSink!(lvl, line); } : fileSink;
+    this.log = createLogger(sink, () => (this.config ? this.config.settings.logLevel : 'info'), () => this.clock.now(), 'daemon');
+    this.activity = new ActivityTracker(this.clock);
+    this.wakeBus = new WakeBus(this.log.child('wake'));
+  }
+
+  static async start(opts: DaemonOptions): Promise<Daemon> {
+    const daemon = new Daemon(opts);
+    try {
+      await daemon.startUp();
+    } catch (error) {
+      await daemon.abortStart();
+      throw error;
+    }
+    return daemon;
+  }
+
+  get socket(): string {
+    return this.paths.socket;
+  }
+
+  private get settings(): Settings {
+    return this.config.settings;
+  }
+
+  private async startUp(): Promise<void> {
+    const { log, paths, clock } = this;
+    log.info(`starting dormouse ${VERSION} (pid ${process.pid}, node ${process.version}) for ${paths.dataDir}`);
+
+    // Settings first: a config the daemon cannot honour stops it before it owns anything.
+    const configFile = this.opts.configFile ?? paths.config;
+    this.config = ConfigStore.load({
+      configFile,
+      explicit: this.opts.configFile !== undefined,
+      pendingFile: `${paths.dataDir}/pending-restart.json`,
+      log: log.child('config'),
+    });
+
+    // Own the socket: a second daemon of the same data dir fails here, before touching the database.
+    const token = randomBytes(32).toString('hex');
+    this.server = new IpcServer({
+      paths,
+      token,
+      handlers: this.handlers(),
+      log: log.child('ipc'),
+      maxMessageBytes: this.settings.ipcMaxMessageBytes,
+    });
+    // From here to `ready` the start-up runs without awaiting, so no request is handled before
+    // the queue and stores exist.
+    await this.server.start();
+    this.store.add(toDisposable(() => void this.server.close()));
+    writeToken(paths.token, token);
+
+    // An absent marker means the last run did not shut down cleanly: check the database fully.
+    const cleanShutdown = existsSync(paths.cleanShutdownMarker);
+    rmSync(paths.cleanShutdownMarker, { force: true });
+    const small = !existsSync(paths.database) || statSync(paths.database).size < QUICK_CHECK_ALWAYS_BELOW_BYTES;
+    const opened = openDatabase(paths.database, { log: log.child('db'), clock, runQuickCheck: !cleanShutdown || small });
+    this.db = opened.db;
+    this.quarantined = opened.quarantined;
+    this.store.add(toDisposable(() => this.db.close()));
+
+    this.queue = new JobQueue({
+      db: this.db,
+      clock,
+      log: log.child('queue'),
+      settings: () => this.settings,
+      onEnqueued: (kinds) => this.onEnqueued(kinds),
+      random: this.opts.random,
+    });
+    const recovered = this.queue.recoverLeased();
+    if (recovered > 0) log.warn(`${recovered} job(s) left leased by the previous run went back to the queue`);
+
+    this.memories = new MemoryStore(this.db, clock);
+    const captureWorker = new CaptureWorker({ store: this.memories, clock, log: log.child('capture'), settings: () => this.settings });
+    this.recallWorker = new RecallWorker({ db: this.db, store: this.memories, clock, log: log.child('recall') });
+
+    this.stuck = new StuckQueueDetector({ clock, log: log.child('health'), thresholdMs: () => this.settings.stuckThresholdMs });
+
+    this.workers = [
+      this.createWorker('capture', async (job) => {
+        const outcome = await captureWorker.handle(job.payload as never);
+        if (outcome.stored) this.counters.capturesStored++;
+        else this.counters.skipped(outcome.reason);
+      }),
+      this.createWorker('recall', async (job) => {
+        const related = await this.recallWorker.handle(job.payload as never);
+        this.server.broadcast('related', related);
+      }),
+    ];
+
+    this.retryAlarm = new RetryAlarm({
+      clock,
+      log: log.child('retry'),
+      earliestRetryAt: () => this.queue.earliestRetryAt(),
+      onDue: () => this.wakeBus.wakeAll('retry deadline'),
+    });
+    this.store.add(this.retryAlarm);
+
+    this.reaper = new Reaper({
+      clock,
+      log: log.child('reaper'),
+      queue: this.queue,
+      intervalMs: () => this.settings.reaperIntervalMs,
+      random: this.opts.random,
+      onReclaimed: () => this.wakeBus.wakeAll('leases reclaimed'),
+    });
+    this.store.add(toDisposable(this.wakeBus.register(this.reaper)));
+
+    this.store.add(this.config.onDidChange(() => this.applyLiveSettings()));
+    this.store.add(this.queue.view.onDidChange(() => this.statusChanged()));
+
+    this.idleExit = new IdleExit({
+      clock,
+      log: log.child('idle-exit'),
+      enabled: !this.opts.foreground,
+      delayMs: () => this.settings.idleExitMs,
+      isBusy: () => this.isBusy(),
+      onExit: () => void this.stop('idle exit'),
+    });
+    this.store.add(this.idleExit);
+    this.store.add(this.server.onDidChangeClients((n) => {
+      this.idleExit.clientsChanged(n);
+      this.statusChanged();
+    }));
+    this.store.add(this.server.onDidRequest(({ method }) => this.activity.request(method)));
+
+    for (const w of this.workers) w.loop.start();
+    this.reaper.start();
+    this.retryAlarm.rearmFromDatabase();
+    this.idleExit.clientsChanged(this.server.clientCount);
+    log.info(`ready on ${paths.socket}${this.quarantined ? ' (database was quarantined)' : ''}`);
+  }
+
+  private createWorker(kind: JobKind, handle: (job: LeasedJob) => Promise<void>): Worker {
+    const log = this.log.child(kind);
+    const dispatcher: Dispatcher<LeasedJob> = new Dispatcher<LeasedJob>({
+      name: kind,
+      clock: this.clock,
+      lease: (max) => this.queue.lease(kind, max),
+      run: (job) => this.runJob(job, handle, log),
+      options: () => this.settings,
+      random: this.opts.random,
+      log,
+      // A freed slot resets the backoff and schedules a tick: more work may be waiting.
+      onSlotFreed: () => loop.wake('slot freed'),
+    });
+    const loop: PollLoop = new PollLoop({
+      name: kind,
+      clock: this.clock,
+      log,
+      cadence: this.cadence(),
+      canSuspend: () => !this.queue.view.hasReadyWork() && dispatcher.inFlight === 0,
+      tick: async () => {
+        const result = await dispatcher.tick();
+        this.evaluateHealth();
+        return { ...result, nextDeadline: this.queue.view.earliestRetryAt };
+      },
+    });
+    this.store.add(toDisposable(this.wakeBus.register(loop)));
+    this.store.add(loop.onDidChangeState(() => this.statusChanged()));
+    return { kind, loop, dispatcher };
+  }
+
+  private async runJob(job: LeasedJob, handle: (job: LeasedJob) => Promise<void>, log: Logger): Promise<void> {
+    try {
+      await handle(job);
+      this.queue.complete(job.id, job.token);
+      this.counters.jobsCompleted++;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.counters.jobsFailed++;
+      try {
+        const failed = this.queue.fail(job.id, job.token, message);
+        if (failed.state === 'failed-retrying') {
+          log.warn(`job ${job.id} failed (attempt ${job.attempts}/${job.maxAttempts}), retry at ${new Date(failed.nextRunAt).toISOString()}: ${message}`);
+          this.retryAlarm.arm(failed.nextRunAt);
+        } else {
+          log.error(`job ${job.id} is dead after ${job.attempts} attempt(s): ${message}`);
+        }
+      } catch (failError) {
+        log.warn(`job ${job.id}: could not record failure: ${(failError as Error).message}`);
+      }
+    }
+  }
+
+  private cadence(): CadenceOptions {
+    const s = this.settings;
+    return {
+      pollFloorMs: s.pollFloorMs,
+      pollCeilingMs: s.pollCeilingMs,
+      backoffMultiplier: s.backoffMultiplier,
+      backoffEnabled: s.backoffEnabled,
+      suspendEnabled: s.suspendEnabled,
+      suspendAfterMs: s.suspendAfterMs,
+    };
+  }
+
+  private applyLiveSettings(): void {
+    const cadence = this.cadence();
+    for (const w of this.workers) w.loop.updateCadence(cadence);
+    this.idleExit.rearm();
+    this.statusChanged();
+  }
+
+  private onEnqueued(kinds: JobKind[]): void {
+    // Every enqueue wakes the loops at once, through the one wake bus.
+    this.wakeBus.wakeAll(`enqueue (${[...new Set(kinds)].join(', ')})`);
+  }
+
+  private isBusy(): boolean {
+    const counts = this.queue.view.counts;
+    return counts.queued > 0 || counts.leased > 0 || this.workers.some((w) => w.dispatcher.inFlight > 0);
+  }
+
+  /** Evaluated after every tick and every status: no SQL. Logs STUCK/RESUMED transitions once. */
+  private evaluateHealth(): { stuck: boolean; since: number | null } {
+    const result = this.stuck.evaluate(this.queue.view);
+    if (result.stuck !== this.lastStuck) {
+      this.lastStuck = result.stuck;
+      this.statusChanged();
+    }
+    return result;
+  }
+
+  status(): DaemonStatus {
+    const stuck = this.evaluateHealth();
+    const status = buildStatus({
+      pid: process.pid,
+      version: VERSION,
+      uptimeMs: this.clock.monotonicNow() - this.startedMono,
+      socket: this.paths.socket,
+      nowMono: this.clock.monotonicNow(),
+      workerLoops: this.workers.map((w) => w.loop.snapshot()),
+      otherLoops: [this.reaper.snapshot()],
+      queue: this.queue.view.counts,
+      stuck,
+      staleThresholdMs: effectiveStaleThresholdMs(this.settings),
+      counters: {
+        sqlStatements: this.db.statements,
+        wakes: this.wakeBus.wakes,
+        jobsCompleted: this.counters.jobsCompleted,
+        capturesStored: this.counters.capturesStored,
+        capturesSkipped: this.counters.capturesSkipped,
+        jobsFailed: this.counters.jobsFailed,
+        skipsByReason: this.counters.skipsByReason,
+        timersArmed: this.clock.activeTimers,
+      },
+      config: this.settings,
+      pendingRestart: this.config.pendingRestart,
+      database: { path: this.paths.database, quarantined: this.quarantined },
+      dataDir: this.paths.dataDir,
+      clients: this.server.clientCount,
+      foreground: this.opts.foreground,
+      lastActivityAt: this.activity.lastActivityAt,
+    });
+    const staleKey = status.health.staleLoops.join(',');
+    if (staleKey !== this.lastStaleKey) {
+      if (staleKey) this.log.warn(`STALE poll loop(s): ${staleKey}`);
+      else if (this.lastStaleKey) this.log.info(`poll loop(s) no longer stale: ${this.lastStaleKey}`);
+      this.lastStaleKey = staleKey;
+    }
+    return status;
+  }
+
+  /** Coalesces status changes into one `status` event for subscribers (one short timer, only after a change). */
+  private statusChanged(): void {
+    if (this.statusEventTimer || this.stopping) return;
+    this.statusEventTimer = this.clock.setTimeout(() => {
+      this.statusEventTimer = null;
+      if (!this.stopping) this.server.broadcast('status', this.status());
+    }, STATUS_EVENT_COALESCE_MS);
+  }
+
+  /** The editor-idle signal: suspend every loop now, unless work is queued or in flight. */
+  hibernate(): { hibernated: boolean; reason?: string } {
+    if (this.isBusy()) return { hibernated: false, reason: 'work is queued or in flight' };
+    const refused = this.workers.filter((w) => !w.loop.suspend('hibernate requested'));
+    this.reaper.suspend?.('hibernate requested');
+    if (refused.length > 0) {
+      return { hibernated: false, reason: `loop(s) busy: ${refused.map((w) => w.kind).join(', ')}` };
+    }
+    this.log.info('hibernating on request');
+    return { hibernated: true };
+  }
+
+  private handlers() {
+    return {
+      status: () => this.status(),
+      wake: () => ({ woken: this.wakeBus.wakeAll('wake requested') }),
+      hibernate: () => this.hibernate(),
+      reload: (params: Params<'reload'>) => {
+        const outcome = this.config.reload(params);
+        if (!outcome.ok) {
+          throw new RpcError('INVALID_SETTINGS', `rejected: ${outcome.rejected.map((r) => `${r.key}: ${r.reason}`).join('; ')}`, {
+            rejected: outcome.rejected,
+          });
+        }
+        return { changes: outcome.changes, pendingRestart: outcome.pendingRestart };
+      },
+      enqueue: (params: Params<'enqueue'>) => {
+        if (this.stopping) throw new RpcError('SHUTTING_DOWN', 'the daemon is stopping; enqueue again after it restarts');
+        return { ids: this.queue.enqueueBatch(params.jobs) };
+      },
+      recall: (params: Params<'recall'>) => searchMemories(this.db, params),
+      related: (params: Params<'related'>) => this.recallWorker.handle(params),
+      memory: (params: Params<'memory'>) => this.memories.get(params.id),
+      stop: () => {
+        // Reply first, then stop.
+        this.clock.setTimeout(() => void this.stop('stop requested'), 0);
+        return {};
+      },
+    };
+  }
+
+  /** SIGHUP: re-read the config file; an invalid one is rejected loudly and the old values kept. */
+  reloadFromSignal(): void {
+    if (this.stopping) return;
+    const outcome = this.config.reload({});
+    if (outcome.ok) this.log.info(`SIGHUP reload: ${outcome.changes.length} change(s)`);
+  }
+
+  logUnexpected(what: string, reason: unknown): void {
+    this.log.error(`${what}: ${reason instanceof Error ? reason.stack ?? reason.message : String(reason)}`);
+  }
+
+  /** Graceful stop; safe to call twice (the second call returns the first one's promise). */
+  stop(reason: string): Promise<void> {
+    if (!this.stopping) this.stopping = this.shutDown(reason);
+    return this.stopping;
+  }
+
+  private async shutDown(reason: string): Promise<void> {
+    this.log.info(`stopping: ${reason}`);
+    this.statusEventTimer?.dispose();
+    let code = 0;
+    try {
+      await Promise.all(this.workers.map((w) => w.loop.stop()));
+      await this.reaper.stop();
+      const drained = await Promise.all(this.workers.map((w) => w.dispatcher.drain(STOP_DRAIN_TIMEOUT_MS)));
+      if (drained.some((ok) => !ok)) this.log.warn('stop timed out with jobs in flight; they stay leased and return to the queue at the next start');
+      await this.server.close();
+      this.store.dispose();
+      writeFileSync(this.paths.cleanShutdownMarker, new Date(this.clock.now()).toISOString() + '\n');
+      this.log.info('stopped');
+    } catch (error) {
+      code = 1;
+      this.log.error(`error while stopping: ${(error as Error).stack ?? error}`);
+    }
+    this.stopped.fire(code);
+    this.opts.onStopped?.(code);
+  }
+
+  private async abortStart(): Promise<void> {
+    try {
+      this.store.dispose();
+    } catch {
+      // Best effort: the start error is what the caller needs.
+    }
+  }
+}
