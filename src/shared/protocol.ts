@@ -173,7 +173,7 @@ export const PARAMS: { [M in MethodName]: Check<Params<M>> } = {
   }) as Check<Params<'recall'>>,
   related: object({ path: str({ min: 1, max: MAX_PATH }), limit: optional(int({ min: 1, max: 200 })) }) as Check<Params<'related'>>,
   memory: object({ id: int({ min: 1 }) }),
-  subscribe: object({ events: arrayOf(oneOf<EventName>('status', 'related'), { max: 10 }) }),
+  subscribe: object({ events: arrayOf(oneOf<EventName>('status', 'related', 'jobStarted'), { max: 10 }) }),
   stop: empty,
 };
 
@@ -191,6 +191,8 @@ export interface Events {
   status: DaemonStatus;
   /** A recall job finished computing related memories for a file. */
   related: RelatedMemories;
+  /** A job was handed to a worker (benchmarks measure enqueue-to-start with it). */
+  jobStarted: { id: number; kind: JobKind; attempt: number };
 }
 export type EventName = keyof Events;
 
