@@ -1,0 +1,35 @@
+// `npm run bench`: every figure beside a baseline measured in the same run, as ratios.
+// Flags: --quick (shorter windows, fewer rounds), --recall-1m (the 1M-chunk recall corpus, minutes).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchColdStart, benchHibernation, benchWakeLatency } from './daemon-benches';
+import { benchQueueThroughput } from './queue-bench';
+import { benchRecall } from './recall-rows';
+import { type BenchRow, printReport } from './report';
+
+const quick = process.argv.includes('--quick');
+const recall1m = process.argv.includes('--recall-1m');
+
+async function main(): Promise<void> {
+  const rows: BenchRow[] = [];
+  const section = async (name: string, run: () => Promise<BenchRow[]>) => {
+    process.stderr.write(`bench: ${name}...\n`);
+    rows.push(...(await run()));
+  };
+  await section('queue throughput vs plainjob', () => benchQueueThroughput(quick ? 5_000 : 20_000));
+  await section('wake latency', () => benchWakeLatency(quick ? 50 : 300));
+  await section('cold start and idle memory', () => benchColdStart(quick ? 5 : 15));
+  await section('recall (100k chunks)', () => benchRecall(100_000, mkdtempSync(join(tmpdir(), 'dm-bench-recall-'))));
+  if (recall1m) await section('recall (1M chunks)', () => benchRecall(1_000_000, mkdtempSync(join(tmpdir(), 'dm-bench-recall-'))));
+  await section('hibernation cost', () => benchHibernation(quick ? 10_000 : 30_000));
+  console.log(`\nDormouse benchmarks (${new Date().toISOString()}, node ${process.version}, ${quick ? 'quick' : 'full'} run)\n`);
+  printReport(rows);
+  const failed = rows.filter((r) => r.pass === false);
+  if (failed.length > 0) console.log(`\n${failed.length} target(s) missed: ${failed.map((r) => r.name).join('; ')}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
