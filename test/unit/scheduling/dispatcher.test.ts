@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { memoryLogger } from '../../../src/shared/logger';
+import { ManualClock } from '../../../src/daemon/scheduling/clock';
+import { type DispatchOptions, Dispatcher } from '../../../src/daemon/scheduling/dispatcher';
+import { PollLoop } from '../../../src/daemon/scheduling/poll-loop';
+
+interface Job {
+  id: number;
+}
+
+function harness(options: Partial<DispatchOptions> = {}, queue: number[] = []) {
+  const clock = new ManualClock();
+  const log = memoryLogger();
+  const h = {
+    clock,
+    log,
+    queue: queue.map((id) => ({ id })),
+    leaseCalls: [] as number[],
+    started: [] as number[],
+    finish: new Map<number, { resolve: () => void; reject: (e: unknown) => void }>(),
+    freed: 0,
+    options: { spawnsPerTick: 4, maxConcurrent: 4, spawnJitterMs: [0, 0] as [number, number], ...options },
+    random: 0.5,
+    dispatcher: undefined as unknown as Dispatcher<Job>,
+  };
+  h.dispatcher = new Dispatcher<Job>({
+    name: 'capture',
+    clock,
+    log,
+    options: () => h.options,
+    random: () => h.random,
+    onSlotFreed: () => void h.freed++,
+    lease: (max) => {
+      h.leaseCalls.push(max);
+      return h.queue.splice(0, max);
+    },
+    run: (job) => {
+      h.started.push(job.id);
+      return new Promise<void>((resolve, reject) => h.finish.set(job.id, { resolve, reject }));
+    },
+  });
+  return h;
+}
+
+describe('Dispatcher', () => {
+  it('an empty queue is idle', async () => {
+    const h = harness();
+    expect(await h.dispatcher.tick()).toEqual({ outcome: 'idle' });
+    expect(h.leaseCalls).toEqual([4]);
+  });
+
+  it('leases min(free slots, spawnsPerTick) and starts them without awaiting completion', async () => {
+    const h = harness({ spawnsPerTick: 2, maxConcurrent: 3 }, [1, 2, 3, 4, 5]);
+    expect(await h.dispatcher.tick()).toEqual({ outcome: 'work' });
+    expect(h.started).toEqual([1, 2]);
+    expect(h.dispatcher.inFlight).toBe(2);
+    expect(await h.dispatcher.tick()).toEqual({ outcome: 'work' });
+    expect(h.leaseCalls).toEqual([2, 1]);
+    expect(h.started).toEqual([1, 2, 3]);
+    expect(h.dispatcher.inFlight).toBe(3);
+  });
+
+  it('a full pool is saturated without calling lease', async () => {
+    const h = harness({ maxConcurrent: 2 }, [1, 2, 3]);
+    await h.dispatcher.tick();
+    expect(await h.dispatcher.tick()).toEqual({ outcome: 'saturated' });
+    expect(h.leaseCalls).toEqual([2]);
+  });
+
+  it('maxConcurrent 0 dispatches nothing', async () => {
+    const h = harness({ maxConcurrent: 0 }, [1]);
+    expect(await h.dispatcher.tick()).toEqual({ outcome: 'saturated' });
+    expect(h.leaseCalls).toEqual([]);
+  });
+
+  it('logs each start as start job <id> slot <k>/<n>', async () => {
+    const h = harness({}, [7, 8, 9]);
+    await h.dispatcher.tick();
+    expect(h.log.lines.filter((l) => l.includes('start job')).map((l) => l.replace(/^.*INFO  /, ''))).toEqual([
+      'start job 7 slot 1/3',
+      'start job 8 slot 2/3',
+      'start job 9 slot 3/3',
+    ]);
+  });
+
+  it('jitter [0,0] pauses not at all', async () => {
+    const h = harness({ spawnJitterMs: [0, 0] }, [1, 2, 3, 4]);
+    const tick = h.dispatcher.tick();
+    expect(h.clock.activeTimers).toBe(0);
+    await tick;
+    expect(h.started).toEqual([1, 2, 3, 4]);
+    expect(h.clock.activeTimers).toBe(0);
+  });
+
+  it('a non-zero jitter pauses between successive starts, not before the first', async () => {
+    const h = harness({ spawnJitterMs: [100, 300] }, [1, 2, 3]);
+    h.random = 0.5; // 200 ms
+    let result: unknown;
+    void h.dispatcher.tick().then((r) => (result = r));
+    expect(h.started).toEqual([1]);
+    expect(h.dispatcher.inFlight).toBe(3); // the batch owns its slots while it starts
+    await h.clock.advance(199);
+    expect(h.started).toEqual([1]);
+    await h.clock.advance(1);
+    expect(h.started).toEqual([1, 2]);
+    await h.clock.advance(200);
+    expect(h.started).toEqual([1, 2, 3]);
+    expect(result).toEqual({ outcome: 'work' });
+  });
+
+  it('a settled job frees its slot and calls onSlotFreed, whether it resolves or rejects', async () => {
+    const h = harness({}, [1, 2]);
+    await h.dispatcher.tick();
+    h.finish.get(1)?.resolve();
+    h.finish.get(2)?.reject(new Error('worker crashed'));
+    await h.clock.flush();
+    expect(h.dispatcher.inFlight).toBe(0);
+    expect(h.freed).toBe(2);
+    expect(h.log.lines.some((l) => l.includes('job 2 failed: worker crashed'))).toBe(true);
+  });
+
+  it('a run that throws synchronously still frees its slot', async () => {
+    const h = harness({}, [1]);
+    h.dispatcher = new Dispatcher<Job>({
+      name: 'capture',
+      clock: h.clock,
+      log: h.log,
+      options: () => h.options,
+      onSlotFreed: () => void h.freed++,
+      lease: (max) => h.queue.splice(0, max),
+      run: () => {
+        throw new Error('sync');
+      },
+    });
+    expect(await h.dispatcher.tick()).toEqual({ outcome: 'work' });
+    await h.clock.flush();
+    expect(h.dispatcher.inFlight).toBe(0);
+    expect(h.freed).toBe(1);
+  });
+
+  it('drain resolves true when in-flight jobs finish in time', async () => {
+    const h = harness({}, [1, 2]);
+    expect(await h.dispatcher.drain(1_000)).toBe(true); // nothing in flight
+    await h.dispatcher.tick();
+    let drained: boolean | undefined;
+    void h.dispatcher.drain(1_000).then((v) => (drained = v));
+    await h.clock.advance(500);
+    h.finish.get(1)?.resolve();
+    await h.clock.flush();
+    expect(drained).toBeUndefined();
+    h.finish.get(2)?.resolve();
+    await h.clock.flush();
+    expect(drained).toBe(true);
+    expect(h.clock.activeTimers).toBe(0);
+  });
+
+  it('drain resolves false when the timeout passes first', async () => {
+    const h = harness({}, [1]);
+    await h.dispatcher.tick();
+    let drained: boolean | undefined;
+    void h.dispatcher.drain(1_000).then((v) => (drained = v));
+    await h.clock.advance(999);
+    expect(drained).toBeUndefined();
+    await h.clock.advance(1);
+    expect(drained).toBe(false);
+  });
+
+  it('a freed slot wakes a saturated PollLoop', async () => {
+    const h = harness({ maxConcurrent: 1 }, [1, 2]);
+    const loop = new PollLoop({
+      name: 'capture',
+      clock: h.clock,
+      log: h.log,
+      tick: () => h.dispatcher.tick(),
+      cadence: { pollFloorMs: 250, pollCeilingMs: 30_000, backoffMultiplier: 1.5, backoffEnabled: true, suspendEnabled: true, suspendAfterMs: 300_000 },
+    });
+    h.dispatcher = new Dispatcher<Job>({
+      name: 'capture',
+      clock: h.clock,
+      log: h.log,
+      options: () => h.options,
+      onSlotFreed: () => loop.wake('slot freed'),
+      lease: (max) => h.queue.splice(0, max),
+      run: (job) => {
+        h.started.push(job.id);
+        return new Promise<void>((resolve, reject) => h.finish.set(job.id, { resolve, reject }));
+      },
+    });
+    loop.start();
+    await h.clock.advance(1_000); // job 1 runs; later ticks are saturated
+    expect(h.started).toEqual([1]);
+    h.finish.get(1)?.resolve();
+    await h.clock.flush(); // the wake's delay-0 tick starts job 2 at once
+    expect(h.started).toEqual([1, 2]);
+    await loop.stop();
+  });
+});
