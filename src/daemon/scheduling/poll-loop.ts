@@ -77,7 +77,6 @@ export class PollLoop implements Disposable {
   private armedAtMono = 0;
   private nextPollAt: number | null = null;
   private nextPollDueMono: number | null = null;
-  private lastDelay: number;
   private lastDeadline: number | null = null;
   private polls = 0;
   private lastStartedAt: number | null = null;
@@ -91,7 +90,6 @@ export class PollLoop implements Disposable {
     this.clock = opts.clock;
     this.log = opts.log;
     this.cadence = new PollCadence(opts.cadence);
-    this.lastDelay = this.cadence.floor;
     this.scheduler = new RunOnceScheduler(this.clock, () => {
       this.current = this.runTick();
     });
@@ -122,7 +120,7 @@ export class PollLoop implements Disposable {
     if (this.suspended) return true;
     if (this.ticking) return false;
     if (!suspensionAllowed(this.cadence.options)) return false;
-    if (this.opts.canSuspend && !this.opts.canSuspend()) return false;
+    if (!this.suspensionNotVetoed()) return false;
     this.enterSuspension(reason);
     return true;
   }
@@ -221,7 +219,7 @@ export class PollLoop implements Disposable {
     else {
       this.cadence.recordIdle(waited);
       if (this.cadence.shouldSuspend()) {
-        if (!this.opts.canSuspend || this.opts.canSuspend()) {
+        if (this.suspensionNotVetoed()) {
           this.enterSuspension(`idle for ${this.cadence.idleMs} ms`);
           return null;
         }
@@ -237,12 +235,22 @@ export class PollLoop implements Disposable {
     this.suspended = false;
     this.scheduler.schedule(remaining);
     this.armedDelay = delay;
-    this.lastDelay = delay;
     this.armedAtMono = this.clock.monotonicNow() - Math.min(elapsed, delay);
     this.nextPollAt = this.clock.now() + remaining;
     this.nextPollDueMono = this.clock.monotonicNow() + remaining;
     this.fireStateIfChanged();
     return delay;
+  }
+
+  /** canSuspend() throwing counts as a veto: staying awake is the safe failure. */
+  private suspensionNotVetoed(): boolean {
+    if (!this.opts.canSuspend) return true;
+    try {
+      return this.opts.canSuspend();
+    } catch (error) {
+      this.log.error(`${this.name}: canSuspend failed: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    }
   }
 
   private enterSuspension(reason: string): void {
@@ -271,7 +279,8 @@ export class PollLoop implements Disposable {
   private intervalMs(): number {
     const state = this.computeState();
     if (state === 'running') return this.cadence.floor;
-    return this.armedDelay ?? this.lastDelay;
+    // Suspended or stopped: the delay the loop would wait next, were it woken into backoff.
+    return this.armedDelay ?? this.cadence.idleDelayMs;
   }
 
   private fireStateIfChanged(): void {

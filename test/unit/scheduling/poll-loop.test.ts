@@ -116,6 +116,15 @@ describe('PollLoop cadence', () => {
     expect(h.clock.activeTimers).toBe(0);
   });
 
+  it('a canSuspend that throws counts as a veto', async () => {
+    const h = harness({ suspendAfterMs: 1_000 }, () => {
+      throw new Error('queue unreadable');
+    });
+    await runTicks(h, 20);
+    expect(h.loop.snapshot().state).toBe('backing-off');
+    expect(h.log.lines.some((l) => l.includes('canSuspend failed: queue unreadable'))).toBe(true);
+  });
+
   it('suspendAfterMs 0 never hibernates', async () => {
     const h = harness({ suspendAfterMs: 0 });
     await runTicks(h, 50);
