@@ -1,0 +1,98 @@
+// Starts a detached daemon and waits for its ready line, so `dormouse daemon` can print the pid
+// and exit while the daemon lives on. The daemon prints exactly one JSON line on stdout
+// ({"ready":true,"pid":…,"socket":…} or {"ready":false,"error":…}), then logs only to its file.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+
+export interface StartDaemonOptions {
+  dataDir: string;
+  daemonScript: string;
+  execPath?: string;
+  configFile?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Default 15 s: a first start may run a database check. */
+  timeoutMs?: number;
+}
+
+export class DaemonStartError extends Error {
+  constructor(
+    message: string,
+    /** The daemon reported that another daemon already owns the socket. */
+    readonly alreadyRunning = false,
+  ) {
+    super(message);
+    this.name = 'DaemonStartError';
+  }
+}
+
+export function startDetachedDaemon(opts: StartDaemonOptions): Promise<{ pid: number; socket: string }> {
+  const args = [opts.daemonScript, '--data-dir', opts.dataDir];
+  if (opts.configFile !== undefined) args.push('--config', opts.configFile);
+  const child = spawn(opts.execPath ?? process.execPath, args, {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: opts.env ?? process.env,
+    windowsHide: true,
+  });
+  const timeoutMs = opts.timeoutMs ?? 15_000;
+
+  return new Promise((resolvePromise, reject) => {
+    let stdout = '';
+    let stderr = '';
+    let settled = false;
+    const finish = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      child.unref(); // let the CLI exit; the daemon lives on (or is already gone)
+      outcome();
+    };
+    const fail = (why: string, alreadyRunning = false) => {
+      const detail = stderr.trim();
+      finish(() => reject(new DaemonStartError(detail ? `${why}: ${detail}` : why, alreadyRunning)));
+    };
+    const timer = setTimeout(() => {
+      // A daemon that never says ready is killed: it would otherwise linger half-started.
+      child.kill('SIGTERM');
+      fail(`the daemon did not report ready within ${timeoutMs} ms`);
+    }, timeoutMs);
+
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      if (stderr.length < 64 * 1024) stderr += chunk;
+    });
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      const nl = stdout.indexOf('\n');
+      if (nl === -1) return;
+      const line = stdout.slice(0, nl).trim();
+      let ready: { ready?: unknown; pid?: unknown; socket?: unknown; error?: unknown; alreadyRunning?: unknown };
+      try {
+        ready = JSON.parse(line);
+      } catch {
+        child.kill('SIGTERM');
+        fail(`the daemon printed an unexpected first line ${JSON.stringify(line.slice(0, 200))}`);
+        return;
+      }
+      if (ready?.ready === true && typeof ready.pid === 'number' && typeof ready.socket === 'string') {
+        const { pid, socket } = ready;
+        finish(() => resolvePromise({ pid, socket }));
+      } else {
+        const why = typeof ready?.error === 'string' ? ready.error : `the daemon did not start (${line.slice(0, 200)})`;
+        fail(why, ready?.alreadyRunning === true);
+      }
+    });
+    child.once('error', (error) => fail(`cannot start ${opts.execPath ?? process.execPath}: ${error.message}`));
+    // 'close' (not 'exit') comes after stdout and stderr drained: the ready line or the reason is in.
+    child.once('close', (code, signal) => fail(`the daemon exited (${signal ?? `code ${code}`}) before it was ready`));
+  });
+}
+
+/** dist/daemon.js beside the running bundle (dist/cli.js); from sources, the built one in dist/. */
+export function daemonScriptPath(dir: string = __dirname): string {
+  if (basename(dir) === 'dist') return join(dir, 'daemon.js');
+  const candidate = resolve(dir, '..', '..', 'dist', 'daemon.js');
+  return existsSync(candidate) ? candidate : join(dir, 'daemon.js');
+}

@@ -1,0 +1,228 @@
+// The daemon's RPC server over the transport: authentication (hello + token first), envelope and
+// params validation, dispatch to handlers, error replies, and event subscriptions. Nothing a
+// client sends may crash the daemon: bad input gets an error reply or closes that connection only.
+import { Emitter, type Event } from '../../shared/event';
+import type { Logger } from '../../shared/logger';
+import type { DataDirPaths } from '../../shared/paths';
+import {
+  type ErrorBody,
+  type EventName,
+  type Events,
+  type HelloResult,
+  type MethodName,
+  type Params,
+  type Result,
+  PARAMS,
+  PROTOCOL_VERSION,
+  RpcError,
+  isMethodName,
+  requestEnvelope,
+} from '../../shared/protocol';
+import { ValidationError } from '../../shared/validate';
+import pkg from '../../../package.json';
+import { type ServerConnection, ServerTransport } from './transport';
+import { tokensEqual } from './token';
+
+/** Methods the server answers itself. */
+type BuiltIn = 'hello' | 'subscribe';
+export type HandledMethod = Exclude<MethodName, BuiltIn>;
+
+export type Handlers = {
+  [M in HandledMethod]: (params: Params<M>, ctx: { clientId: string }) => Promise<Result<M>> | Result<M>;
+};
+
+export interface IpcServerOptions {
+  paths: DataDirPaths;
+  token: string;
+  handlers: Handlers;
+  log: Logger;
+  maxMessageBytes: number;
+  /** Reported by hello; defaults to the package version. */
+  version?: string;
+}
+
+interface ClientState {
+  conn: ServerConnection;
+  authed: boolean;
+  name: string;
+  events: Set<EventName>;
+}
+
+/** The id used in an error reply to a request whose own id could not be read. */
+const NO_ID = -1;
+
+export class IpcServer {
+  private transport: ServerTransport | undefined;
+  private readonly clients = new Map<string, ClientState>();
+  private authedCount = 0;
+  private closing: Promise<void> | undefined;
+  private readonly clientsEmitter = new Emitter<number>();
+  private readonly requestEmitter = new Emitter<{ method: MethodName; clientId: string }>();
+
+  /** Fires with the number of authenticated clients when it changes. */
+  readonly onDidChangeClients: Event<number> = this.clientsEmitter.event;
+  /** Fires for every authenticated, valid request (before its handler runs). */
+  readonly onDidRequest: Event<{ method: MethodName; clientId: string }> = this.requestEmitter.event;
+
+  constructor(private readonly opts: IpcServerOptions) {}
+
+  /** Authenticated clients connected now. */
+  get clientCount(): number {
+    return this.authedCount;
+  }
+
+  /** Owns the socket. Rejects with DaemonAlreadyRunningError when a live daemon has it. */
+  async start(): Promise<void> {
+    if (this.transport) return;
+    if (this.closing) throw new Error('IpcServer is closed');
+    const { paths, maxMessageBytes, log } = this.opts;
+    this.transport = await ServerTransport.listen(
+      { socketRoot: paths.socketRoot, socket: paths.socket, maxMessageBytes, log },
+      {
+        connect: (conn) => this.clients.set(conn.id, { conn, authed: false, name: '', events: new Set() }),
+        message: (conn, type, data) => this.onMessage(conn, type, data),
+        close: (conn) => this.onClose(conn),
+      },
+    );
+    log.info(`listening on ${paths.socket}`);
+  }
+
+  /** Sends an event to the clients that subscribed to it. */
+  broadcast<E extends EventName>(event: E, data: Events[E]): void {
+    for (const client of this.clients.values()) {
+      if (client.authed && client.events.has(event)) client.conn.send('event', { event, data });
+    }
+  }
+
+  /** Closes every connection and the socket. Safe twice. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      await this.transport?.close();
+      this.clients.clear();
+      if (this.authedCount !== 0) {
+        this.authedCount = 0;
+        this.clientsEmitter.fire(0);
+      }
+    })();
+    return this.closing;
+  }
+
+  private onClose(conn: ServerConnection): void {
+    const client = this.clients.get(conn.id);
+    this.clients.delete(conn.id);
+    if (client?.authed) {
+      this.authedCount--;
+      this.opts.log.debug(`client ${conn.id} (${client.name}) disconnected`);
+      this.clientsEmitter.fire(this.authedCount);
+    }
+  }
+
+  private onMessage(conn: ServerConnection, type: string, data: unknown): void {
+    const client = this.clients.get(conn.id);
+    if (!client) return;
+    // This runs inside node-ipc's data handler, where a throw would escape as an uncaught
+    // exception: everything below is caught.
+    try {
+      if (!client.authed) {
+        this.authenticate(client, type, data);
+        return;
+      }
+      if (type !== 'request') {
+        this.drop(client, `unexpected message type ${JSON.stringify(type)}`);
+        return;
+      }
+      void this.handle(client, data);
+    } catch (error) {
+      this.drop(client, `internal error: ${(error as Error).message}`);
+    }
+  }
+
+  private authenticate(client: ClientState, type: string, data: unknown): void {
+    let id = NO_ID;
+    try {
+      if (type !== 'request') throw new ValidationError(`first message must be a hello request, got type ${JSON.stringify(type)}`);
+      const req = requestEnvelope(data, 'request');
+      id = req.id;
+      if (req.method !== 'hello') throw new ValidationError(`first request must be hello, got ${JSON.stringify(req.method)}`);
+      const params = PARAMS.hello(req.params, 'params');
+      if (!tokensEqual(this.opts.token, params.token)) throw new ValidationError('wrong token');
+      client.authed = true;
+      client.name = params.client;
+      this.authedCount++;
+      this.opts.log.debug(`client ${client.conn.id} (${params.client}) authenticated`);
+      this.reply(client, { id, ok: true, result: this.helloResult() });
+      this.clientsEmitter.fire(this.authedCount);
+    } catch (error) {
+      // One log line per refused connection; the reply tells an honest client why.
+      this.opts.log.warn(`refused connection ${client.conn.id}: ${(error as Error).message}`);
+      this.reply(client, { id, ok: false, error: { code: 'UNAUTHORIZED', message: (error as Error).message } });
+      client.conn.end();
+      this.clients.delete(client.conn.id);
+    }
+  }
+
+  private async handle(client: ClientState, data: unknown): Promise<void> {
+    let id = NO_ID;
+    try {
+      const idField = (data as { id?: unknown } | null)?.id;
+      if (typeof idField === 'number' && Number.isSafeInteger(idField) && idField >= 0) id = idField;
+      const req = requestEnvelope(data, 'request');
+      if (!isMethodName(req.method)) throw new RpcError('UNKNOWN_METHOD', `unknown method ${JSON.stringify(req.method)}`);
+      const method = req.method;
+      const params = (PARAMS[method] as (v: unknown, path: string) => unknown)(req.params, 'params');
+      this.requestEmitter.fire({ method, clientId: client.conn.id });
+      const result = await this.dispatch(client, method, params);
+      this.reply(client, { id, ok: true, result });
+    } catch (error) {
+      this.reply(client, { id, ok: false, error: toErrorBody(error, this.opts.log) });
+    }
+  }
+
+  private dispatch(client: ClientState, method: MethodName, params: unknown): unknown {
+    const ctx = { clientId: client.conn.id };
+    switch (method) {
+      case 'hello':
+        if (!tokensEqual(this.opts.token, (params as Params<'hello'>).token)) throw new RpcError('UNAUTHORIZED', 'wrong token');
+        return this.helloResult();
+      case 'subscribe':
+        client.events = new Set((params as Params<'subscribe'>).events);
+        return {};
+      default: {
+        const handler = this.opts.handlers[method] as (p: unknown, c: typeof ctx) => unknown;
+        return handler(params, ctx);
+      }
+    }
+  }
+
+  private helloResult(): HelloResult {
+    return { daemonPid: process.pid, version: this.opts.version ?? pkg.version, protocolVersion: PROTOCOL_VERSION };
+  }
+
+  private reply(client: ClientState, message: { id: number; ok: true; result: unknown } | { id: number; ok: false; error: ErrorBody }): void {
+    if (client.conn.closed) return; // the client left while its handler ran
+    if (client.conn.send('response', message)) return;
+    if (client.conn.closed) return;
+    // Not sent and still open: the reply was larger than the message limit. Say so instead.
+    this.opts.log.warn(`reply ${message.id} to ${client.conn.id} exceeds the message size limit`);
+    client.conn.send('response', {
+      id: message.id,
+      ok: false,
+      error: { code: 'INTERNAL', message: `the reply exceeds the IPC message limit (${this.opts.maxMessageBytes} bytes)` },
+    });
+  }
+
+  private drop(client: ClientState, reason: string): void {
+    this.opts.log.warn(`closing connection ${client.conn.id}: ${reason}`);
+    client.conn.destroy();
+  }
+}
+
+function toErrorBody(error: unknown, log: Logger): ErrorBody {
+  if (error instanceof RpcError) {
+    return error.details === undefined ? { code: error.code, message: error.message } : { code: error.code, message: error.message, details: error.details };
+  }
+  if (error instanceof ValidationError) return { code: 'BAD_REQUEST', message: error.message };
+  const message = error instanceof Error ? error.message : String(error);
+  log.error(`handler failed: ${error instanceof Error && error.stack ? error.stack : message}`);
+  return { code: 'INTERNAL', message };
+}
