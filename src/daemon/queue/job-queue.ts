@@ -1,0 +1,168 @@
+// The durable job queue's one facade. Every write goes through here so the in-memory view stays
+// exact, and every enqueue goes through enqueueBatch so the wake hook fires from one place.
+// Each SQL operation lives in its own small file; this class sequences them and keeps the view.
+import type { JobInput, JobKind } from '../../shared/protocol';
+import type { Logger } from '../../shared/logger';
+import type { QueueCounts } from '../../shared/status';
+import type { Clock } from '../scheduling/clock';
+import type { SqlDatabase } from '../store/sql';
+import { buryJob } from './bury';
+import { completeJob } from './complete';
+import { countJobStates } from './count-states';
+import { earliestRetry } from './earliest-retry';
+import { insertJob } from './enqueue';
+import { failJob } from './fail';
+import { findWaitingDuplicate } from './find-duplicate';
+import { leaseJobs } from './lease';
+import { listRetries } from './list-retries';
+import { pruneDoneJobs } from './prune-done';
+import { QueueView } from './queue-view';
+import { reapExpiredLeases } from './reap-expired';
+import { recoverLeasedJobs } from './recover-leased';
+import { type FailResult, type LeasedJob, StaleLeaseError } from './types';
+
+export interface JobQueueOptions {
+  db: SqlDatabase;
+  clock: Clock;
+  log: Logger;
+  /** Read on every call: both settings apply live. */
+  settings: () => { maxAttempts: number; leaseMs: number };
+  /** Fired once per committed enqueue that created jobs, with their distinct kinds. */
+  onEnqueued: (kinds: JobKind[]) => void;
+  /** [0, 1); injectable so tests pin the retry jitter. */
+  random?: () => number;
+}
+
+const MAX_ERROR_CHARS = 4_000;
+const PRUNE_BATCH = 1_000;
+
+export class JobQueue {
+  readonly view: QueueView;
+  private readonly random: () => number;
+
+  constructor(private readonly opts: JobQueueOptions) {
+    this.random = opts.random ?? Math.random;
+    this.view = new QueueView(opts.clock, this.countStates(), listRetries(opts.db));
+  }
+
+  enqueue(input: JobInput): number {
+    const [id] = this.enqueueBatch([input]);
+    return id!;
+  }
+
+  /**
+   * The single enqueue chokepoint: all inputs in one transaction. A dedupeKey matching a job of
+   * the same kind still waiting (queued or retrying) returns that job's id instead of a new row.
+   */
+  enqueueBatch(inputs: readonly JobInput[]): number[] {
+    if (inputs.length === 0) return [];
+    const { db, clock } = this.opts;
+    const now = clock.now();
+    const { maxAttempts } = this.opts.settings();
+    const kinds = new Set<JobKind>();
+    let created = 0;
+    const ids = db.transaction(() =>
+      inputs.map((input) => {
+        const existing = input.dedupeKey === undefined ? null : findWaitingDuplicate(db, input.kind, input.dedupeKey);
+        if (existing !== null) return existing;
+        created++;
+        kinds.add(input.kind);
+        return insertJob(db, input, maxAttempts, now);
+      }),
+    );
+    // Only after the commit: the jobs are durable, so neither the view nor the hook can get ahead of the disk.
+    this.view.applyEnqueued(created);
+    if (kinds.size > 0) {
+      try {
+        this.opts.onEnqueued([...kinds]);
+      } catch (error) {
+        // The jobs are committed; a failed wake only delays them (the next poll or sweep finds them).
+        this.opts.log.error(`onEnqueued hook threw after a committed enqueue of ${created} job(s): ${describe(error)}`);
+      }
+    }
+    return ids;
+  }
+
+  /** Takes up to `max` ready jobs of `kind`, each with a fresh lease token. */
+  lease(kind: JobKind, max: number): LeasedJob[] {
+    if (max <= 0) return [];
+    const now = this.opts.clock.now();
+    const raw = leaseJobs(this.opts.db, kind, max, now, this.opts.settings().leaseMs);
+    this.view.applyLeased(raw.map((job) => job.id));
+    const jobs: LeasedJob[] = [];
+    for (const { payloadText, ...job } of raw) {
+      try {
+        jobs.push({ ...job, payload: JSON.parse(payloadText) as unknown });
+      } catch (error) {
+        const reason = `unreadable payload: ${describe(error)}`;
+        if (buryJob(this.opts.db, job.id, job.token, reason, now)) this.view.applyBuried();
+        this.opts.log.error(`job ${job.id} (${job.kind}) is dead: ${reason}`);
+      }
+    }
+    return jobs;
+  }
+
+  /** Marks a leased job done. Throws StaleLeaseError unless `token` is the job's current lease. */
+  complete(id: number, token: string): void {
+    if (!completeJob(this.opts.db, id, token, this.opts.clock.now())) throw new StaleLeaseError(id, 'complete');
+    this.view.applyCompleted();
+  }
+
+  /** Records a failed attempt: a backoff retry, or dead after max_attempts. Throws StaleLeaseError on a stale token. */
+  fail(id: number, token: string, error: string): FailResult {
+    const jitter = 0.75 + 0.5 * this.random();
+    const message = error.length > MAX_ERROR_CHARS ? `${error.slice(0, MAX_ERROR_CHARS)}...` : error;
+    const result = failJob(this.opts.db, id, token, message, this.opts.clock.now(), jitter);
+    if (!result) throw new StaleLeaseError(id, 'fail');
+    this.view.applyFailed(id, result);
+    return result;
+  }
+
+  /** At start-up: every leased job belonged to a dead daemon; all return to queued at once. */
+  recoverLeased(): number {
+    const rows = recoverLeasedJobs(this.opts.db, this.opts.clock.now());
+    this.view.applyReclaimed(rows);
+    this.logReclaimed('recovered from a previous daemon', rows);
+    return rows.length;
+  }
+
+  /** Leases past their deadline return to queued (their holders' tokens become stale). */
+  reapExpired(): number {
+    const rows = reapExpiredLeases(this.opts.db, this.opts.clock.now());
+    this.view.applyReclaimed(rows);
+    this.logReclaimed('reclaimed from expired leases', rows);
+    return rows.length;
+  }
+
+  /** Earliest retry deadline (wall ms) from the database; the view has the same without SQL. */
+  earliestRetryAt(): number | null {
+    return earliestRetry(this.opts.db);
+  }
+
+  /** Deletes done jobs completed before `olderThanWallMs`, at most `limit` per call. */
+  pruneDone(olderThanWallMs: number, limit = PRUNE_BATCH): number {
+    const n = pruneDoneJobs(this.opts.db, olderThanWallMs, limit);
+    this.view.applyPruned(n);
+    return n;
+  }
+
+  /** Counts per state from SQL (a full scan): seeds the view at start, and lets tests check it. */
+  countStates(): QueueCounts {
+    return countJobStates(this.opts.db);
+  }
+
+  dispose(): void {
+    this.view.dispose();
+  }
+
+  private logReclaimed(what: string, rows: ReadonlyArray<{ id: number; state: string }>): void {
+    if (rows.length === 0) return;
+    const dead = rows.filter((r) => r.state === 'dead').map((r) => r.id);
+    const suffix = dead.length > 0 ? `; on their last attempt, now dead: ${dead.join(', ')}` : '';
+    this.opts.log.warn(`${rows.length} job(s) ${what}${suffix}`);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

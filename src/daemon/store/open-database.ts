@@ -1,0 +1,102 @@
+// Opens (or creates) the daemon's SQLite database. A corrupt file must not keep the daemon from
+// starting: it is moved aside (never deleted; the user may want to recover it) and a fresh one
+// takes its place, and the status reports the quarantine. Only corruption is handled this way;
+// any other failure (permissions, a busy lock, a database from a newer version) propagates,
+// because moving a healthy file aside would lose data.
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Logger } from '../../shared/logger';
+import type { Clock } from '../scheduling/clock';
+import { MIGRATIONS } from './migrations';
+import { migrate } from './migrations/runner';
+import { SqlDatabase } from './sql';
+
+export interface Quarantine {
+  movedTo: string;
+  reason: string;
+  /** ISO-8601. */
+  at: string;
+}
+
+export interface OpenDatabaseOptions {
+  log: Logger;
+  clock: Clock;
+  /** PRAGMA quick_check reads every page (seconds on a large file): the caller asks for it after an unclean shutdown or for small files. */
+  runQuickCheck: boolean;
+}
+
+export interface OpenedDatabase {
+  db: SqlDatabase;
+  quarantined: Quarantine | null;
+}
+
+/** Raised for a file that is not a usable database; anything else is not ours to fix. */
+class CorruptDatabaseError extends Error {}
+
+const CORRUPT_CODES = /^SQLITE_(CORRUPT|NOTADB)/;
+
+function isCorruption(error: unknown): boolean {
+  if (error instanceof CorruptDatabaseError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && CORRUPT_CODES.test(code);
+}
+
+export function openDatabase(path: string, opts: OpenDatabaseOptions): OpenedDatabase {
+  mkdirSync(dirname(path), { recursive: true });
+  let quarantined: Quarantine | null = null;
+  try {
+    return { db: openChecked(path, opts), quarantined };
+  } catch (error) {
+    if (!isCorruption(error)) throw error;
+    quarantined = quarantine(path, describe(error), opts);
+  }
+  // A fresh file: if this one fails too, the problem is not the old file; let it propagate.
+  return { db: openChecked(path, { ...opts, runQuickCheck: false }), quarantined };
+}
+
+function openChecked(path: string, opts: OpenDatabaseOptions): SqlDatabase {
+  const db = new SqlDatabase(new Database(path));
+  try {
+    // The first read of the header happens here: garbage there throws SQLITE_NOTADB.
+    const mode = db.pragma('journal_mode = WAL') as Array<{ journal_mode: string }>;
+    if (mode[0]?.journal_mode !== 'wal') throw new Error(`could not enable WAL (journal_mode is ${mode[0]?.journal_mode})`);
+    db.pragma('synchronous = NORMAL'); // durable across process crashes; WAL makes it safe.
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    // Reading the schema parses page 1 and every CREATE statement: a broken page 1 throws here.
+    db.prepare('SELECT count(*) AS n FROM sqlite_schema').get();
+    if (opts.runQuickCheck) {
+      const rows = db.pragma('quick_check') as Array<{ quick_check: string }>;
+      const result = rows.map((r) => r.quick_check).join('; ');
+      if (result !== 'ok') throw new CorruptDatabaseError(`quick_check: ${result.slice(0, 500)}`);
+    }
+    migrate(db, MIGRATIONS, opts.log.child('migrate'));
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function quarantine(path: string, reason: string, { log, clock }: OpenDatabaseOptions): Quarantine {
+  const at = new Date(clock.now()).toISOString();
+  // ':' is not allowed in Windows file names.
+  let movedTo = `${path}.corrupt-${at.replace(/:/g, '-')}`;
+  for (let n = 2; existsSync(movedTo); n++) movedTo = `${path}.corrupt-${at.replace(/:/g, '-')}-${n}`;
+  // The -wal travels with its file under the matching name, so SQLite can still read the pair.
+  renameSync(path, movedTo);
+  for (const suffix of ['-wal', '-shm']) {
+    if (existsSync(path + suffix)) renameSync(path + suffix, movedTo + suffix);
+  }
+  log.error(`database ${path} is corrupt (${reason}); moved it aside to ${movedTo} and started a fresh one`);
+  return { movedTo, reason, at };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
+  }
+  return String(error);
+}
