@@ -74,4 +74,6 @@ export interface DaemonStatus {
   dataDir: string;
   clients: number;
   foreground: boolean;
+  /** Extra: ISO time of the last real work request (enqueue, recall), or null. Status probes never count. */
+  lastActivityAt: string | null;
 }

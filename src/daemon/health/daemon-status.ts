@@ -51,7 +51,7 @@ export function loopStatus(s: LoopSnapshot, nowMono: number, staleThresholdMs: n
   };
 }
 
-export function buildStatus(p: StatusParts): DaemonStatus & { lastActivityAt: string | null } {
+export function buildStatus(p: StatusParts): DaemonStatus {
   const loops = [...p.workerLoops, ...p.otherLoops].map((l) => loopStatus(l, p.nowMono, p.staleThresholdMs));
   const staleLoops = loops.filter((l) => l.stale).map((l) => l.name);
   return {
