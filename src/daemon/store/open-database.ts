@@ -34,6 +34,11 @@ export interface OpenedDatabase {
 /** Raised for a file that is not a usable database; anything else is not ours to fix. */
 class CorruptDatabaseError extends Error {}
 
+/** A corrupt file, with its connection still open (see quarantine for why). */
+class CorruptOpen {
+  constructor(readonly reason: string, readonly db: SqlDatabase) {}
+}
+
 const CORRUPT_CODES = /^SQLITE_(CORRUPT|NOTADB)/;
 
 function isCorruption(error: unknown): boolean {
@@ -48,11 +53,19 @@ export function openDatabase(path: string, opts: OpenDatabaseOptions): OpenedDat
   try {
     return { db: openChecked(path, opts), quarantined };
   } catch (error) {
-    if (!isCorruption(error)) throw error;
-    quarantined = quarantine(path, describe(error), opts);
+    if (!(error instanceof CorruptOpen)) throw error;
+    quarantined = quarantine(path, error, opts);
   }
   // A fresh file: if this one fails too, the problem is not the old file; let it propagate.
-  return { db: openChecked(path, { ...opts, runQuickCheck: false }), quarantined };
+  try {
+    return { db: openChecked(path, { ...opts, runQuickCheck: false }), quarantined };
+  } catch (error) {
+    if (error instanceof CorruptOpen) {
+      error.db.close();
+      throw new Error(`a fresh database at ${path} is corrupt too (${error.reason})`);
+    }
+    throw error;
+  }
 }
 
 function openChecked(path: string, opts: OpenDatabaseOptions): SqlDatabase {
@@ -74,23 +87,37 @@ function openChecked(path: string, opts: OpenDatabaseOptions): SqlDatabase {
     migrate(db, MIGRATIONS, opts.log.child('migrate'));
     return db;
   } catch (error) {
+    if (isCorruption(error)) throw new CorruptOpen(describe(error), db);
     db.close();
     throw error;
   }
 }
 
-function quarantine(path: string, reason: string, { log, clock }: OpenDatabaseOptions): Quarantine {
+/**
+ * Moves the corrupt file and its -wal/-shm aside while the connection is still open: closing
+ * first would let SQLite delete a -wal it cannot make sense of, losing what a recovery tool might
+ * still read. (Windows cannot rename open files: there it closes first and moves what is left.)
+ */
+function quarantine(path: string, corrupt: CorruptOpen, { log, clock }: OpenDatabaseOptions): Quarantine {
   const at = new Date(clock.now()).toISOString();
-  // ':' is not allowed in Windows file names.
-  let movedTo = `${path}.corrupt-${at.replace(/:/g, '-')}`;
-  for (let n = 2; existsSync(movedTo); n++) movedTo = `${path}.corrupt-${at.replace(/:/g, '-')}-${n}`;
-  // The -wal travels with its file under the matching name, so SQLite can still read the pair.
-  renameSync(path, movedTo);
-  for (const suffix of ['-wal', '-shm']) {
-    if (existsSync(path + suffix)) renameSync(path + suffix, movedTo + suffix);
+  const stamp = at.replace(/:/g, '-'); // ':' is not allowed in Windows file names.
+  let movedTo = `${path}.corrupt-${stamp}`;
+  for (let n = 2; existsSync(movedTo); n++) movedTo = `${path}.corrupt-${stamp}-${n}`;
+  const moveAll = () => {
+    // The -wal travels with its file under the matching name, so SQLite can still read the pair.
+    for (const suffix of ['', '-wal', '-shm']) {
+      if (existsSync(path + suffix)) renameSync(path + suffix, movedTo + suffix);
+    }
+  };
+  try {
+    moveAll();
+    corrupt.db.close();
+  } catch {
+    corrupt.db.close();
+    moveAll();
   }
-  log.error(`database ${path} is corrupt (${reason}); moved it aside to ${movedTo} and started a fresh one`);
-  return { movedTo, reason, at };
+  log.error(`database ${path} is corrupt (${corrupt.reason}); moved it aside to ${movedTo} and started a fresh one`);
+  return { movedTo, reason: corrupt.reason, at };
 }
 
 function describe(error: unknown): string {
