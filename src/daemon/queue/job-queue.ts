@@ -21,6 +21,8 @@ import { reapExpiredLeases } from './reap-expired';
 import { recoverLeasedJobs } from './recover-leased';
 import { type FailResult, type LeasedJob, StaleLeaseError } from './types';
 
+export { type FailResult, type LeasedJob, StaleLeaseError } from './types';
+
 export interface JobQueueOptions {
   db: SqlDatabase;
   clock: Clock;

@@ -34,6 +34,8 @@ export interface ReaperOptions {
 }
 
 export class Reaper implements Disposable {
+  /** As a WakeTarget on the daemon's wake bus. */
+  readonly name = 'reaper';
   private state: LoopState = 'stopped';
   private timer: Timer | null = null;
   private emptySweeps = 0;
@@ -81,6 +83,18 @@ export class Reaper implements Disposable {
     this.opts.log.debug(`reaper woken: ${reason}`);
     this.setState('running');
     this.schedule(Math.min(WAKE_DELAY_MS, this.opts.intervalMs()) * this.jitter());
+  }
+
+  /**
+   * Hibernate now (the editor went idle and nothing is queued or in flight): no timer until the
+   * next wake(). Returns false when stopped. A lease taken later comes with a wake, so none is missed.
+   */
+  suspend(reason: string): boolean {
+    if (this.state === 'stopped') return false;
+    if (this.state === 'running') this.opts.log.debug(`reaper suspended: ${reason}`);
+    this.cancel();
+    this.setState('suspended');
+    return true;
   }
 
   snapshot(): LoopSnapshot {

@@ -147,6 +147,19 @@ describe('Reaper', () => {
     expect(log.lines.filter((l) => l.includes('ERROR') && l.includes('reaper sweep failed'))).toHaveLength(3);
   });
 
+  it('suspend hibernates at once and wake brings it back', async () => {
+    const { reaper, clock, queue } = setup();
+    queue.enqueue(text(1));
+    reaper.start();
+    expect(reaper.suspend('editor idle')).toBe(true);
+    expect(reaper.snapshot().state).toBe('suspended');
+    expect(clock.activeTimers).toBe(0);
+    reaper.wake('enqueue');
+    expect(clock.activeTimers).toBe(1);
+    reaper.stop();
+    expect(reaper.suspend('after stop')).toBe(false);
+  });
+
   it('stop is safe twice and leaves no timer', () => {
     const { reaper, clock, states } = setup();
     reaper.start();
