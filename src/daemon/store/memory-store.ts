@@ -1,0 +1,177 @@
+// The memory store: every read and write of `memories` and `chunks` (the FTS index follows by
+// trigger). One SQL operation per method where practical; multi-step writes run in one
+// transaction so a memory and its chunks appear, change and vanish together.
+import type { MemoryKind, MemoryRecord } from '../../shared/protocol';
+import type { Clock } from '../scheduling/clock';
+import type { SqlDatabase } from './sql';
+
+const DAY_MS = 86_400_000;
+
+/** What a new memory needs; `chunks` is its content split by the chunker. */
+export interface NewMemory {
+  kind: MemoryKind;
+  path: string | null;
+  title: string;
+  language: string | null;
+  note: string | null;
+  exitCode: number | null;
+  content: string;
+  contentHash: string;
+  capturedAt: number;
+  chunks: readonly string[];
+}
+
+/** A merge: new content (and chunks) for an existing memory. */
+export interface MemoryReplacement {
+  title: string;
+  language: string | null;
+  content: string;
+  contentHash: string;
+  updatedAt: number;
+  chunks: readonly string[];
+}
+
+/** The columns capture decisions need, without the content. */
+export interface MemoryHead {
+  id: number;
+  contentHash: string;
+  capturedAt: number;
+  updatedAt: number;
+}
+
+interface MemoryRow {
+  id: number;
+  kind: MemoryKind;
+  path: string | null;
+  title: string;
+  language: string | null;
+  note: string | null;
+  exit_code: number | null;
+  content: string;
+  captured_at: number;
+  updated_at: number;
+}
+
+export class MemoryStore {
+  /** The clock is optional: only `pruneExpired` reads it (the daemon passes its own). */
+  constructor(
+    private readonly db: SqlDatabase,
+    private readonly clock?: Clock,
+  ) {}
+
+  /** Inserts a memory and its chunks in one transaction; returns the memory id. */
+  insert(memory: NewMemory): number {
+    return this.db.transaction(() => this.insertUnlocked(memory));
+  }
+
+  /** Inserts many memories in one transaction (bulk loads, the bench). */
+  insertMany(memories: readonly NewMemory[]): number[] {
+    return this.db.transaction(() => memories.map((m) => this.insertUnlocked(m)));
+  }
+
+  /** Replaces a memory's content and chunks (a merge); the old chunks leave the index by trigger. */
+  replaceContent(id: number, next: MemoryReplacement): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare<[string, string | null, string, string, number, number, number]>(
+          `UPDATE memories SET title = ?, language = ?, content = ?, content_hash = ?, bytes = ?, updated_at = ?
+           WHERE id = ?`,
+        )
+        .run(next.title, next.language, next.content, next.contentHash, Buffer.byteLength(next.content), next.updatedAt, id);
+      this.db.prepare<[number]>('DELETE FROM chunks WHERE memory_id = ?').run(id);
+      this.insertChunks(id, next.chunks);
+    });
+  }
+
+  /** Deletes a memory (its chunks and index rows follow by trigger). Returns whether it existed. */
+  delete(id: number): boolean {
+    return this.db.prepare<[number]>('DELETE FROM memories WHERE id = ?').run(id).changes > 0;
+  }
+
+  /** The newest file snapshot of a path, without its content. */
+  latestForPath(path: string): MemoryHead | undefined {
+    return this.db
+      .prepare<[string], MemoryHead>(
+        `SELECT id, content_hash AS contentHash, captured_at AS capturedAt, updated_at AS updatedAt
+         FROM memories WHERE path = ? AND kind = 'file' ORDER BY captured_at DESC, id DESC LIMIT 1`,
+      )
+      .get(path);
+  }
+
+  /** The content of the newest file snapshot of a path (for related memories). */
+  latestContentForPath(path: string): { id: number; contentHash: string; content: string } | undefined {
+    return this.db
+      .prepare<[string], { id: number; contentHash: string; content: string }>(
+        `SELECT id, content_hash AS contentHash, content
+         FROM memories WHERE path = ? AND kind = 'file' ORDER BY captured_at DESC, id DESC LIMIT 1`,
+      )
+      .get(path);
+  }
+
+  get(id: number): MemoryRecord | null {
+    const row = this.db
+      .prepare<[number], MemoryRow>(
+        `SELECT id, kind, path, title, language, note, exit_code, content, captured_at, updated_at
+         FROM memories WHERE id = ?`,
+      )
+      .get(id);
+    if (!row) return null;
+    return {
+      id: row.id,
+      kind: row.kind,
+      path: row.path,
+      title: row.title,
+      language: row.language,
+      note: row.note,
+      exitCode: row.exit_code,
+      content: row.content,
+      capturedAt: new Date(row.captured_at).toISOString(),
+      updatedAt: new Date(row.updated_at).toISOString(),
+    };
+  }
+
+  /**
+   * Deletes memories not updated for `retentionDays` (0 keeps everything). Age counts from
+   * updated_at so a file merged into yesterday is not "old" because its first save was.
+   */
+  pruneByAge(nowWall: number, retentionDays: number): number {
+    if (retentionDays <= 0) return 0;
+    return this.db
+      .prepare<[number]>('DELETE FROM memories WHERE updated_at < ?')
+      .run(nowWall - retentionDays * DAY_MS).changes;
+  }
+
+  /** pruneByAge at the store's clock (wall time); 0 when the store has no clock. */
+  pruneExpired(retentionDays: number): number {
+    return this.clock ? this.pruneByAge(this.clock.now(), retentionDays) : 0;
+  }
+
+  /** Keeps the `keep` newest file snapshots of a path and deletes the rest. */
+  prunePerFile(path: string, keep: number): number {
+    return this.db
+      .prepare<[string, string, number]>(
+        `DELETE FROM memories WHERE path = ? AND kind = 'file' AND id NOT IN (
+           SELECT id FROM memories WHERE path = ? AND kind = 'file' ORDER BY captured_at DESC, id DESC LIMIT ?)`,
+      )
+      .run(path, path, Math.max(0, keep)).changes;
+  }
+
+  private insertUnlocked(m: NewMemory): number {
+    const id = Number(
+      this.db
+        .prepare<[MemoryKind, string | null, string, string | null, string | null, number | null, string, string, number, number, number]>(
+          `INSERT INTO memories (kind, path, title, language, note, exit_code, content, content_hash, bytes, captured_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(m.kind, m.path, m.title, m.language, m.note, m.exitCode, m.content, m.contentHash,
+          Buffer.byteLength(m.content), m.capturedAt, m.capturedAt).lastInsertRowid,
+    );
+    this.insertChunks(id, m.chunks);
+    return id;
+  }
+
+  private insertChunks(memoryId: number, chunks: readonly string[]): void {
+    const stmt = this.db.prepare<[number, number, string]>('INSERT INTO chunks (memory_id, seq, text) VALUES (?, ?, ?)');
+    chunks.forEach((text, seq) => stmt.run(memoryId, seq, text));
+  }
+}

@@ -1,0 +1,42 @@
+// Test helper: a real SQLite file in a temp dir with the memories migration applied.
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { migration002Memories } from '../../../src/daemon/store/migrations/002-memories';
+import { MemoryStore, type NewMemory } from '../../../src/daemon/store/memory-store';
+import { SqlDatabase } from '../../../src/daemon/store/sql';
+import { chunkContent } from '../../../src/daemon/capture/chunker';
+
+export interface MemoryDb {
+  dir: string;
+  db: SqlDatabase;
+  store: MemoryStore;
+  close(): void;
+}
+
+export function openMemoryDb(): MemoryDb {
+  const dir = mkdtempSync(join(tmpdir(), 'dormouse-mem-'));
+  const db = new SqlDatabase(new Database(join(dir, 'dormouse.db')));
+  db.pragma('journal_mode = WAL');
+  db.exec(migration002Memories.sql);
+  return {
+    dir,
+    db,
+    store: new MemoryStore(db),
+    close: () => {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let seq = 0;
+/** A memory with sensible defaults; content is chunked like capture does. */
+export function memory(content: string, over: Partial<NewMemory> = {}): NewMemory {
+  seq++;
+  return {
+    kind: 'file', path: `/p/file${seq}.ts`, title: `file${seq}.ts`, language: null, note: null, exitCode: null,
+    content, contentHash: `h${seq}`, capturedAt: Date.UTC(2026, 0, 1) + seq, chunks: chunkContent(content), ...over,
+  };
+}
