@@ -1,0 +1,182 @@
+// A hand-written argv parser for `dormouse` (no dependency for a dozen flags). Global options may
+// appear anywhere; each command declares its own flags; anything else is a usage error (exit 2).
+import { parseSetArgument } from '../shared/settings';
+
+export const COMMANDS = ['daemon', 'status', 'wake', 'hibernate', 'reload', 'capture', 'recall', 'stop', 'help'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+export type Command =
+  | { name: 'daemon'; foreground: boolean; configFile?: string }
+  | { name: 'status' }
+  | { name: 'wake' }
+  | { name: 'hibernate' }
+  | { name: 'stop' }
+  | { name: 'reload'; configFile?: string; settings: Record<string, unknown> }
+  | { name: 'capture'; files: string[]; text?: string; title?: string }
+  | { name: 'recall'; query: string; limit?: number }
+  | { name: 'help'; topic?: CommandName };
+
+export interface GlobalOptions {
+  /** --data-dir; undefined means DORMOUSE_DATA_DIR or the per-user default. */
+  dataDir?: string;
+  json: boolean;
+  help: boolean;
+  version: boolean;
+}
+
+export type ParsedArgs =
+  | { ok: true; global: GlobalOptions; command: Command | undefined }
+  | { ok: false; error: string; command?: CommandName };
+
+/** 'flag': no value; 'value': one value; 'repeat': one value, may repeat; 'values': one or more values, may repeat. */
+type Kind = 'flag' | 'value' | 'repeat' | 'values';
+
+const GLOBAL: Record<string, Kind> = { 'data-dir': 'value', json: 'flag', help: 'flag', version: 'flag' };
+
+const FLAGS: Record<CommandName, Record<string, Kind>> = {
+  daemon: { foreground: 'flag', config: 'value' },
+  status: {},
+  wake: {},
+  hibernate: {},
+  stop: {},
+  reload: { config: 'value', set: 'repeat' },
+  capture: { file: 'values', text: 'value', title: 'value' },
+  recall: { limit: 'value' },
+  help: {},
+};
+
+class UsageError extends Error {}
+
+export function isCommandName(name: string): name is CommandName {
+  return (COMMANDS as readonly string[]).includes(name);
+}
+
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const global: GlobalOptions = { json: false, help: false, version: false };
+  let command: CommandName | undefined;
+  const positionals: string[] = [];
+  const values = new Map<string, string[]>();
+  const seen = new Set<string>();
+  try {
+    for (let i = 0; i < argv.length; i++) {
+      const arg = argv[i] as string;
+      if (arg === '--') {
+        positionals.push(...argv.slice(i + 1));
+        break;
+      }
+      if (arg === '-h') {
+        global.help = true;
+        continue;
+      }
+      if (!arg.startsWith('--')) {
+        if (arg.startsWith('-') && arg.length > 1 && !/^-\d/.test(arg)) throw new UsageError(`unknown option ${arg}`);
+        if (command === undefined) {
+          if (!isCommandName(arg)) throw new UsageError(`unknown command ${JSON.stringify(arg)}`);
+          command = arg;
+        } else {
+          positionals.push(arg);
+        }
+        continue;
+      }
+      const eq = arg.indexOf('=');
+      const name = arg.slice(2, eq === -1 ? undefined : eq);
+      const inline = eq === -1 ? undefined : arg.slice(eq + 1);
+      const isGlobal = name in GLOBAL;
+      const kind = isGlobal ? GLOBAL[name] : command ? FLAGS[command][name] : undefined;
+      if (!kind) {
+        throw new UsageError(command ? `unknown option --${name} for ${command}` : `unknown option --${name}`);
+      }
+      if (kind === 'flag') {
+        if (inline !== undefined) throw new UsageError(`--${name} takes no value`);
+        if (name === 'json') global.json = true;
+        else if (name === 'help') global.help = true;
+        else if (name === 'version') global.version = true;
+        else values.set(name, ['true']);
+        continue;
+      }
+      const taken: string[] = [];
+      if (inline !== undefined) taken.push(inline);
+      else {
+        const next = argv[i + 1];
+        if (next === undefined || next.startsWith('--')) throw new UsageError(`--${name} needs a value`);
+        taken.push(next);
+        i++;
+        // `--file a b c`: take values up to the next option.
+        while (kind === 'values' && argv[i + 1] !== undefined && !(argv[i + 1] as string).startsWith('-')) taken.push(argv[++i] as string);
+      }
+      if (taken.some((v) => v === '')) throw new UsageError(`--${name} needs a non-empty value`);
+      if ((kind === 'value') && seen.has(name)) throw new UsageError(`--${name} given twice`);
+      seen.add(name);
+      if (isGlobal) global.dataDir = taken[0];
+      else values.set(name, [...(values.get(name) ?? []), ...taken]);
+    }
+    if (command === undefined) {
+      if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`);
+      return { ok: true, global, command: undefined };
+    }
+    // `dormouse recall --help` is a request for help, not a recall missing its query.
+    if (global.help) return { ok: true, global, command: command === 'help' ? { name: 'help' } : { name: 'help', topic: command } };
+    return { ok: true, global, command: build(command, positionals, values) };
+  } catch (error) {
+    if (error instanceof UsageError) return command ? { ok: false, error: error.message, command } : { ok: false, error: error.message };
+    throw error;
+  }
+}
+
+function build(name: CommandName, positionals: string[], values: Map<string, string[]>): Command {
+  const one = (flag: string) => values.get(flag)?.[0];
+  const noPositionals = () => {
+    if (positionals.length > 0) throw new UsageError(`${name} takes no argument, got ${JSON.stringify(positionals[0])}`);
+  };
+  switch (name) {
+    case 'daemon': {
+      noPositionals();
+      const configFile = one('config');
+      return { name, foreground: values.has('foreground'), ...(configFile !== undefined && { configFile }) };
+    }
+    case 'status':
+    case 'wake':
+    case 'hibernate':
+    case 'stop':
+      noPositionals();
+      return { name };
+    case 'reload': {
+      noPositionals();
+      const settings: Record<string, unknown> = {};
+      for (const arg of values.get('set') ?? []) {
+        const parsed = parseSetArgument(arg);
+        if ('error' in parsed) throw new UsageError(parsed.error);
+        settings[parsed.key] = parsed.value;
+      }
+      const configFile = one('config');
+      return { name, settings, ...(configFile !== undefined && { configFile }) };
+    }
+    case 'capture': {
+      noPositionals();
+      const files = values.get('file') ?? [];
+      const text = one('text');
+      const title = one('title');
+      if (files.length > 0 && text !== undefined) throw new UsageError('capture takes --file or --text, not both');
+      if (files.length === 0 && text === undefined) throw new UsageError('capture needs --file PATH... or --text TEXT');
+      if (title !== undefined && text === undefined) throw new UsageError('--title goes with --text');
+      return { name, files, ...(text !== undefined && { text }), ...(title !== undefined && { title }) };
+    }
+    case 'recall': {
+      const query = positionals.join(' ').trim();
+      if (!query) throw new UsageError('recall needs a QUERY');
+      const raw = one('limit');
+      if (raw === undefined) return { name, query };
+      const limit = Number(raw);
+      if (!/^\d+$/.test(raw) || !Number.isInteger(limit) || limit < 1 || limit > 200) {
+        throw new UsageError(`--limit must be an integer from 1 to 200, got ${JSON.stringify(raw)}`);
+      }
+      return { name, query, limit };
+    }
+    case 'help': {
+      const topic = positionals[0];
+      if (positionals.length > 1) throw new UsageError(`help takes one topic, got ${positionals.length}`);
+      if (topic !== undefined && !isCommandName(topic)) throw new UsageError(`unknown command ${JSON.stringify(topic)}`);
+      return topic === undefined ? { name } : { name, topic };
+    }
+  }
+}

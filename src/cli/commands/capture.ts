@@ -1,0 +1,32 @@
+// `dormouse capture --file PATH...` / `--text TEXT [--title T]`: one enqueue call with one job
+// per file (or one for the text). File contents are not sent: the daemon reads the file, which
+// keeps IPC messages small and applies its size and exclude rules in one place.
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { JobInput } from '../../shared/protocol';
+import { type CliContext, CliError, printJson, withClient } from '../context';
+
+export function captureCommand(ctx: CliContext, opts: { files: string[]; text?: string; title?: string }): Promise<number> {
+  const now = Date.now();
+  const jobs: JobInput[] = [];
+  if (opts.text !== undefined) {
+    jobs.push({ kind: 'capture', payload: { type: 'text', text: opts.text, capturedAt: now, ...(opts.title !== undefined && { title: opts.title }) } });
+  }
+  for (const file of opts.files) {
+    const path = resolve(ctx.cwd, file);
+    let isFile = false;
+    try {
+      isFile = statSync(path).isFile();
+    } catch {
+      throw new CliError(2, `cannot capture ${path}: no such file`);
+    }
+    if (!isFile) throw new CliError(2, `cannot capture ${path}: not a regular file`);
+    jobs.push({ kind: 'capture', payload: { type: 'file', path, capturedAt: now } });
+  }
+  return withClient(ctx, async (client) => {
+    const { ids } = await client.request('enqueue', { jobs });
+    if (ctx.json) printJson(ctx, { ids });
+    else ctx.io.stdout(`queued ${ids.length} capture job${ids.length === 1 ? '' : 's'}: ${ids.join(', ')}\n`);
+    return 0;
+  });
+}

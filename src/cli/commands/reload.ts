@@ -1,0 +1,36 @@
+// `dormouse reload [--config FILE] [--set key=value ...]`: all or nothing. Exit 0 lists what
+// changed; INVALID_SETTINGS exits 2 listing every rejected key with its reason.
+import { resolve } from 'node:path';
+import { RpcError } from '../../shared/protocol';
+import { type CliContext, printJson, withClient } from '../context';
+
+export function reloadCommand(ctx: CliContext, opts: { configFile?: string; settings: Record<string, unknown> }): Promise<number> {
+  const params = {
+    ...(opts.configFile !== undefined && { configFile: resolve(ctx.cwd, opts.configFile) }),
+    ...(Object.keys(opts.settings).length > 0 && { settings: opts.settings }),
+  };
+  return withClient(ctx, async (client) => {
+    try {
+      const result = await client.request('reload', params);
+      if (ctx.json) {
+        printJson(ctx, result);
+        return 0;
+      }
+      if (result.changes.length === 0) ctx.io.stdout('no setting changed\n');
+      for (const c of result.changes) {
+        ctx.io.stdout(`${c.key}: ${JSON.stringify(c.from)} -> ${JSON.stringify(c.to)}${c.live ? '' : ' (after restart)'}\n`);
+      }
+      if (result.pendingRestart.length > 0) ctx.io.stdout(`waiting for a daemon restart: ${result.pendingRestart.join(', ')}\n`);
+      return 0;
+    } catch (error) {
+      if (error instanceof RpcError && error.code === 'INVALID_SETTINGS') {
+        const rejected = error.details?.rejected ?? [];
+        ctx.io.stderr(`dormouse: settings rejected, nothing changed:\n`);
+        for (const r of rejected) ctx.io.stderr(`  ${r.key}: ${r.reason}\n`);
+        if (rejected.length === 0) ctx.io.stderr(`  ${error.message}\n`);
+        return 2;
+      }
+      throw error;
+    }
+  });
+}

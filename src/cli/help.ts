@@ -1,0 +1,52 @@
+// Usage texts: `dormouse --help`, `dormouse help [COMMAND]`, `dormouse COMMAND --help`.
+import type { CommandName } from './args';
+
+const GLOBAL = `Global options:
+  --data-dir DIR   the data dir (database, token, logs, config) whose daemon to use
+                   (default: $DORMOUSE_DATA_DIR, else a per-user folder)
+  --json           print exactly one JSON document on stdout
+  --help, -h       show help
+  --version        print the version
+
+Exit codes: 0 ok, 1 daemon not reachable or operation failed, 2 bad usage or rejected input.`;
+
+const COMMAND_HELP: Record<CommandName, string> = {
+  daemon: `dormouse daemon [--foreground] [--config FILE]
+  Starts the daemon of the data dir unless one already runs (then says so). Detached by default:
+  prints its pid and socket and returns. --foreground keeps it attached, logs to stderr, stops on
+  SIGINT/SIGTERM; SIGHUP reloads FILE.`,
+  status: `dormouse status [--json]
+  The daemon's state, loops, queue counts, health flags and counters. Never counts as activity.`,
+  wake: `dormouse wake
+  Wakes every loop and the reaper now.`,
+  hibernate: `dormouse hibernate
+  Suspends the loops now unless work is queued or in flight.`,
+  reload: `dormouse reload [--config FILE] [--set key=value ...]
+  Validates and applies live settings and lists what changed. If any key is rejected, lists every
+  rejected key with its reason, keeps all old values, and exits 2.`,
+  capture: `dormouse capture --file PATH...
+dormouse capture --text TEXT [--title T]
+  Enqueues one capture job per file (the daemon reads the file) or one for the text; prints the
+  job ids.`,
+  recall: `dormouse recall QUERY [--limit N] [--json]
+  Full-text search over captured memories (N from 1 to 200).`,
+  stop: `dormouse stop
+  Graceful stop: finishes in-flight jobs up to a timeout; queued jobs stay durable.`,
+  help: `dormouse help [COMMAND]
+  Shows help for all commands or one.`,
+};
+
+export function usage(): string {
+  const lines = Object.values(COMMAND_HELP).map((text) => text.split('\n').filter((l) => l.startsWith('dormouse')).join('\n'));
+  return `Dormouse: a private, searchable memory of your coding work.
+
+Usage:
+${lines.map((l) => l.replace(/^/gm, '  ')).join('\n')}
+
+${GLOBAL}
+`;
+}
+
+export function commandHelp(name: CommandName): string {
+  return `${COMMAND_HELP[name]}\n\n${GLOBAL}\n`;
+}
