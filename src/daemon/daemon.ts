@@ -194,7 +194,8 @@ export class Daemon {
     this.retryAlarm = new RetryAlarm({
       clock,
       log: log.child('retry'),
-      earliestRetryAt: () => this.queue.earliestRetryAt(),
+      // Retries already due were announced by the firing that asks; only later ones re-arm.
+      earliestRetryAt: (after) => this.queue.view.nextRetryAfter(after),
       onDue: () => this.wakeBus.wakeAll('retry deadline'),
     });
     this.store.add(this.retryAlarm);
@@ -256,7 +257,8 @@ export class Daemon {
       tick: async () => {
         const result = await dispatcher.tick();
         this.evaluateHealth();
-        return { ...result, nextDeadline: this.queue.view.earliestRetryAt };
+        // Clamp the next poll to the next retry still in the future (a due one is leasable now).
+        return { ...result, nextDeadline: this.queue.view.nextRetryAfter(this.clock.now()) };
       },
     });
     this.store.add(toDisposable(this.wakeBus.register(loop)));
@@ -265,6 +267,7 @@ export class Daemon {
   }
 
   private async runJob(job: LeasedJob, handle: (job: LeasedJob) => Promise<void>, log: Logger): Promise<void> {
+    this.server.broadcast('jobStarted', { id: job.id, kind: job.kind, attempt: job.attempts });
     try {
       await handle(job);
       this.queue.complete(job.id, job.token);
