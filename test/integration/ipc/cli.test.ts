@@ -1,0 +1,169 @@
+// The bundled CLI (built here exactly as esbuild.mjs builds dist/cli.js: CJS, import.meta.url
+// defined from __filename) run as a child process against a real IpcServer in this process.
+// Guards the node-ipc bundling trap and the CLI contract: exit codes, one JSON document.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import pkg from '../../../package.json';
+import { type Handlers, IpcServer } from '../../../src/daemon/ipc/server';
+import { createToken } from '../../../src/daemon/ipc/token';
+import { memoryLogger } from '../../../src/shared/logger';
+import { type DataDirPaths, dataDirPaths } from '../../../src/shared/paths';
+import { type Params, RpcError } from '../../../src/shared/protocol';
+import type { DaemonStatus } from '../../../src/shared/status';
+
+const root = join(__dirname, '..', '..', '..');
+// Inside node_modules so the bundle resolves its externals (better-sqlite3) like dist/ does.
+const outDir = join(root, 'node_modules', '.cache', `dormouse-cli-test-${process.pid}`);
+const cli = join(outDir, 'cli.js');
+
+beforeAll(async () => {
+  await esbuild.build({
+    entryPoints: [join(root, 'src', 'cli', 'main.ts')],
+    outfile: cli,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    logLevel: 'silent',
+    external: ['vscode', 'better-sqlite3'],
+    define: { 'import.meta.url': '__dormouse_import_meta_url' },
+    banner: { js: "const __dormouse_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
+  });
+}, 60_000);
+
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+let dir: string;
+let env: NodeJS.ProcessEnv;
+let paths: DataDirPaths;
+let server: IpcServer | undefined;
+let calls: Array<{ method: string; params: unknown }>;
+
+const status = { pid: 42, version: '9.9.9', uptimeMs: 1500, socket: 's', state: 'hibernating', loops: [], queue: { queued: 1, leased: 0, retrying: 0, dead: 0, done: 3 }, health: { pollStale: false, stuckQueue: false, stuckSince: null, staleLoops: [] }, counters: { sqlStatements: 7, wakes: 0, jobsCompleted: 3, capturesStored: 3, capturesSkipped: 0, jobsFailed: 0, skipsByReason: {}, timersArmed: 0 } } as unknown as DaemonStatus;
+
+function run(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, '--data-dir', paths.dataDir, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function startServer(): Promise<void> {
+  const record = <T>(method: string, result: (p: never) => T) => (params: unknown) => {
+    calls.push({ method, params });
+    return result(params as never);
+  };
+  const handlers: Handlers = {
+    status: record('status', () => status),
+    wake: record('wake', () => ({ woken: ['capture', 'recall'] })),
+    hibernate: record('hibernate', () => ({ hibernated: false, reason: '1 job queued' })),
+    reload: record('reload', (p: Params<'reload'>) => {
+      if (p.settings && 'bogus' in p.settings) {
+        throw new RpcError('INVALID_SETTINGS', 'rejected', { rejected: [{ key: 'bogus', reason: 'unknown setting' }, { key: 'pollFloorMs', reason: 'must be an integer' }] });
+      }
+      return { changes: [{ key: 'pollFloorMs', from: 250, to: 500, live: true }], pendingRestart: [] };
+    }),
+    enqueue: record('enqueue', (p: Params<'enqueue'>) => ({ ids: p.jobs.map((_, i) => 10 + i) })),
+    recall: record('recall', () => [{ id: 1, kind: 'file', path: '/a.ts', title: 'a.ts', capturedAt: '2026-01-01T00:00:00.000Z', snippet: 'x [y] z', score: 0.5 }]),
+    related: record('related', (p: Params<'related'>) => ({ path: p.path, hits: [], computedAt: '' })),
+    memory: record('memory', () => null),
+    stop: record('stop', () => ({})),
+  };
+  server = new IpcServer({ paths, token: createToken(paths.token), handlers, log: memoryLogger(), maxMessageBytes: 1 << 20 });
+  await server.start();
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'dm-cli-'));
+  // A private runtime dir keeps this test's socket apart from any real daemon's.
+  env = { ...process.env, XDG_RUNTIME_DIR: join(dir, 'run') };
+  delete env.DORMOUSE_DATA_DIR;
+  mkdirSync(join(dir, 'run'), { mode: 0o700 });
+  paths = dataDirPaths(join(dir, 'data'), env);
+  mkdirSync(paths.dataDir);
+  calls = [];
+});
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe.runIf(process.platform !== 'win32')('the bundled dormouse CLI', () => {
+  it('--help and --version work from the CJS bundle', async () => {
+    const help = await run('--help');
+    expect(help).toMatchObject({ code: 0, stderr: '' });
+    expect(help.stdout).toContain('dormouse recall QUERY');
+    expect(await run('--version')).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
+  });
+
+  it('exits 1 with a hint when no daemon runs, 2 on bad usage', async () => {
+    const down = await run('status');
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain('dormouse daemon');
+    const usage = await run('status', '--frobnicate');
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('unknown option --frobnicate');
+    expect((await run('recall', 'x', '--limit')).code).toBe(2);
+  });
+
+  it('status --json prints exactly the daemon document', async () => {
+    await startServer();
+    const r = await run('status', '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(status);
+    const human = await run('status');
+    expect(human.stdout).toMatch(/state: hibernating/);
+    expect(human.stdout).toMatch(/queue: queued 1, leased 0, retrying 0, dead 0, done 3/);
+    expect(human.stdout).toMatch(/sqlStatements 7/);
+  });
+
+  it('capture --file sends one enqueue with absolute paths and no content', async () => {
+    await startServer();
+    writeFileSync(join(dir, 'a.ts'), 'a');
+    writeFileSync(join(dir, 'b.ts'), 'b');
+    const r = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = spawn(process.execPath, [cli, '--data-dir', paths.dataDir, 'capture', '--file', 'a.ts', 'b.ts'], { env, cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
+      let stdout = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.on('close', (code) => resolve({ code, stdout }));
+    });
+    expect(r).toMatchObject({ code: 0, stdout: expect.stringContaining('10, 11') });
+    expect(calls).toHaveLength(1);
+    const { jobs } = calls[0]?.params as Params<'enqueue'>;
+    expect(jobs.map((j) => j.payload)).toEqual([
+      { type: 'file', path: join(dir, 'a.ts'), capturedAt: expect.any(Number) },
+      { type: 'file', path: join(dir, 'b.ts'), capturedAt: expect.any(Number) },
+    ]);
+    expect((await run('capture', '--file', join(dir, 'missing.ts'))).code).toBe(2);
+  });
+
+  it('reload lists changes, or every rejected key with exit 2', async () => {
+    await startServer();
+    const good = await run('reload', '--set', 'pollFloorMs=500');
+    expect(good).toMatchObject({ code: 0, stdout: 'pollFloorMs: 250 -> 500\n' });
+    const rejected = await run('reload', '--set', 'bogus=1', '--set', 'pollFloorMs=x');
+    expect(rejected.code).toBe(2);
+    expect(rejected.stderr).toContain('bogus: unknown setting');
+    expect(rejected.stderr).toContain('pollFloorMs: must be an integer');
+  });
+
+  it('recall --json prints the hits array; wake and hibernate report', async () => {
+    await startServer();
+    const r = await run('recall', 'y', '--json', '--limit', '3');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toHaveLength(1);
+    expect(calls.at(-1)).toEqual({ method: 'recall', params: { query: 'y', limit: 3 } });
+    expect((await run('wake')).stdout).toBe('woke capture, recall\n');
+    expect((await run('hibernate')).stdout).toBe('not hibernating: 1 job queued\n');
+  });
+});
