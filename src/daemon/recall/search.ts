@@ -111,9 +111,11 @@ function cutoffRowid(db: SqlDatabase, match: string, window: number): number {
 }
 
 function toHit(db: SqlDatabase, match: string, r: RankedRow): RecallHit {
+  // CAST: better-sqlite3 binds JS numbers as REAL, and FTS5 (SQLite 3.54) silently drops a
+  // `rowid = <real>` constraint, returning the first match instead of this chunk.
   const snip = db
     .prepare<[string, number], { s: string }>(
-      `SELECT snippet(chunks_fts, 0, '[', ']', '…', 16) AS s FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid = ?`,
+      `SELECT snippet(chunks_fts, 0, '[', ']', '…', 16) AS s FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid = CAST(? AS INTEGER)`,
     )
     .get(match, r.chunkId);
   return {

@@ -1,0 +1,205 @@
+// Recall latency at scale: bounded ranking (what the daemon runs) against plain unbounded bm25
+// ranking (the baseline) on the same synthetic index, in the same run, interleaved.
+//   tsx bench/recall-bench.ts                     # 100k chunks
+//   tsx bench/recall-bench.ts --chunks 1000000    # 1M chunks (a few minutes to generate)
+// Options: --queries N (timed runs per query kind), --dir D (keeps the DB there; default a temp dir).
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { migration002Memories } from '../src/daemon/store/migrations/002-memories';
+import { MemoryStore, type NewMemory } from '../src/daemon/store/memory-store';
+import { SqlDatabase } from '../src/daemon/store/sql';
+import { toMatchQuery } from '../src/daemon/recall/query';
+import { searchMatch } from '../src/daemon/recall/search';
+
+export interface LatencyStats {
+  median: number;
+  p99: number;
+}
+
+export interface RecallBenchRow {
+  query: string;
+  /** Share of chunks the query matches (measured). */
+  matchShare: number;
+  bounded: LatencyStats;
+  baseline: LatencyStats;
+}
+
+export interface RecallBenchResult {
+  chunks: number;
+  insertSeconds: number;
+  dbBytes: number;
+  rows: RecallBenchRow[];
+}
+
+const CHUNKS_PER_MEMORY = 10;
+const MEMORIES_PER_TX = 100; // 1000 chunks per transaction
+const VOCAB = 20_000;
+
+// Deterministic PRNG so runs are comparable.
+function mulberry32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const VERBS = ['get', 'set', 'load', 'parse', 'make', 'build', 'read', 'write', 'handle', 'update', 'create', 'remove',
+  'find', 'check', 'init', 'apply', 'merge', 'split', 'format', 'render', 'fetch', 'store', 'emit', 'resolve'];
+const NOUNS = ['user', 'cache', 'config', 'file', 'path', 'token', 'queue', 'job', 'lease', 'chunk', 'memory', 'index',
+  'query', 'result', 'buffer', 'stream', 'socket', 'client', 'server', 'daemon', 'timer', 'clock', 'event', 'state',
+  'record', 'entry', 'node', 'tree', 'graph', 'edge', 'page', 'view', 'model', 'item', 'list', 'map', 'set', 'key',
+  'value', 'hash', 'snapshot', 'session', 'window', 'panel', 'editor', 'range', 'line', 'column', 'offset', 'limit'];
+const KEYWORDS = ['const', 'let', 'return', 'if', 'else', 'for', 'await', 'async', 'function', 'new', 'this', 'null'];
+
+/** Identifier of Zipf rank r: camelCase or snake_case from verb+noun+suffix, unique per rank. */
+function identifier(r: number): string {
+  const v = VERBS[r % VERBS.length]!;
+  const n = NOUNS[Math.floor(r / VERBS.length) % NOUNS.length]!;
+  const k = Math.floor(r / (VERBS.length * NOUNS.length));
+  const base = r % 3 === 0 ? `${v}_${n}` : `${v}${n[0]!.toUpperCase()}${n.slice(1)}`;
+  return k === 0 ? base : `${base}${k}`;
+}
+
+function zipfSampler(n: number, rand: () => number): () => number {
+  const cdf = new Float64Array(n);
+  let sum = 0;
+  for (let i = 0; i < n; i++) cdf[i] = sum += 1 / (i + 1);
+  return () => {
+    const x = rand() * sum;
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+}
+
+/** ~500 B of code-like text; "result" appears in ~75% of chunks (the broad term). */
+function makeChunk(rand: () => number, zipf: () => number): string {
+  const lines: string[] = [];
+  let bytes = 0;
+  while (bytes < 480) {
+    const kw = KEYWORDS[Math.floor(rand() * KEYWORDS.length)]!;
+    const line = `  ${kw} ${identifier(zipf())} = ${identifier(zipf())}(${identifier(zipf())}, ${Math.floor(rand() * 1000)});`;
+    lines.push(line);
+    bytes += line.length + 1;
+  }
+  if (rand() < 0.75) lines.splice(Math.floor(rand() * lines.length), 0, '  return result;');
+  return `${lines.join('\n')}\n`;
+}
+
+function generate(store: MemoryStore, chunks: number): number {
+  const rand = mulberry32(42);
+  const zipf = zipfSampler(VOCAB, rand);
+  const start = performance.now();
+  const t0 = Date.UTC(2026, 0, 1);
+  let made = 0;
+  let memoryNo = 0;
+  while (made < chunks) {
+    const batch: NewMemory[] = [];
+    for (let m = 0; m < MEMORIES_PER_TX && made < chunks; m++, memoryNo++) {
+      const parts: string[] = [];
+      for (let c = 0; c < CHUNKS_PER_MEMORY && made < chunks; c++, made++) parts.push(makeChunk(rand, zipf));
+      const content = parts.join('');
+      batch.push({
+        kind: 'file', path: `/ws/proj${memoryNo % 20}/src/mod${memoryNo}.ts`, title: `mod${memoryNo}.ts`, language: 'typescript',
+        note: null, exitCode: null, content, contentHash: createHash('sha256').update(content).digest('hex'),
+        capturedAt: t0 + memoryNo * 1000, chunks: parts,
+      });
+    }
+    store.insertMany(batch);
+  }
+  return (performance.now() - start) / 1000;
+}
+
+function stats(samples: number[]): LatencyStats {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? 0;
+  return { median: at(0.5), p99: at(0.99) };
+}
+
+// Each kind has a few queries, cycled, so one lucky term does not decide the figure.
+const QUERY_KINDS: ReadonlyArray<readonly [string, string[]]> = [
+  ['selective 1-term', [identifier(5003), identifier(6007), identifier(7001), identifier(4999)]],
+  ['2-term', [`${identifier(101)} ${identifier(150)}`, `${identifier(120)} ${identifier(170)}`, `${identifier(130)} ${identifier(99)}`]],
+  ['broad term (~75%)', ['result']],
+  ['3-letter prefix', ['get*', 'par*', 'han*', 'upd*']],
+];
+
+export async function runRecallBench(opts: { chunks: number; queries: number; dir: string }): Promise<RecallBenchResult> {
+  const file = join(opts.dir, 'recall-bench.db');
+  rmSync(file, { force: true });
+  const db = new SqlDatabase(new Database(file));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec(migration002Memories.sql);
+  const store = new MemoryStore(db);
+  const insertSeconds = generate(store, opts.chunks);
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  const { size: dbBytes } = await import('node:fs').then((fs) => fs.statSync(file));
+
+  const count = (match: string) =>
+    (db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM chunks_fts WHERE chunks_fts MATCH ?').get(match)?.n ?? 0);
+  const rows: RecallBenchRow[] = [];
+  for (const [name, texts] of QUERY_KINDS) {
+    const matches = texts.map((t) => toMatchQuery(t)!);
+    const share = matches.reduce((n, m) => n + count(m), 0) / matches.length / opts.chunks;
+    const run = (i: number, rankWindow?: number) => {
+      const match = matches[i % matches.length]!;
+      const t = performance.now();
+      const hits = searchMatch(db, match, { limit: 20, ...(rankWindow === undefined ? {} : { rankWindow }) });
+      const ms = performance.now() - t;
+      if (hits.length === 0) throw new Error(`bench query ${match} found nothing`);
+      return ms;
+    };
+    for (let i = 0; i < matches.length; i++) { run(i); run(i, Infinity); } // warm the cache
+    const bounded: number[] = [];
+    const baseline: number[] = [];
+    for (let i = 0; i < opts.queries; i++) {
+      bounded.push(run(i));
+      baseline.push(run(i, Infinity));
+    }
+    rows.push({ query: name, matchShare: share, bounded: stats(bounded), baseline: stats(baseline) });
+  }
+  db.close();
+  return { chunks: opts.chunks, insertSeconds, dbBytes, rows };
+}
+
+function printTable(r: RecallBenchResult): void {
+  const f = (n: number) => n.toFixed(n < 10 ? 2 : 0).padStart(8);
+  console.log(`\n${r.chunks.toLocaleString()} chunks: inserted in ${r.insertSeconds.toFixed(1)} s ` +
+    `(${Math.round(r.chunks / r.insertSeconds).toLocaleString()} chunks/s), DB ${(r.dbBytes / 1e6).toFixed(0)} MB`);
+  console.log('query               match%   bounded med    p99 | baseline med    p99 | ratio med   p99');
+  for (const row of r.rows) {
+    console.log(
+      `${row.query.padEnd(18)} ${(row.matchShare * 100).toFixed(2).padStart(7)} ${f(row.bounded.median)}   ${f(row.bounded.p99)} |` +
+        `  ${f(row.baseline.median)} ${f(row.baseline.p99)} |  ${(row.baseline.median / row.bounded.median).toFixed(1).padStart(6)}x ` +
+        `${(row.baseline.p99 / row.bounded.p99).toFixed(1).padStart(5)}x`,
+    );
+  }
+  console.log('(ms; ratio = baseline / bounded, higher means bounded is faster)');
+}
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+if (require.main === module) {
+  const chunks = Number(arg('chunks') ?? 100_000);
+  const queries = Number(arg('queries') ?? (chunks >= 500_000 ? 30 : 100));
+  const keep = arg('dir');
+  const dir = keep ?? mkdtempSync(join(tmpdir(), 'dormouse-recall-bench-'));
+  runRecallBench({ chunks, queries, dir })
+    .then(printTable)
+    .finally(() => { if (!keep) rmSync(dir, { recursive: true, force: true }); });
+}
