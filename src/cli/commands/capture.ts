@@ -24,6 +24,15 @@ export function captureCommand(ctx: CliContext, opts: { files: string[]; text?: 
     jobs.push({ kind: 'capture', payload: { type: 'file', path, capturedAt: now } });
   }
   return withClient(ctx, async (client) => {
+    if (opts.text !== undefined && Buffer.byteLength(opts.text) > 64 * 1024) {
+      // The daemon closes a connection whose frame exceeds its limit, which would surface as a
+      // confusing DISCONNECTED: check a large text against the limit first (status is cheap).
+      const limit = (await client.request('status', {})).config.ipcMaxMessageBytes;
+      const frame = Buffer.byteLength(JSON.stringify({ type: 'request', data: { id: Number.MAX_SAFE_INTEGER, method: 'enqueue', params: { jobs } } })) + 1;
+      if (frame > limit) {
+        throw new CliError(2, `the text is too large for one IPC message (${frame} bytes; the daemon's ipcMaxMessageBytes is ${limit}); capture it with --file instead`);
+      }
+    }
     const { ids } = await client.request('enqueue', { jobs });
     if (ctx.json) printJson(ctx, { ids });
     else ctx.io.stdout(`queued ${ids.length} capture job${ids.length === 1 ? '' : 's'}: ${ids.join(', ')}\n`);

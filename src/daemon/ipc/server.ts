@@ -39,6 +39,8 @@ export interface IpcServerOptions {
   maxMessageBytes: number;
   /** Reported by hello; defaults to the package version. */
   version?: string;
+  /** A connection that has not said hello by then is closed (default 10 s): idle sockets cost a slot. */
+  helloTimeoutMs?: number;
 }
 
 interface ClientState {
@@ -79,7 +81,7 @@ export class IpcServer {
     this.transport = await ServerTransport.listen(
       { socketRoot: paths.socketRoot, socket: paths.socket, maxMessageBytes, log },
       {
-        connect: (conn) => this.clients.set(conn.id, { conn, authed: false, name: '', events: new Set() }),
+        connect: (conn) => this.onConnect(conn),
         message: (conn, type, data) => this.onMessage(conn, type, data),
         close: (conn) => this.onClose(conn),
       },
@@ -105,6 +107,14 @@ export class IpcServer {
       }
     })();
     return this.closing;
+  }
+
+  private onConnect(conn: ServerConnection): void {
+    const client: ClientState = { conn, authed: false, name: '', events: new Set() };
+    this.clients.set(conn.id, client);
+    setTimeout(() => {
+      if (!client.authed && !conn.closed) this.drop(client, 'no hello in time');
+    }, this.opts.helloTimeoutMs ?? 10_000).unref();
   }
 
   private onClose(conn: ServerConnection): void {

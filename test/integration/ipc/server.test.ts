@@ -157,6 +157,15 @@ describe.runIf(unix)('IpcServer over a real socket', () => {
     expect(await (await client()).request('hibernate', {})).toEqual({ hibernated: true });
   });
 
+  it('a connection that never says hello is closed', async () => {
+    const server = new IpcServer({ paths, token, handlers: handlers(), log: memoryLogger(), maxMessageBytes: MAX, helloTimeoutMs: 50 });
+    servers.push(server);
+    await server.start();
+    const r = await raw();
+    await r.closed;
+    expect(await (await client()).request('wake', {})).toEqual({ woken: ['capture'] });
+  });
+
   it('invalid params get BAD_REQUEST and the connection stays usable', async () => {
     await startServer();
     const c = await client();
