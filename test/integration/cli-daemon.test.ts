@@ -1,0 +1,91 @@
+// The built CLI (dist/cli.js) driving a real daemon it starts itself, detached, as a user would:
+// daemon → capture → recall → status → reload → stop.
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DaemonStatus } from '../../src/shared/status';
+import { CLI_SCRIPT, tempDataDir } from '../helpers/daemon-process';
+
+interface Run { code: number | null; stdout: string; stderr: string }
+
+let dataDir: string;
+let env: NodeJS.ProcessEnv;
+
+function cli(...args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI_SCRIPT, '--data-dir', dataDir, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+afterEach(async () => {
+  await cli('stop');
+});
+
+describe('dormouse CLI against a real daemon', () => {
+  it('a user starts the daemon, captures a file and recalls it', async () => {
+    dataDir = tempDataDir('dm-cli-e2e-');
+    env = { ...process.env };
+    delete env.DORMOUSE_DATA_DIR;
+    writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ spawnJitterMs: [0, 0], idleExitMs: 0 }));
+
+    const started = await cli('daemon');
+    expect(started.code, started.stderr).toBe(0);
+    expect(started.stdout).toMatch(/pid \d+/);
+
+    const again = await cli('daemon');
+    expect(again.code).toBe(0);
+    expect(again.stdout + again.stderr).toMatch(/already running/i);
+
+    const project = join(dataDir, 'project');
+    mkdirSync(project);
+    const file = join(project, 'retry_policy.ts');
+    writeFileSync(file, 'export const retryCurve = [1, 2, 4]; // zanzibar_backoff\n');
+    const secret = join(project, '.env');
+    writeFileSync(secret, 'API_TOKEN=abc\n');
+    const captured = await cli('capture', '--file', file, secret);
+    expect(captured.code, captured.stderr).toBe(0);
+
+    // Wait on the daemon's own account of the work (status is a control-plane call: no SQL).
+    let status: DaemonStatus;
+    for (;;) {
+      const s = await cli('status', '--json');
+      expect(s.code).toBe(0);
+      status = JSON.parse(s.stdout) as DaemonStatus;
+      if (status.queue.done === 2) break;
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(status.counters.capturesStored).toBe(1);
+    expect(status.counters.capturesSkipped).toBe(1);
+    expect(status.counters.skipsByReason).toEqual({ excluded: 1 });
+
+    const recalled = await cli('recall', 'zanzibar_backoff', '--json');
+    expect(recalled.code).toBe(0);
+    const hits = JSON.parse(recalled.stdout) as Array<{ path: string; kind: string }>;
+    expect(hits.map((h) => h.path)).toEqual([file]);
+    expect(hits[0]).toMatchObject({ kind: 'file' });
+    expect(Object.keys(hits[0]!).sort()).toEqual(['capturedAt', 'id', 'kind', 'path', 'score', 'snippet', 'title']);
+
+    const secretHits = await cli('recall', 'API_TOKEN', '--json');
+    expect(JSON.parse(secretHits.stdout)).toEqual([]);
+
+    const rejected = await cli('reload', '--set', 'suspendAfterMs=-1', '--set', 'bogus=1');
+    expect(rejected.code).toBe(2);
+    expect(rejected.stderr).toMatch(/suspendAfterMs/);
+    expect(rejected.stderr).toMatch(/bogus/);
+
+    const applied = await cli('reload', '--set', 'suspendAfterMs=1000');
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout).toMatch(/suspendAfterMs/);
+
+    const stopped = await cli('stop');
+    expect(stopped.code).toBe(0);
+    const gone = await cli('status');
+    expect(gone.code).toBe(1);
+  });
+});
