@@ -97,7 +97,8 @@ export class CaptureWorker {
     const bytes = Buffer.byteLength(draft.content);
     if (bytes > settings.captureMaxBytes) throw new Skip('too-large', `${label}: ${bytes} bytes > captureMaxBytes ${settings.captureMaxBytes}`);
     if (draft.content.includes('\0')) throw new Skip('binary', `${label}: contains NUL bytes`);
-    const secret = findSecret(draft.content) ?? (draft.note ? findSecret(draft.note) : null);
+    // Title and note are stored too, so they pass the same check as the content.
+    const secret = findSecret(draft.content) ?? findSecret(draft.title) ?? (draft.note ? findSecret(draft.note) : null);
     if (secret) throw new Skip('secret', `${label}: looks like a ${secret.kind} at line ${secret.line}`);
     return draft;
   }

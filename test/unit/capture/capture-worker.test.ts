@@ -50,6 +50,13 @@ describe('CaptureWorker', () => {
     expect(await worker.handle({ type: 'text', text: `note\n${'-----BEGIN'} PRIVATE KEY-----` })).toMatchObject({ reason: 'secret' });
   });
 
+  it('a secret in a note or title is never stored either', async () => {
+    const key = ['sk_live_', '4eC39HqLyjWDarjtT1zdp7dc'].join('');
+    expect(await worker.handle({ type: 'selection', text: 'const x = 1;', note: `uses ${key}` })).toMatchObject({ reason: 'secret' });
+    expect(await worker.handle({ type: 'text', text: 'body', title: key })).toMatchObject({ reason: 'secret' });
+    expect(count()).toBe(0);
+  });
+
   it('a file over the size cap is skipped without being read', async () => {
     settings.captureMaxBytes = 1024;
     const path = join(m.dir, 'big.ts');
