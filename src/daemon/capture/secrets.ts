@@ -38,8 +38,12 @@ const PATTERNS: ReadonlyArray<readonly [SecretKind, RegExp]> = [
 // literal of >= 8 chars with no spaces or template/reference syntax, and contain a digit or a
 // symbol, and not be a path: that keeps `token = getToken()`, `password: process.env.PW` and `type: "access_token"`
 // out while catching the usual hard-coded credential.
-const ASSIGNMENT =
-  /[\w.-]*(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?)[\w.-]*["']?\s*(?::|=|:=)\s*(?:(["'`])([^\s"'`$<>{}]{8,})\1|([A-Za-z0-9+/=_!@#%^&*~-]{8,})\s*[;,]?\s*$)/i;
+// Found keyword-first and matched with bounded quantifiers from there: the former single regex
+// (`[\w.-]*(?:password|…)[\w.-]*…`) backtracked quadratically on long word runs (100 KB of
+// letters took ~10 s and froze the daemon's event loop).
+const ASSIGNMENT_KEYWORD = /password|passwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credentials?/gi;
+const ASSIGNMENT_TAIL =
+  /[\w.-]{0,64}["']?\s{0,16}(?::|=|:=)\s{0,16}(?:(["'`])([^\s"'`$<>{}]{8,512})\1|([A-Za-z0-9+/=_!@#%^&*~-]{8,512})\s*[;,]?\s*$)/iy;
 
 // Candidate runs for the entropy check: base64/base64url alphabets, 32-256 chars (longer runs are
 // embedded binary blobs such as wasm or images, not credentials).
@@ -59,12 +63,7 @@ export function findSecret(content: string): SecretFinding | null {
 
 function checkLine(line: string): SecretKind | null {
   for (const [kind, re] of PATTERNS) if (re.test(line)) return kind;
-  const m = ASSIGNMENT.exec(line);
-  if (m) {
-    const value = m[2] ?? m[3] ?? '';
-    // Paths ("./lib/x.js", "/Users/me") are not credentials.
-    if (!/^[./~]/.test(value) && /[0-9]|[^A-Za-z0-9_.-]/.test(value)) return 'credential-assignment';
-  }
+  if (hasCredentialAssignment(line)) return 'credential-assignment';
   // Long lines are minified or generated code, and URLs carry document ids: both are full of
   // random-looking runs that are not credentials (named formats above still apply to them).
   if (line.length > MAX_ENTROPY_LINE) return null;
@@ -73,6 +72,18 @@ function checkLine(line: string): SecretKind | null {
     if (isHighEntropy(run[0], text.slice(Math.max(0, (run.index ?? 0) - 7), run.index))) return 'high-entropy-string';
   }
   return null;
+}
+
+function hasCredentialAssignment(line: string): boolean {
+  for (const keyword of line.matchAll(ASSIGNMENT_KEYWORD)) {
+    ASSIGNMENT_TAIL.lastIndex = (keyword.index ?? 0) + keyword[0].length;
+    const m = ASSIGNMENT_TAIL.exec(line);
+    if (!m) continue;
+    const value = m[2] ?? m[3] ?? '';
+    // Paths ("./lib/x.js", "/Users/me") are not credentials.
+    if (!/^[./~]/.test(value) && /[0-9]|[^A-Za-z0-9_.-]/.test(value)) return true;
+  }
+  return false;
 }
 
 /**

@@ -50,3 +50,20 @@ describe('secret detection', () => {
     expect(JSON.stringify(finding)).not.toContain(secret);
   });
 });
+
+describe('secret scan cost', () => {
+  // A ratio measured in the same run, not a wall-clock budget: 10x the input may cost ~10x, a
+  // quadratic scan (the old assignment regex) cost ~100x and froze the daemon on 100 KB.
+  it('the secret scan grows linearly with a pathological single-line input', () => {
+    const cost = (n: number) => {
+      const input = 'a'.repeat(n) + ' token' + 'b'.repeat(n);
+      const t0 = performance.now();
+      for (let i = 0; i < 3; i++) findSecret(input);
+      return performance.now() - t0;
+    };
+    cost(1_000); // warm-up
+    const small = Math.max(cost(10_000), 0.05);
+    const large = cost(100_000);
+    expect(large / small).toBeLessThan(40);
+  });
+});
