@@ -18,7 +18,7 @@ import { effectiveStaleThresholdMs, type Settings } from '../shared/settings';
 import type { DaemonStatus } from '../shared/status';
 import { VERSION } from '../shared/version';
 import { ActivityTracker } from './activity';
-import { CaptureWorker } from './capture/capture-worker';
+import { CaptureWorker, type CommitScope } from './capture/capture-worker';
 import { ConfigStore } from './config/config-store';
 import { DaemonCounters } from './counters';
 import { buildStatus } from './health/daemon-status';
@@ -28,7 +28,8 @@ import { IpcServer } from './ipc/server';
 import { writeToken } from './ipc/token';
 import { fileLogSink } from './log/file-log';
 import { JobQueue } from './queue/job-queue';
-import type { LeasedJob } from './queue/job-queue';
+import { type LeasedJob, StaleLeaseError } from './queue/job-queue';
+import { completionScope } from './queue/completion-scope';
 import { Reaper } from './queue/reaper';
 import { RetryAlarm } from './queue/retry-alarm';
 import { RecallWorker } from './recall/recall-worker';
@@ -58,6 +59,9 @@ export interface DaemonOptions {
   /** Called once the daemon has stopped (the process entry exits then). */
   onStopped?: (code: number) => void;
 }
+
+/** Runs one job; a durable write goes through `commit`, which also completes the job. */
+type JobHandler = (job: LeasedJob, commit: CommitScope) => Promise<void>;
 
 interface Worker {
   kind: JobKind;
@@ -180,8 +184,8 @@ export class Daemon {
     this.stuck = new StuckQueueDetector({ clock, log: log.child('health'), thresholdMs: () => this.settings.stuckThresholdMs });
 
     this.workers = [
-      this.createWorker('capture', async (job) => {
-        const outcome = await captureWorker.handle(job.payload as never);
+      this.createWorker('capture', async (job, commit) => {
+        const outcome = await captureWorker.handle(job.payload as never, commit);
         if (outcome.stored) this.counters.capturesStored++;
         else this.counters.skipped(outcome.reason);
       }),
@@ -235,7 +239,7 @@ export class Daemon {
     log.info(`ready on ${paths.socket}${this.quarantined ? ' (database was quarantined)' : ''}`);
   }
 
-  private createWorker(kind: JobKind, handle: (job: LeasedJob) => Promise<void>): Worker {
+  private createWorker(kind: JobKind, handle: JobHandler): Worker {
     const log = this.log.child(kind);
     const dispatcher: Dispatcher<LeasedJob> = new Dispatcher<LeasedJob>({
       name: kind,
@@ -266,13 +270,19 @@ export class Daemon {
     return { kind, loop, dispatcher };
   }
 
-  private async runJob(job: LeasedJob, handle: (job: LeasedJob) => Promise<void>, log: Logger): Promise<void> {
+  private async runJob(job: LeasedJob, handle: JobHandler, log: Logger): Promise<void> {
     this.server.broadcast('jobStarted', { id: job.id, kind: job.kind, attempt: job.attempts });
+    // The handler's durable write and the job's completion commit together, or not at all.
+    const scope = completionScope(this.db, this.queue, job);
     try {
-      await handle(job);
-      this.queue.complete(job.id, job.token);
+      await handle(job, scope.commit);
+      if (!scope.completed) this.queue.complete(job.id, job.token);
       this.counters.jobsCompleted++;
     } catch (error) {
+      if (error instanceof StaleLeaseError) {
+        log.warn(`job ${job.id}: ${error.message}; its result was dropped`);
+        return;
+      }
       const message = error instanceof Error ? error.message : String(error);
       this.counters.jobsFailed++;
       try {

@@ -20,6 +20,9 @@ export type CaptureOutcome =
   | { stored: true; memoryId: number; merged: boolean }
   | { stored: false; reason: SkipReason; detail: string };
 
+/** Runs a synchronous database write, possibly inside a wider transaction. */
+export type CommitScope = <T>(write: () => T) => T;
+
 export interface CaptureWorkerOptions {
   store: MemoryStore;
   clock: Clock;
@@ -52,10 +55,16 @@ export class CaptureWorker {
     this.readFile = opts.readFile ?? ((path) => fsReadFile(path));
   }
 
-  async handle(payload: CapturePayload): Promise<CaptureOutcome> {
+  /**
+   * `commit` wraps the synchronous write (the dedupe check, the insert or merge, retention): the
+   * daemon runs it inside one transaction with the job's completion, so a capture is stored
+   * exactly once even if the daemon dies, or the lease goes stale, between the two.
+   */
+  async handle(payload: CapturePayload, commit: CommitScope = (write) => write()): Promise<CaptureOutcome> {
     try {
       const draft = await this.draft(payload);
-      return this.store(draft, payload.capturedAt ?? this.opts.clock.now());
+      const at = payload.capturedAt ?? this.opts.clock.now();
+      return commit(() => this.store(draft, at));
     } catch (err) {
       if (!(err instanceof Skip)) throw err;
       this.opts.log.info(`capture skipped (${err.reason}): ${err.detail}`);
