@@ -211,6 +211,11 @@ export class Daemon {
       intervalMs: () => this.settings.reaperIntervalMs,
       random: this.opts.random,
       onReclaimed: () => this.wakeBus.wakeAll('leases reclaimed'),
+      // Age retention rides on the reaper's sweeps: no timer of its own, and none while hibernating.
+      onSweep: () => {
+        const pruned = this.memories.pruneExpired(this.settings.retentionDays);
+        if (pruned > 0) log.info(`retention: deleted ${pruned} memorie(s) older than ${this.settings.retentionDays} days`);
+      },
     });
     this.store.add(toDisposable(this.wakeBus.register(this.reaper)));
 
