@@ -281,7 +281,7 @@ export class Daemon {
     const scope = completionScope(this.db, this.queue, job);
     try {
       await handle(job, scope.commit);
-      if (!scope.completed) this.queue.complete(job.id, job.token);
+      if (!scope.completed) this.queue.completeSoon(job.id, job.token);
       this.counters.jobsCompleted++;
     } catch (error) {
       if (error instanceof StaleLeaseError) {
@@ -460,6 +460,8 @@ export class Daemon {
       const drained = await Promise.all(this.workers.map((w) => w.dispatcher.drain(STOP_DRAIN_TIMEOUT_MS)));
       if (drained.some((ok) => !ok)) this.log.warn('stop timed out with jobs in flight; they stay leased and return to the queue at the next start');
       await this.server.close();
+      this.queue.flushCompletions();
+      this.queue.dispose();
       this.store.dispose();
       writeFileSync(this.paths.cleanShutdownMarker, new Date(this.clock.now()).toISOString() + '\n');
       this.log.info('stopped');

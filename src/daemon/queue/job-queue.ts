@@ -4,7 +4,7 @@
 import type { JobInput, JobKind } from '../../shared/protocol';
 import type { Logger } from '../../shared/logger';
 import type { QueueCounts } from '../../shared/status';
-import type { Clock } from '../scheduling/clock';
+import type { Clock, Timer } from '../scheduling/clock';
 import type { SqlDatabase } from '../store/sql';
 import { buryJob } from './bury';
 import { completeJob } from './complete';
@@ -36,11 +36,15 @@ export interface JobQueueOptions {
 }
 
 const MAX_ERROR_CHARS = 4_000;
+/** A deferred completion is flushed with the next lease; this timer only covers "no lease follows". */
+const COMPLETION_FLUSH_DELAY_MS = 10;
 const PRUNE_BATCH = 1_000;
 
 export class JobQueue {
   readonly view: QueueView;
   private readonly random: () => number;
+  private pendingCompletions: Array<{ id: number; token: string }> = [];
+  private flushTimer: Timer | null = null;
 
   constructor(private readonly opts: JobQueueOptions) {
     this.random = opts.random ?? Math.random;
@@ -63,7 +67,10 @@ export class JobQueue {
     const { maxAttempts } = this.opts.settings();
     const kinds = new Set<JobKind>();
     let created = 0;
-    const ids = db.transaction(() =>
+    // One plain INSERT commits atomically on its own: no explicit transaction (two statements) needed.
+    const single = inputs.length === 1 && inputs[0]!.dedupeKey === undefined;
+    const run = single ? <T>(fn: () => T): T => fn() : <T>(fn: () => T): T => db.transaction(fn);
+    const ids = run(() =>
       inputs.map((input) => {
         const existing = input.dedupeKey === undefined ? null : findWaitingDuplicate(db, input.kind, input.dedupeKey);
         if (existing !== null) return existing;
@@ -89,7 +96,15 @@ export class JobQueue {
   lease(kind: JobKind, max: number): LeasedJob[] {
     if (max <= 0) return [];
     const now = this.opts.clock.now();
-    const raw = leaseJobs(this.opts.db, kind, max, now, this.opts.settings().leaseMs);
+    const leaseMs = this.opts.settings().leaseMs;
+    // Completions deferred since the last lease commit in the same transaction as this lease.
+    const raw =
+      this.pendingCompletions.length > 0
+        ? this.opts.db.transaction(() => {
+            this.flushCompletionsUnlocked(now);
+            return leaseJobs(this.opts.db, kind, max, now, leaseMs);
+          })
+        : leaseJobs(this.opts.db, kind, max, now, leaseMs);
     this.view.applyLeased(raw.map((job) => job.id));
     const jobs: LeasedJob[] = [];
     for (const { payloadText, ...job } of raw) {
@@ -108,6 +123,38 @@ export class JobQueue {
   complete(id: number, token: string): void {
     if (!completeJob(this.opts.db, id, token, this.opts.clock.now())) throw new StaleLeaseError(id, 'complete');
     this.view.applyCompleted();
+  }
+
+  /**
+   * Completes a job whose work wrote nothing durable of its own (a recall, a skipped capture):
+   * the completion is batched into the next lease's transaction, or flushed within
+   * COMPLETION_FLUSH_DELAY_MS. A daemon killed in between re-runs the job, which such work
+   * tolerates; work with a durable effect completes through its own transaction instead.
+   */
+  completeSoon(id: number, token: string): void {
+    this.pendingCompletions.push({ id, token });
+    this.flushTimer ??= this.opts.clock.setTimeout(() => {
+      this.flushTimer = null;
+      this.flushCompletions();
+    }, COMPLETION_FLUSH_DELAY_MS);
+  }
+
+  /** Writes every deferred completion in one transaction (also at shutdown). */
+  flushCompletions(): void {
+    if (this.pendingCompletions.length === 0) return;
+    const now = this.opts.clock.now();
+    this.opts.db.transaction(() => this.flushCompletionsUnlocked(now));
+  }
+
+  private flushCompletionsUnlocked(now: number): void {
+    this.flushTimer?.dispose();
+    this.flushTimer = null;
+    const batch = this.pendingCompletions;
+    this.pendingCompletions = [];
+    for (const { id, token } of batch) {
+      if (completeJob(this.opts.db, id, token, now)) this.view.applyCompleted();
+      else this.opts.log.warn(new StaleLeaseError(id, 'complete').message + '; its result was dropped');
+    }
   }
 
   /** Records a failed attempt: a backoff retry, or dead after max_attempts. Throws StaleLeaseError on a stale token. */
@@ -154,6 +201,8 @@ export class JobQueue {
   }
 
   dispose(): void {
+    this.flushTimer?.dispose();
+    this.flushTimer = null;
     this.view.dispose();
   }
 

@@ -19,11 +19,11 @@ describe('enqueue', () => {
     const { db, queue } = setup();
     const before = db.statements;
     queue.enqueue(text(1));
-    // BEGIN + INSERT + COMMIT
-    expect(db.statements - before).toBe(3);
+    // A single INSERT commits on its own: no explicit transaction.
+    expect(db.statements - before).toBe(1);
     queue.enqueue(text(2, { dedupeKey: 'k' }));
     // BEGIN + dedupe SELECT + INSERT + COMMIT
-    expect(db.statements - before).toBe(7);
+    expect(db.statements - before).toBe(5);
   });
 
   it('a batch is one transaction that fires the wake hook once, after the commit, with the new kinds', () => {
