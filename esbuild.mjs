@@ -3,12 +3,27 @@
 // better-sqlite3 stays external: it ships a prebuilt N-API binary that must stay beside its JS.
 // node-ipc 14 is ESM-only and calls createRequire(import.meta.url): bundled to CJS, import.meta is
 // empty, so import.meta.url is defined from __filename (see shared/docs/ipc.md).
+import { existsSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
+// node-ipc imports node:tls and node:dgram at its top level; Dormouse configures neither (see
+// src/daemon/ipc/unused-transports.ts), so the bundles get a stub that throws if ever used.
+const noNetworkTransports = {
+  name: 'no-network-transports',
+  setup(build) {
+    build.onResolve({ filter: /^node:(tls|dgram)$/ }, (args) =>
+      /node_modules[\\/]node-ipc[\\/]/.test(args.importer)
+        ? { path: new URL('./src/daemon/ipc/unused-transports.ts', import.meta.url).pathname }
+        : undefined,
+    );
+  },
+};
+
 const common = {
+  plugins: [noNetworkTransports],
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -27,7 +42,6 @@ const entries = [
   { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node\n' + common.banner.js } },
 ];
 
-import { existsSync } from 'node:fs';
 const present = entries.filter((e) => existsSync(e.entryPoints[0]));
 
 if (watch) {

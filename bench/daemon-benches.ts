@@ -18,6 +18,8 @@ export async function benchHibernation(windowMs: number): Promise<BenchRow[]> {
     const a = await hibernating.client('bench');
     const b = await polling.client('bench');
     await a.request('hibernate', {});
+    // Let the start-up and the hibernate request's own aftermath (a coalesced status event, GC) settle.
+    await sleep(2000);
     const a0 = (await a.request('status', {})).counters.sqlStatements;
     const b0 = (await b.request('status', {})).counters.sqlStatements;
     const ca0 = cpuNs(hibernating.pid);

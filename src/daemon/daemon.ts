@@ -104,6 +104,7 @@ export class Daemon {
     this.startedMono = this.clock.monotonicNow();
     mkdirSync(this.paths.dataDir, { recursive: true, mode: 0o700 });
     const fileSink = fileLogSink(this.paths.logFile, opts.foreground);
+    this.store.add({ dispose: () => fileSink.close() });
     const sink: LogSink = opts.logSink ? (lvl, line) => { fileSink(lvl, line); opts.logSink!(lvl, line); } : fileSink;
     this.log = createLogger(sink, () => (this.config ? this.config.settings.logLevel : 'info'), () => this.clock.now(), 'daemon');
     this.activity = new ActivityTracker(this.clock);
@@ -324,8 +325,10 @@ export class Daemon {
   }
 
   private onEnqueued(kinds: JobKind[]): void {
-    // Every enqueue wakes the loops at once, through the one wake bus.
-    this.wakeBus.wakeAll(`enqueue (${[...new Set(kinds)].join(', ')})`);
+    // Every enqueue wakes, at once and through the one wake bus, the loops of the kinds it
+    // enqueued and the reaper; a loop with no new work keeps its backoff (waking it would cost an
+    // empty lease and restart its way to hibernation).
+    this.wakeBus.wakeAll(`enqueue (${kinds.join(', ')})`, new Set<string>([...kinds, 'reaper']));
   }
 
   private isBusy(): boolean {
@@ -394,6 +397,8 @@ export class Daemon {
 
   /** The editor-idle signal: suspend every loop now, unless work is queued or in flight. */
   hibernate(): { hibernated: boolean; reason?: string } {
+    // Finished jobs whose completion waits for the next lease are done work, not busy work.
+    this.queue.flushCompletions();
     if (this.isBusy()) return { hibernated: false, reason: 'work is queued or in flight' };
     const refused = this.workers.filter((w) => !w.loop.suspend('hibernate requested'));
     this.reaper.suspend?.('hibernate requested');

@@ -36,11 +36,15 @@ export class WakeBus implements Disposable {
     return this.count;
   }
 
-  /** Wakes every target; returns the names woken. One target throwing does not stop the rest. */
-  wakeAll(reason: string): string[] {
+  /**
+   * Wakes every target (or, with `only`, the targets of those names); returns the names woken.
+   * One target throwing does not stop the rest.
+   */
+  wakeAll(reason: string, only?: ReadonlySet<string>): string[] {
     this.count++;
     const woken: string[] = [];
     for (const target of [...this.targets]) {
+      if (only && !only.has(target.name)) continue;
       try {
         target.wake(reason);
         woken.push(target.name);

@@ -75,3 +75,14 @@ describe('WakeBus', () => {
     expect(bus.wakeAll('late')).toEqual([]);
   });
 });
+
+describe('targeted wakes', () => {
+  it('a wake with a name filter wakes only those targets and still counts once', () => {
+    const bus = new WakeBus();
+    const woken: string[] = [];
+    for (const name of ['capture', 'recall', 'reaper']) bus.register({ name, wake: () => woken.push(name) });
+    expect(bus.wakeAll('enqueue (capture)', new Set(['capture', 'reaper']))).toEqual(['capture', 'reaper']);
+    expect(woken).toEqual(['capture', 'reaper']);
+    expect(bus.wakes).toBe(1);
+  });
+});
