@@ -1,6 +1,7 @@
 // Starts a detached daemon and waits for its ready line, so `dormouse daemon` can print the pid
 // and exit while the daemon lives on. The daemon prints exactly one JSON line on stdout
 // ({"ready":true,"pid":…,"socket":…} or {"ready":false,"error":…}), then logs only to its file.
+import { DAEMON_NODE_FLAGS } from '../shared/daemon-flags';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -27,7 +28,7 @@ export class DaemonStartError extends Error {
 }
 
 export function startDetachedDaemon(opts: StartDaemonOptions): Promise<{ pid: number; socket: string }> {
-  const args = [opts.daemonScript, '--data-dir', opts.dataDir];
+  const args = [...DAEMON_NODE_FLAGS, opts.daemonScript, '--data-dir', opts.dataDir];
   if (opts.configFile !== undefined) args.push('--config', opts.configFile);
   const child = spawn(opts.execPath ?? process.execPath, args, {
     detached: true,

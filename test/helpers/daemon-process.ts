@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { DAEMON_NODE_FLAGS } from '../../src/shared/daemon-flags';
 import { DaemonClient } from '../../src/client/daemon-client';
 import { waitFor } from '../../src/shared/event';
 import { type DataDirPaths, dataDirPaths } from '../../src/shared/paths';
@@ -43,7 +44,7 @@ export async function startDaemon(opts: { dataDir?: string; settings?: Partial<S
   const dataDir = opts.dataDir ?? tempDataDir();
   const configFile = join(dataDir, 'test-config.json');
   writeFileSync(configFile, JSON.stringify({ ...FAST_SETTINGS, ...opts.settings }));
-  const child = spawn(process.execPath, [DAEMON_SCRIPT, '--data-dir', dataDir, '--config', configFile, ...(opts.args ?? [])], {
+  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, DAEMON_SCRIPT, '--data-dir', dataDir, '--config', configFile, ...(opts.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stderr: string[] = [];
