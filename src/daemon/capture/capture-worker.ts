@@ -9,7 +9,7 @@ import type { Logger } from '../../shared/logger';
 import type { CapturePayload, MemoryKind } from '../../shared/protocol';
 import type { Settings } from '../../shared/settings';
 import type { Clock } from '../scheduling/clock';
-import type { MemoryStore } from '../store/memory-store';
+import type { MemoryStore, NewMemory } from '../store/memory-store';
 import { chunkContent } from './chunker';
 import { ExcludeCache } from './excludes';
 import { findSecret } from './secrets';
@@ -31,15 +31,8 @@ export interface CaptureWorkerOptions {
   readFile?: (path: string) => Promise<Buffer>;
 }
 
-interface Draft {
-  kind: MemoryKind;
-  path: string | null;
-  title: string;
-  language: string | null;
-  note: string | null;
-  exitCode: number | null;
-  content: string;
-}
+/** A memory before the store step derives its hash, time and chunks. */
+type Draft = Omit<NewMemory, 'contentHash' | 'capturedAt' | 'chunks'>;
 
 const TITLE_MAX = 200;
 
