@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFile as fsReadFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Logger } from '../../shared/logger';
-import type { CapturePayload, MemoryKind } from '../../shared/protocol';
+import type { CapturePayload } from '../../shared/protocol';
 import type { Settings } from '../../shared/settings';
 import type { Clock } from '../scheduling/clock';
 import type { MemoryStore, NewMemory } from '../store/memory-store';
