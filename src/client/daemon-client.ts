@@ -129,6 +129,15 @@ export class DaemonClient {
         return;
       }
       const id = this.nextId++;
+      // The daemon closes a connection that sends a frame over its limit; say why instead.
+      const limit = this.helloResult?.maxMessageBytes;
+      if (limit !== undefined) {
+        const bytes = Buffer.byteLength(JSON.stringify({ type: 'request', data: { id, method, params } }));
+        if (bytes > limit) {
+          reject(new RpcError('BAD_REQUEST', `${method}: the request is ${bytes} bytes, over the daemon's message limit of ${limit} bytes (ipcMaxMessageBytes); capture large files by path`));
+          return;
+        }
+      }
       const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
       const timer = setTimeout(() => settle(() => reject(new RpcError('TIMEOUT', `${method} got no reply within ${timeoutMs} ms`))), timeoutMs);
       const onAbort = () => settle(() => reject(signal?.reason));

@@ -125,6 +125,8 @@ export interface HelloResult {
   daemonPid: number;
   version: string;
   protocolVersion: number;
+  /** The largest message the daemon accepts (ipcMaxMessageBytes): clients refuse larger requests up front. */
+  maxMessageBytes: number;
 }
 
 export interface ReloadResult {

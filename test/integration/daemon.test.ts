@@ -197,3 +197,17 @@ describe('daemon process', () => {
     expect(((await related).data as { path: string }).path).toBe('/nonexistent/file.ts');
   });
 });
+
+describe('daemon process limits', () => {
+  it('a request over the daemon message limit is refused by the client with the reason, and the connection stays usable', async () => {
+    const d = await daemon();
+    const client = await d.client();
+    const error = await client
+      .request('enqueue', { jobs: [{ kind: 'capture', payload: { type: 'text', text: 'word '.repeat(400_000) } }] })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RpcError);
+    expect((error as RpcError).code).toBe('BAD_REQUEST');
+    expect((error as RpcError).message).toMatch(/message limit of 1048576 bytes/);
+    expect((await client.request('status', {})).pid).toBe(d.pid);
+  });
+});

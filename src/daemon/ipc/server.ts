@@ -205,7 +205,12 @@ export class IpcServer {
   }
 
   private helloResult(): HelloResult {
-    return { daemonPid: process.pid, version: this.opts.version ?? pkg.version, protocolVersion: PROTOCOL_VERSION };
+    return {
+      daemonPid: process.pid,
+      version: this.opts.version ?? pkg.version,
+      protocolVersion: PROTOCOL_VERSION,
+      maxMessageBytes: this.opts.maxMessageBytes,
+    };
   }
 
   private reply(client: ClientState, message: { id: number; ok: true; result: unknown } | { id: number; ok: false; error: ErrorBody }): void {

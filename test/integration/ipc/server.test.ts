@@ -224,16 +224,15 @@ describe.runIf(unix)('IpcServer over a real socket', () => {
     const r = await raw();
     r.socket.write('x'.repeat(MAX + 10)); // no delimiter: the guard trips on the partial frame
     await r.closed;
-    // A legal-looking request that is too large, from a real client, also closes only itself.
+    // A real client learns the limit from hello and refuses a larger request up front, with the reason.
     const big = await client('big');
-    const gone = waitFor(big.onDidDisconnect);
     const text = 'y'.repeat(MAX * 2);
     const error = await big.request('enqueue', { jobs: [{ kind: 'capture', payload: { type: 'text', text } }] }).catch((e: unknown) => e);
-    // The client's own limit is larger (64 MiB): the frame goes out and the server closes the connection.
-    expect(error).toMatchObject({ code: 'DISCONNECTED' });
-    await gone;
+    expect(error).toMatchObject({ code: 'BAD_REQUEST' });
+    expect((error as Error).message).toMatch(/message limit/);
+    expect(await big.request('wake', {})).toEqual({ woken: ['capture'] });
     expect(await good.request('wake', {})).toEqual({ woken: ['capture'] });
-    expect(server.clientCount).toBe(1);
+    expect(server.clientCount).toBe(2);
   });
 
   it('a second server on the same socket is refused while the first lives (no takeover)', async () => {
