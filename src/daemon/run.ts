@@ -33,6 +33,12 @@ export async function runDaemon(opts: RunDaemonOptions): Promise<number> {
     return 1;
   }
   announce({ ready: true, pid: process.pid, socket: daemon.socket });
+  if (opts.foreground) {
+    process.stderr.write(
+      `dormouse: daemon running in the foreground (pid ${process.pid}, data dir ${opts.dataDir}).\n` +
+        'dormouse: in another terminal try `npm run dormouse -- status` or `npm run dormouse -- capture --text "hello"`; Ctrl-C stops it.\n',
+    );
+  }
 
   const stop = (signal: string) => void daemon.stop(`signal ${signal}`);
   process.on('SIGINT', () => stop('SIGINT'));
