@@ -35,7 +35,7 @@ import { RetryAlarm } from './queue/retry-alarm';
 import { RecallWorker } from './recall/recall-worker';
 import { searchMemories } from './recall/search';
 import { type Clock, RealClock } from './scheduling/clock';
-import type { CadenceOptions } from './scheduling/cadence';
+import { type CadenceOptions, suspensionAllowed } from './scheduling/cadence';
 import { Dispatcher } from './scheduling/dispatcher';
 import { PollLoop } from './scheduling/poll-loop';
 import { WakeBus } from './scheduling/wake-bus';
@@ -400,6 +400,9 @@ export class Daemon {
     // Finished jobs whose completion waits for the next lease are done work, not busy work.
     this.queue.flushCompletions();
     if (this.isBusy()) return { hibernated: false, reason: 'work is queued or in flight' };
+    if (!suspensionAllowed(this.cadence())) {
+      return { hibernated: false, reason: 'hibernation is disabled by the settings (suspendEnabled, suspendAfterMs 0, or backoffEnabled)' };
+    }
     const refused = this.workers.filter((w) => !w.loop.suspend('hibernate requested'));
     this.reaper.suspend?.('hibernate requested');
     if (refused.length > 0) {
