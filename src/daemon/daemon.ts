@@ -228,7 +228,8 @@ export class Daemon {
       log: log.child('idle-exit'),
       enabled: !this.opts.foreground,
       delayMs: () => this.settings.idleExitMs,
-      isBusy: () => this.isBusy(),
+      // Retries still pending keep a background daemon alive too: they would otherwise wait for the next start.
+      isBusy: () => this.isBusy() || this.queue.view.counts.retrying > 0,
       onExit: () => void this.stop('idle exit'),
     });
     this.store.add(this.idleExit);
@@ -331,9 +332,15 @@ export class Daemon {
     this.wakeBus.wakeAll(`enqueue (${kinds.join(', ')})`, new Set<string>([...kinds, 'reaper']));
   }
 
+  /** Work queued, leased, in flight, or a retry already due. */
   private isBusy(): boolean {
     const counts = this.queue.view.counts;
-    return counts.queued > 0 || counts.leased > 0 || this.workers.some((w) => w.dispatcher.inFlight > 0);
+    return (
+      counts.queued > 0 ||
+      counts.leased > 0 ||
+      this.queue.view.hasReadyWork() ||
+      this.workers.some((w) => w.dispatcher.inFlight > 0)
+    );
   }
 
   /** Evaluated after every tick and every status: no SQL. Logs STUCK/RESUMED transitions once. */
@@ -404,7 +411,8 @@ export class Daemon {
       return { hibernated: false, reason: 'hibernation is disabled by the settings (suspendEnabled, suspendAfterMs 0, or backoffEnabled)' };
     }
     const refused = this.workers.filter((w) => !w.loop.suspend('hibernate requested'));
-    this.reaper.suspend?.('hibernate requested');
+    // The reaper sleeps only with the loops: a loop still running may need a lease reclaimed.
+    if (refused.length === 0) this.reaper.suspend('hibernate requested');
     if (refused.length > 0) {
       return { hibernated: false, reason: `loop(s) busy: ${refused.map((w) => w.kind).join(', ')}` };
     }

@@ -48,6 +48,12 @@ export async function runDaemon(opts: RunDaemonOptions): Promise<number> {
   // The extension's fork channel closing means nothing: other windows may use this daemon.
   process.on('disconnect', () => {});
   process.on('unhandledRejection', (reason) => daemon.logUnexpected('unhandled rejection', reason));
+  // State after an uncaught exception is unknown: log it and exit non-zero without the
+  // clean-shutdown marker, so the next start checks the database and re-queues leased jobs.
+  process.on('uncaughtException', (error) => {
+    daemon.logUnexpected('uncaught exception, exiting', error);
+    process.exit(1);
+  });
   return exited;
 }
 

@@ -17,13 +17,18 @@ export interface CompletionScope {
 export function completionScope(db: SqlDatabase, queue: JobQueue, job: LeasedJob): CompletionScope {
   let completed = false;
   return {
-    commit: (write) =>
-      db.transaction(() => {
-        const result = write();
-        queue.complete(job.id, job.token);
-        completed = true;
-        return result;
-      }),
+    commit: (write) => {
+      let applyToView = () => {};
+      const result = db.transaction(() => {
+        const r = write();
+        applyToView = queue.completeWithin(job.id, job.token);
+        return r;
+      });
+      // Only after the commit: a rollback must leave the in-memory view untouched.
+      applyToView();
+      completed = true;
+      return result;
+    },
     get completed() {
       return completed;
     },

@@ -38,6 +38,7 @@ export interface JobQueueOptions {
 const MAX_ERROR_CHARS = 4_000;
 /** A deferred completion is flushed with the next lease; this timer only covers "no lease follows". */
 const COMPLETION_FLUSH_DELAY_MS = 10;
+const COMPLETION_RETRY_DELAY_MS = 1_000;
 const PRUNE_BATCH = 1_000;
 
 export class JobQueue {
@@ -97,14 +98,25 @@ export class JobQueue {
     if (max <= 0) return [];
     const now = this.opts.clock.now();
     const leaseMs = this.opts.settings().leaseMs;
-    // Completions deferred since the last lease commit in the same transaction as this lease.
-    const raw =
-      this.pendingCompletions.length > 0
-        ? this.opts.db.transaction(() => {
-            this.flushCompletionsUnlocked(now);
-            return leaseJobs(this.opts.db, kind, max, now, leaseMs);
-          })
-        : leaseJobs(this.opts.db, kind, max, now, leaseMs);
+    // Completions deferred since the last lease commit in the same transaction as this lease; the
+    // view learns of them only after that commit, and a rollback puts them back in line.
+    let raw: ReturnType<typeof leaseJobs>;
+    if (this.pendingCompletions.length > 0) {
+      const batch = this.takePendingCompletions();
+      let completed = 0;
+      try {
+        raw = this.opts.db.transaction(() => {
+          completed = this.writeCompletions(batch, now);
+          return leaseJobs(this.opts.db, kind, max, now, leaseMs);
+        });
+      } catch (error) {
+        this.restorePendingCompletions(batch);
+        throw error;
+      }
+      for (let i = 0; i < completed; i++) this.view.applyCompleted();
+    } else {
+      raw = leaseJobs(this.opts.db, kind, max, now, leaseMs);
+    }
     this.view.applyLeased(raw.map((job) => job.id));
     const jobs: LeasedJob[] = [];
     for (const { payloadText, ...job } of raw) {
@@ -133,28 +145,68 @@ export class JobQueue {
    */
   completeSoon(id: number, token: string): void {
     this.pendingCompletions.push({ id, token });
-    this.flushTimer ??= this.opts.clock.setTimeout(() => {
-      this.flushTimer = null;
-      this.flushCompletions();
-    }, COMPLETION_FLUSH_DELAY_MS);
+    this.armCompletionFlush(COMPLETION_FLUSH_DELAY_MS);
   }
 
-  /** Writes every deferred completion in one transaction (also at shutdown). */
+  /**
+   * For a caller's own transaction (a capture's write): completes the job in SQL, or throws
+   * StaleLeaseError, and returns what to apply once that transaction has committed, so the view
+   * never counts a completion that a rollback undid.
+   */
+  completeWithin(id: number, token: string): () => void {
+    if (!completeJob(this.opts.db, id, token, this.opts.clock.now())) throw new StaleLeaseError(id, 'complete');
+    return () => this.view.applyCompleted();
+  }
+
+  /** Writes every deferred completion in one transaction (at hibernate and at shutdown too). */
   flushCompletions(): void {
     if (this.pendingCompletions.length === 0) return;
-    const now = this.opts.clock.now();
-    this.opts.db.transaction(() => this.flushCompletionsUnlocked(now));
+    const batch = this.takePendingCompletions();
+    let completed = 0;
+    try {
+      completed = this.opts.db.transaction(() => this.writeCompletions(batch, this.opts.clock.now()));
+    } catch (error) {
+      this.restorePendingCompletions(batch);
+      throw error;
+    }
+    for (let i = 0; i < completed; i++) this.view.applyCompleted();
   }
 
-  private flushCompletionsUnlocked(now: number): void {
+  private armCompletionFlush(delayMs: number): void {
+    this.flushTimer ??= this.opts.clock.setTimeout(() => {
+      this.flushTimer = null;
+      try {
+        this.flushCompletions();
+      } catch (error) {
+        // A full disk or an I/O error must not crash the daemon: the batch is back in line and is
+        // retried (also by the next lease). Until then those jobs stay leased, never lost.
+        this.opts.log.error(`could not record ${this.pendingCompletions.length} completion(s), retrying in 1 s: ${describe(error)}`);
+        this.armCompletionFlush(COMPLETION_RETRY_DELAY_MS);
+      }
+    }, delayMs);
+  }
+
+  private takePendingCompletions(): Array<{ id: number; token: string }> {
     this.flushTimer?.dispose();
     this.flushTimer = null;
     const batch = this.pendingCompletions;
     this.pendingCompletions = [];
+    return batch;
+  }
+
+  private restorePendingCompletions(batch: Array<{ id: number; token: string }>): void {
+    this.pendingCompletions = batch.concat(this.pendingCompletions);
+    this.armCompletionFlush(COMPLETION_RETRY_DELAY_MS);
+  }
+
+  /** Inside a transaction: completes each job whose token is current; returns how many. */
+  private writeCompletions(batch: ReadonlyArray<{ id: number; token: string }>, now: number): number {
+    let completed = 0;
     for (const { id, token } of batch) {
-      if (completeJob(this.opts.db, id, token, now)) this.view.applyCompleted();
+      if (completeJob(this.opts.db, id, token, now)) completed++;
       else this.opts.log.warn(new StaleLeaseError(id, 'complete').message + '; its result was dropped');
     }
+    return completed;
   }
 
   /** Records a failed attempt: a backoff retry, or dead after max_attempts. Throws StaleLeaseError on a stale token. */

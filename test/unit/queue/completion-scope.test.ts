@@ -51,4 +51,18 @@ describe('completion scope', () => {
     expect(count()).toBe(1);
     expect(f.queue.view.counts).toMatchObject({ done: 1, leased: 0, queued: 0 });
   });
+
+  it('a capture whose transaction rolls back stores nothing and leaves the view untouched', async () => {
+    f = queueFixture();
+    const { worker, count } = capture(f);
+    f.queue.enqueue({ kind: 'capture', payload: { type: 'text', text: 'never half written' } });
+    const [job] = f.queue.lease('capture', 1);
+    f.db.raw.exec(`CREATE TEMP TRIGGER fail_done BEFORE UPDATE OF state ON jobs WHEN NEW.state = 'done' BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END`);
+    const scope = completionScope(f.db, f.queue, job!);
+    await expect(worker.handle(job!.payload as CapturePayload, scope.commit)).rejects.toThrow(/disk full/);
+    expect(scope.completed).toBe(false);
+    expect(count()).toBe(0);
+    expect(f.queue.view.counts).toEqual(f.queue.countStates());
+    expect(f.queue.view.counts).toMatchObject({ leased: 1, done: 0 });
+  });
 });

@@ -49,3 +49,44 @@ describe('deferred completion', () => {
     expect([a2!.id, b2!.id].sort()).toEqual([a!.id, b!.id].sort());
   });
 });
+
+// A real SQLite failure, not a mock: a temporary trigger aborts the statement like a full disk would.
+const failCompletions = (q: QueueFixture) =>
+  q.db.raw.exec(`CREATE TEMP TRIGGER fail_done BEFORE UPDATE OF state ON jobs WHEN NEW.state = 'done' BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END`);
+const failLeases = (q: QueueFixture) =>
+  q.db.raw.exec(`CREATE TEMP TRIGGER fail_lease BEFORE UPDATE OF state ON jobs WHEN NEW.state = 'leased' BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END`);
+
+describe('deferred completion failures', () => {
+  it('a failed flush neither crashes nor loses the batch: it is retried until it lands', async () => {
+    f = queueFixture();
+    f.queue.enqueue(text('a'));
+    const [a] = f.queue.lease('capture', 1);
+    f.queue.completeSoon(a!.id, a!.token);
+    failCompletions(f);
+    await f.clock.advance(10); // the timer's flush fails inside the timer callback
+    expect(f.log.lines.some((l) => l.includes('could not record 1 completion'))).toBe(true);
+    expect(f.queue.view.counts).toEqual(f.queue.countStates());
+    expect(f.queue.countStates()).toMatchObject({ leased: 1, done: 0 });
+    f.db.raw.exec('DROP TRIGGER fail_done');
+    await f.clock.advance(1000);
+    expect(f.queue.countStates()).toMatchObject({ leased: 0, done: 1 });
+    expect(f.queue.view.counts).toEqual(f.queue.countStates());
+    expect(f.clock.activeTimers).toBe(0);
+  });
+
+  it('a lease that rolls back keeps its deferred completions and the view exact', () => {
+    f = queueFixture();
+    f.queue.enqueueBatch([text('a'), text('b')]);
+    const [a] = f.queue.lease('capture', 1);
+    f.queue.completeSoon(a!.id, a!.token);
+    failLeases(f);
+    expect(() => f.queue.lease('capture', 1)).toThrow(/disk full/);
+    expect(f.queue.view.counts).toEqual(f.queue.countStates());
+    expect(f.queue.countStates()).toMatchObject({ leased: 1, done: 0, queued: 1 });
+    f.db.raw.exec('DROP TRIGGER fail_lease');
+    const [b] = f.queue.lease('capture', 1);
+    expect(b).toBeDefined();
+    expect(f.queue.countStates()).toMatchObject({ leased: 1, done: 1, queued: 0 });
+    expect(f.queue.view.counts).toEqual(f.queue.countStates());
+  });
+});
