@@ -19,6 +19,7 @@ import { pruneDoneJobs } from './prune-done';
 import { QueueView } from './queue-view';
 import { reapExpiredLeases } from './reap-expired';
 import { recoverLeasedJobs } from './recover-leased';
+import { releaseJob } from './release';
 import { type FailResult, type LeasedJob, StaleLeaseError } from './types';
 
 export { type FailResult, type LeasedJob, StaleLeaseError } from './types';
@@ -207,6 +208,13 @@ export class JobQueue {
       else this.opts.log.warn(new StaleLeaseError(id, 'complete').message + '; its result was dropped');
     }
     return completed;
+  }
+
+  /** Returns an unstarted leased job to the queue, attempt refunded; false if its token is stale. */
+  release(id: number, token: string): boolean {
+    const rows = releaseJob(this.opts.db, id, token, this.opts.clock.now());
+    this.view.applyReclaimed(rows);
+    return rows.length === 1;
   }
 
   /** Records a failed attempt: a backoff retry, or dead after max_attempts. Throws StaleLeaseError on a stale token. */

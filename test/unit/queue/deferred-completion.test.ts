@@ -90,3 +90,17 @@ describe('deferred completion failures', () => {
     expect(f.queue.view.counts).toEqual(f.queue.countStates());
   });
 });
+
+describe('release', () => {
+  it('a released job returns to the queue with its attempt refunded', () => {
+    f = queueFixture();
+    f.queue.enqueue(text('a'));
+    const [a] = f.queue.lease('capture', 1);
+    expect(f.queue.release(a!.id, a!.token)).toBe(true);
+    expect(f.queue.view.counts).toEqual(f.queue.countStates());
+    expect(f.queue.countStates()).toMatchObject({ queued: 1, leased: 0 });
+    const [again] = f.queue.lease('capture', 1);
+    expect(again!.attempts).toBe(1);
+    expect(f.queue.release(a!.id, a!.token)).toBe(false);
+  });
+});
