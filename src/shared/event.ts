@@ -4,6 +4,37 @@ import { type Disposable, toDisposable } from './lifecycle';
 
 export type Event<T> = (listener: (value: T) => void) => Disposable;
 
+export type ListenerErrorHandler = (error: unknown) => void;
+
+const defaultListenerErrorHandler: ListenerErrorHandler = (error) => {
+  console.error('event listener failed:', error);
+};
+
+let listenerErrorHandler: ListenerErrorHandler = defaultListenerErrorHandler;
+
+/**
+ * Where a listener's error goes (default: console.error); the daemon points it at its log.
+ * Returns the previous handler, so a caller (or a test) can put it back.
+ */
+export function setListenerErrorHandler(fn: ListenerErrorHandler): ListenerErrorHandler {
+  const previous = listenerErrorHandler;
+  listenerErrorHandler = fn;
+  return previous;
+}
+
+function reportListenerError(error: unknown): void {
+  try {
+    listenerErrorHandler(error);
+  } catch (handlerError) {
+    // The handler itself failed: still never throw into the owner or crash the process.
+    try {
+      console.error('event listener failed:', error, '(and the listener error handler failed:', handlerError, ')');
+    } catch {
+      // Nowhere left to report it.
+    }
+  }
+}
+
 export class Emitter<T> implements Disposable {
   private listeners = new Set<(value: T) => void>();
   private disposed = false;
@@ -19,10 +50,9 @@ export class Emitter<T> implements Disposable {
       try {
         listener(value);
       } catch (error) {
-        // A faulty listener must not break the owner's state machine.
-        queueMicrotask(() => {
-          throw error;
-        });
+        // A faulty listener must not break the owner's state machine, nor the other listeners,
+        // nor crash the process: it is reported, never rethrown.
+        reportListenerError(error);
       }
     }
   }

@@ -2,6 +2,14 @@
 // min(free slots, spawnsPerTick) jobs and starts them without awaiting them, spaced by a random
 // jitter so a burst does not start N processes in the same millisecond. A settled job frees its
 // slot and calls onSlotFreed (the loop's wake), so a saturated loop resumes without polling.
+//
+// Outcomes: 'work' when jobs were leased; 'saturated' when no slot is free while jobs are in
+// flight (a freed slot wakes the loop, so the backoff is left alone); 'idle' when the queue is
+// empty, or when there is no slot with nothing in flight (maxConcurrent 0: no slot will ever free
+// itself, so the loop must back off rather than poll at the floor).
+//
+// stop() ends starting: jobs of a batch still waiting out the jitter are not started but handed
+// to onAbandoned (the owner returns them to the queue), and no further tick leases anything.
 import type { Logger } from '../../shared/logger';
 import type { Clock } from './clock';
 import type { TickResult } from './poll-loop';
@@ -24,6 +32,11 @@ export interface DispatcherOptions<J extends { id: number }> {
   random?: () => number;
   log: Logger;
   onSlotFreed: () => void;
+  /**
+   * Leased jobs that stop() kept from starting (they were waiting out the jitter). The owner
+   * releases them; without this option they stay leased until their lease expires.
+   */
+  onAbandoned?: (jobs: J[]) => void;
 }
 
 export class Dispatcher<J extends { id: number }> {
@@ -31,6 +44,9 @@ export class Dispatcher<J extends { id: number }> {
   /** Leased jobs not yet settled, including those waiting out the jitter to start. */
   private running = 0;
   private idleWaiters: Array<() => void> = [];
+  private stopped = false;
+  /** Ends the jitter pause in progress at once (set only while a tick is pausing). */
+  private endPause: (() => void) | null = null;
 
   constructor(private readonly opts: DispatcherOptions<J>) {
     this.name = opts.name;
@@ -41,19 +57,37 @@ export class Dispatcher<J extends { id: number }> {
   }
 
   async tick(): Promise<TickResult> {
+    if (this.stopped) return { outcome: 'idle' };
     const { spawnsPerTick, maxConcurrent, spawnJitterMs } = this.opts.options();
     const free = maxConcurrent - this.running;
-    if (free <= 0) return { outcome: 'saturated' };
+    // No slot: saturated only if a job in flight will free one (and wake the loop); with nothing
+    // in flight (maxConcurrent 0) waiting for a slot is waiting forever, so back off instead.
+    if (free <= 0) return { outcome: this.running > 0 ? 'saturated' : 'idle' };
     const jobs = this.opts.lease(Math.min(free, spawnsPerTick));
     if (jobs.length === 0) return { outcome: 'idle' };
     // Count the whole batch at once: leased jobs own their slots even while waiting to start.
     this.running += jobs.length;
     for (const [i, job] of jobs.entries()) {
       if (i > 0) await this.pause(spawnJitterMs);
+      if (this.stopped) {
+        this.abandon(jobs.slice(i));
+        break;
+      }
       this.opts.log.info(`start job ${job.id} slot ${i + 1}/${jobs.length}`);
       this.start(job);
     }
     return { outcome: 'work' };
+  }
+
+  /**
+   * Stops starting jobs: the rest of a batch waiting out the jitter is handed to onAbandoned at
+   * once, and later ticks lease nothing. Jobs already started run on; drain() waits for them.
+   * Idempotent.
+   */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.endPause?.();
   }
 
   /** Waits for the jobs in flight; true if they all settled within `timeoutMs` (clock time). */
@@ -86,13 +120,33 @@ export class Dispatcher<J extends { id: number }> {
       .finally(() => this.release());
   }
 
+  /** Leased jobs that will not be started: their slots are given up without a wake. */
+  private abandon(jobs: J[]): void {
+    this.running -= jobs.length;
+    const ids = jobs.map((j) => j.id).join(', ');
+    if (this.opts.onAbandoned) {
+      this.opts.log.info(`stopping: ${jobs.length} leased job(s) not started, handed back: ${ids}`);
+      try {
+        this.opts.onAbandoned(jobs);
+      } catch (error) {
+        this.opts.log.error(`onAbandoned failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    } else {
+      this.opts.log.warn(`stopping: ${jobs.length} leased job(s) not started: ${ids} (they stay leased)`);
+    }
+    this.notifyIfIdle();
+  }
+
+  private notifyIfIdle(): void {
+    if (this.running !== 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
   private release(): void {
     this.running--;
-    if (this.running === 0) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const w of waiters) w();
-    }
+    this.notifyIfIdle();
     try {
       this.opts.onSlotFreed();
     } catch (error) {
@@ -104,6 +158,14 @@ export class Dispatcher<J extends { id: number }> {
     const random = this.opts.random ?? Math.random;
     const ms = Math.round(min + random() * Math.max(0, max - min));
     if (ms <= 0) return Promise.resolve();
-    return new Promise((resolve) => this.opts.clock.setTimeout(resolve, ms));
+    return new Promise((resolve) => {
+      const done = () => {
+        this.endPause = null;
+        timer.dispose();
+        resolve();
+      };
+      const timer = this.opts.clock.setTimeout(done, ms);
+      this.endPause = done;
+    });
   }
 }

@@ -12,7 +12,8 @@
 //   tick 'idle'                  -> backing-off (delay x multiplier), or -> suspended once the idle
 //                                   accumulator passes suspendAfterMs and canSuspend() allows
 //   tick 'saturated'             keeps the current cadence (a freed slot calls wake())
-//   tick throws                  -> backing-off (error backoff)
+//   tick throws                  -> backing-off (error backoff); but if a wake landed during the
+//                                   tick, the error is recorded and the next tick runs at once
 //   wake()                       running/backing-off/suspended -> running (delay-0 tick)
 //   suspend()                    running/backing-off -> suspended (the editor-idle signal)
 //   stop()                       any -> stopped
@@ -203,7 +204,14 @@ export class PollLoop implements Disposable {
   /** Records the outcome and arms the next tick (or suspends). Returns the armed delay or null. */
   private afterTick(result: TickResult | undefined, waited: number): number | null {
     if (!result) {
-      // Even with a wake pending: a failing tick backs off, the wake is honoured by the next tick.
+      if (this.wakePending) {
+        // The wake landed during this tick, before it failed: apply its reset first, then count
+        // the error (consecutiveErrors 1). Error backoff must not delay the wake: run again now.
+        this.wakePending = false;
+        this.cadence.reset();
+        this.cadence.recordError();
+        return this.arm(0);
+      }
       this.cadence.recordError();
       return this.arm(this.cadence.nextDelay(this.clock.now()));
     }
@@ -271,6 +279,7 @@ export class PollLoop implements Disposable {
     if (!this.started || this.stopped) return 'stopped';
     if (this.suspended) return 'suspended';
     if (this.ticking) return 'running';
+    if (this.armedDelay === 0) return 'running'; // a wake's immediate tick, even after an error
     if (this.cadence.consecutiveErrors > 0) return 'backing-off';
     if (this.armedDelay !== null && this.armedDelay > this.cadence.floor) return 'backing-off';
     return 'running';

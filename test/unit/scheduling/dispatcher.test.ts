@@ -67,10 +67,39 @@ describe('Dispatcher', () => {
     expect(h.leaseCalls).toEqual([2]);
   });
 
-  it('maxConcurrent 0 dispatches nothing', async () => {
+  it('maxConcurrent 0 dispatches nothing and, with nothing in flight, is idle rather than saturated', async () => {
     const h = harness({ maxConcurrent: 0 }, [1]);
-    expect(await h.dispatcher.tick()).toEqual({ outcome: 'saturated' });
+    expect(await h.dispatcher.tick()).toEqual({ outcome: 'idle' });
     expect(h.leaseCalls).toEqual([]);
+  });
+
+  it('a pool shrunk below its jobs in flight is saturated, not idle', async () => {
+    const h = harness({ maxConcurrent: 2 }, [1, 2, 3]);
+    await h.dispatcher.tick();
+    h.options.maxConcurrent = 0; // live reload while two jobs run
+    expect(await h.dispatcher.tick()).toEqual({ outcome: 'saturated' });
+    expect(h.leaseCalls).toEqual([2]);
+  });
+
+  it('with maxConcurrent 0 and nothing in flight the loop backs off instead of polling at the floor', async () => {
+    const h = harness({ maxConcurrent: 0 }, [1, 2]);
+    const delays: Array<number | null> = [];
+    const loop = new PollLoop({
+      name: 'capture',
+      clock: h.clock,
+      log: h.log,
+      tick: () => h.dispatcher.tick(),
+      // suspendEnabled false: hibernation is the daemon's canSuspend concern; this is the cadence.
+      cadence: { pollFloorMs: 250, pollCeilingMs: 30_000, backoffMultiplier: 1.5, backoffEnabled: true, suspendEnabled: false, suspendAfterMs: 300_000 },
+    });
+    loop.onDidTick((e) => delays.push(e.nextDelayMs));
+    loop.start();
+    for (let i = 0; i < 4; i++) await h.clock.runNext();
+    expect(delays).toEqual([375, 562, 843, 1264]);
+    expect(loop.snapshot().state).toBe('backing-off');
+    expect(h.leaseCalls).toEqual([]);
+    expect(h.started).toEqual([]);
+    await loop.stop();
   });
 
   it('logs each start as start job <id> slot <k>/<n>', async () => {
@@ -163,6 +192,69 @@ describe('Dispatcher', () => {
     expect(drained).toBeUndefined();
     await h.clock.advance(1);
     expect(drained).toBe(false);
+  });
+
+  it('jobs waiting in the jitter pause are not started after stop and are handed back', async () => {
+    const h = harness({ spawnJitterMs: [100, 300] }, [1, 2, 3, 4]);
+    const abandoned: number[][] = [];
+    h.dispatcher = new Dispatcher<Job>({
+      name: 'capture',
+      clock: h.clock,
+      log: h.log,
+      options: () => h.options,
+      random: () => 0.5, // 200 ms between starts
+      onSlotFreed: () => void h.freed++,
+      onAbandoned: (jobs) => void abandoned.push(jobs.map((j) => j.id)),
+      lease: (max) => {
+        h.leaseCalls.push(max);
+        return h.queue.splice(0, max);
+      },
+      run: (job) => {
+        h.started.push(job.id);
+        return new Promise<void>((resolve, reject) => h.finish.set(job.id, { resolve, reject }));
+      },
+    });
+    let result: unknown;
+    void h.dispatcher.tick().then((r) => (result = r));
+    await h.clock.advance(200);
+    expect(h.started).toEqual([1, 2]);
+    expect(h.dispatcher.inFlight).toBe(4);
+    let drained: boolean | undefined;
+    void h.dispatcher.drain(10_000).then((v) => (drained = v));
+    h.dispatcher.stop();
+    await h.clock.flush();
+    // Handed back at once, not when the pause would have ended; the pause timer is gone.
+    expect(abandoned).toEqual([[3, 4]]);
+    expect(result).toEqual({ outcome: 'work' });
+    expect(h.dispatcher.inFlight).toBe(2);
+    expect(h.freed).toBe(0); // abandoning frees no slot to refill
+    await h.clock.advance(5_000);
+    expect(h.started).toEqual([1, 2]);
+    // A stopped dispatcher leases nothing more.
+    expect(await h.dispatcher.tick()).toEqual({ outcome: 'idle' });
+    expect(h.leaseCalls).toEqual([4]);
+    // drain still waits for the started jobs, and resolves once they settle.
+    expect(drained).toBeUndefined();
+    h.finish.get(1)?.resolve();
+    h.finish.get(2)?.resolve();
+    await h.clock.flush();
+    expect(drained).toBe(true);
+    expect(h.clock.activeTimers).toBe(0);
+  });
+
+  it('drain resolves when stop abandons the last jobs of a batch', async () => {
+    const h = harness({ spawnJitterMs: [100, 100] }, [1, 2]);
+    void h.dispatcher.tick();
+    h.finish.get(1)?.resolve();
+    await h.clock.flush();
+    expect(h.dispatcher.inFlight).toBe(1); // job 2 waits out the pause
+    let drained: boolean | undefined;
+    void h.dispatcher.drain(10_000).then((v) => (drained = v));
+    h.dispatcher.stop(); // no onAbandoned: the jobs stay leased, and that is logged
+    await h.clock.flush();
+    expect(drained).toBe(true);
+    expect(h.started).toEqual([1]);
+    expect(h.log.lines.some((l) => l.includes('not started: 2'))).toBe(true);
   });
 
   it('a freed slot wakes a saturated PollLoop', async () => {

@@ -239,6 +239,32 @@ describe('PollLoop wake', () => {
     expect(h.ticks).toBe(ticks + 1);
     expect(h.delays().at(-1)).toBe(150);
   });
+
+  it('a wake during a failing tick is not delayed by error backoff', async () => {
+    const h = harness();
+    await runTicks(h, 5); // backed off
+    const gate = deferred<TickResult>();
+    h.next = () => gate.promise;
+    await h.clock.runNext();
+    h.loop.wake('job enqueued mid-tick');
+    const after = waitFor(h.loop.onDidTick);
+    gate.reject(new Error('db busy'));
+    const event = await after;
+    // The error is recorded and logged, but the wake's tick runs at once, not 2 x floor later.
+    expect(event).toMatchObject({ outcome: 'error', nextDelayMs: 0 });
+    expect(h.log.lines.some((l) => l.includes('tick failed') && l.includes('db busy'))).toBe(true);
+    expect(h.loop.snapshot()).toMatchObject({ state: 'running', consecutiveErrors: 1 });
+    expect(h.clock.pendingDelays()).toEqual([0]);
+    // Without a pending wake, a failure still backs off (the count continues: 2 errors, 4 x floor).
+    h.next = async () => {
+      throw new Error('db still busy');
+    };
+    const ticks = h.ticks;
+    await h.clock.flush();
+    expect(h.ticks).toBe(ticks + 1);
+    expect(h.delays().at(-1)).toBe(400);
+    expect(h.loop.snapshot()).toMatchObject({ state: 'backing-off', consecutiveErrors: 2 });
+  });
 });
 
 describe('PollLoop lifecycle', () => {
