@@ -26,7 +26,7 @@ export interface GlobalOptions {
 
 export type ParsedArgs =
   | { ok: true; global: GlobalOptions; command: Command | undefined }
-  | { ok: false; error: string; command?: CommandName };
+  | { ok: false; error: string; command?: CommandName; /** --json was given: the error goes out as a JSON document too. */ json: boolean };
 
 /** 'flag': no value; 'value': one value; 'repeat': one value, may repeat; 'values': one or more values, may repeat. */
 type Kind = 'flag' | 'value' | 'repeat' | 'values';
@@ -118,9 +118,18 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     if (global.help) return { ok: true, global, command: command === 'help' ? { name: 'help' } : { name: 'help', topic: command } };
     return { ok: true, global, command: build(command, positionals, values) };
   } catch (error) {
-    if (error instanceof UsageError) return command ? { ok: false, error: error.message, command } : { ok: false, error: error.message };
+    if (error instanceof UsageError) {
+      const json = wantsJson(argv);
+      return command ? { ok: false, error: error.message, command, json } : { ok: false, error: error.message, json };
+    }
     throw error;
   }
+}
+
+/** Whether argv asks for JSON output, even when it fails to parse (before any `--`). */
+export function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
 }
 
 function build(name: CommandName, positionals: string[], values: Map<string, string[]>): Command {

@@ -14,7 +14,7 @@ import { reloadCommand } from './commands/reload';
 import { statusCommand } from './commands/status';
 import { stopCommand } from './commands/stop';
 import { wakeCommand } from './commands/wake';
-import { type CliContext, CliError, type CliIo, createConnect, printJson } from './context';
+import { type CliContext, CliError, type CliIo, createConnect, type JsonError, printJson, printJsonError } from './context';
 import { commandHelp, usage } from './help';
 
 export const VERSION: string = pkg.version;
@@ -37,29 +37,36 @@ export async function runCli(argv: readonly string[], opts: RunCliOptions = {}):
   if (!parsed.ok) {
     const more = parsed.command ? `dormouse help ${parsed.command}` : 'dormouse help';
     io.stderr(`dormouse: ${parsed.error}\nRun '${more}' for usage.\n`);
+    if (parsed.json) printJsonError({ io }, { code: 'USAGE', message: parsed.error });
     return 2;
   }
   const { global, command } = parsed;
+  const out = { io };
   if (global.version) {
-    io.stdout(global.json ? `${JSON.stringify({ version: VERSION })}\n` : `${VERSION}\n`);
+    if (global.json) printJson(out, { version: VERSION });
+    else io.stdout(`${VERSION}\n`);
     return 0;
   }
   if (global.help || command?.name === 'help') {
     const topic: CommandName | undefined = command?.name === 'help' ? command.topic : command?.name;
-    io.stdout(topic && topic !== 'help' ? commandHelp(topic) : usage());
+    const text = topic && topic !== 'help' ? commandHelp(topic) : usage();
+    if (global.json) printJson(out, { help: { topic: topic ?? null, text } });
+    else io.stdout(text);
     return 0;
   }
   if (!command) {
     io.stderr(usage());
+    if (global.json) printJsonError(out, { code: 'USAGE', message: 'no command given; run `dormouse help` for usage' });
     return 2;
   }
-  const dataDir = global.dataDir ?? defaultDataDir(env);
-  const paths = dataDirPaths(dataDir, env);
-  const ctx: CliContext = { io, json: global.json, paths, cwd: opts.cwd ?? process.cwd(), env, connect: createConnect(paths) };
+  let ctx: CliContext | undefined;
   try {
+    const dataDir = global.dataDir ?? defaultDataDir(env);
+    const paths = dataDirPaths(dataDir, env);
+    ctx = { io, json: global.json, paths, cwd: opts.cwd ?? process.cwd(), env, connect: createConnect(paths) };
     return await dispatch(ctx, command);
   } catch (error) {
-    return report(ctx, error);
+    return report(ctx ?? { io, json: global.json }, error);
   }
 }
 
@@ -84,29 +91,43 @@ function dispatch(ctx: CliContext, command: Exclude<Command, { name: 'help' }>):
   }
 }
 
-function report(ctx: CliContext, error: unknown): number {
-  const { io } = ctx;
+/** Prints a failure on stderr (and, with --json, as one error document on stdout); returns the exit code. */
+function report(ctx: Pick<CliContext, 'io' | 'json'>, error: unknown): number {
+  const { exitCode, human, body } = describeFailure(error);
+  ctx.io.stderr(human);
+  if (ctx.json) printJsonError(ctx, body);
+  return exitCode;
+}
+
+function describeFailure(error: unknown): { exitCode: 1 | 2; human: string; body: JsonError } {
   if (error instanceof CliError) {
-    io.stderr(`dormouse: ${error.message}\n`);
-    return error.code;
+    return { exitCode: error.code, human: `dormouse: ${error.message}\n`, body: { code: error.errorCode, message: error.message } };
   }
   if (error instanceof DaemonUnreachableError) {
-    io.stderr(`dormouse: ${error.message}\n`);
-    return 1;
+    return { exitCode: 1, human: `dormouse: ${error.message}\n`, body: { code: 'UNREACHABLE', message: error.message } };
   }
   if (error instanceof InsecureSocketFolderError) {
-    io.stderr(`dormouse: refusing to talk to the daemon: ${error.message}\n`);
-    return 1;
+    const message = `refusing to talk to the daemon: ${error.message}`;
+    return { exitCode: 1, human: `dormouse: ${message}\n`, body: { code: 'INSECURE_SOCKET_FOLDER', message } };
   }
   if (error instanceof RpcError) {
+    if (error.code === 'INVALID_SETTINGS') {
+      // All or nothing: list every rejected key with its reason.
+      const rejected = (error.details?.rejected ?? []).map((r) => ({ key: r.key, reason: r.reason }));
+      const lines = rejected.length > 0 ? rejected.map((r) => `  ${r.key}: ${r.reason}\n`) : [`  ${error.message}\n`];
+      return {
+        exitCode: 2,
+        human: `dormouse: settings rejected, nothing changed:\n${lines.join('')}`,
+        body: { code: error.code, message: `settings rejected, nothing changed: ${error.message}`, rejected },
+      };
+    }
     // The daemon rejected the input itself: usage-class failure.
-    const rejected = error.code === 'BAD_REQUEST' || error.code === 'INVALID_SETTINGS';
+    const rejected = error.code === 'BAD_REQUEST';
     const hint = error.code === 'DISCONNECTED' || error.code === 'TIMEOUT' ? ' (is the daemon running? start it with `dormouse daemon`)' : '';
-    io.stderr(`dormouse: ${error.code}: ${error.message}${hint}\n`);
-    return rejected ? 2 : 1;
+    return { exitCode: rejected ? 2 : 1, human: `dormouse: ${error.code}: ${error.message}${hint}\n`, body: { code: error.code, message: `${error.message}${hint}` } };
   }
-  io.stderr(`dormouse: ${error instanceof Error ? error.message : String(error)}\n`);
-  return 1;
+  const message = error instanceof Error ? error.message : String(error);
+  return { exitCode: 1, human: `dormouse: ${message}\n`, body: { code: 'FAILED', message } };
 }
 
 export { printJson };

@@ -17,20 +17,41 @@ export interface CliContext {
   connect(opts?: { connectTimeoutMs?: number }): Promise<DaemonClient>;
 }
 
-/** A failure the command has already explained: exit with `code` after printing `message` on stderr. */
+/**
+ * A failure the command has already explained: exit with `code` after printing `message` on
+ * stderr (and, with --json, an error document with `errorCode` on stdout).
+ */
 export class CliError extends Error {
+  readonly errorCode: string;
+
   constructor(
     readonly code: 1 | 2,
     message: string,
+    errorCode?: string,
   ) {
     super(message);
     this.name = 'CliError';
+    this.errorCode = errorCode ?? (code === 2 ? 'USAGE' : 'FAILED');
   }
 }
 
 /** Exactly one JSON document, on one line group, on stdout. */
-export function printJson(ctx: CliContext, value: unknown): void {
+export function printJson(ctx: Pick<CliContext, 'io'>, value: unknown): void {
   ctx.io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** The body of the one document a failing command prints with --json. */
+export interface JsonError {
+  /** USAGE, UNREACHABLE, INSECURE_SOCKET_FOLDER, FAILED, or the daemon's own code (INVALID_SETTINGS, TIMEOUT, ...). */
+  code: string;
+  message: string;
+  /** INVALID_SETTINGS: every rejected key with its reason. */
+  rejected?: Array<{ key: string; reason: string }>;
+}
+
+/** With --json, a failure is `{"error": {...}}` on stdout; the human message still goes to stderr. */
+export function printJsonError(ctx: Pick<CliContext, 'io'>, error: JsonError): void {
+  printJson(ctx, { error });
 }
 
 /** Runs `fn` with a connected client and always closes it. */

@@ -18,9 +18,9 @@ export function captureCommand(ctx: CliContext, opts: { files: string[]; text?: 
     try {
       isFile = statSync(path).isFile();
     } catch {
-      throw new CliError(2, `cannot capture ${path}: no such file`);
+      throw new CliError(2, `cannot capture ${path}: no such file`, 'BAD_INPUT');
     }
-    if (!isFile) throw new CliError(2, `cannot capture ${path}: not a regular file`);
+    if (!isFile) throw new CliError(2, `cannot capture ${path}: not a regular file`, 'BAD_INPUT');
     jobs.push({ kind: 'capture', payload: { type: 'file', path, capturedAt: now } });
   }
   return withClient(ctx, async (client) => {
@@ -30,7 +30,7 @@ export function captureCommand(ctx: CliContext, opts: { files: string[]; text?: 
       const limit = (await client.request('status', {})).config.ipcMaxMessageBytes;
       const frame = Buffer.byteLength(JSON.stringify({ type: 'request', data: { id: Number.MAX_SAFE_INTEGER, method: 'enqueue', params: { jobs } } })) + 1;
       if (frame > limit) {
-        throw new CliError(2, `the text is too large for one IPC message (${frame} bytes; the daemon's ipcMaxMessageBytes is ${limit}); capture it with --file instead`);
+        throw new CliError(2, `the text is too large for one IPC message (${frame} bytes; the daemon's ipcMaxMessageBytes is ${limit}); capture it with --file instead`, 'TOO_LARGE');
       }
     }
     const { ids } = await client.request('enqueue', { jobs });

@@ -36,7 +36,7 @@ export async function daemonCommand(ctx: CliContext, opts: { foreground: boolean
       else ctx.io.stdout(`dormouse daemon is already running${other ? ` (pid ${other.pid})` : ''}\n`);
       return 0;
     }
-    throw new CliError(1, `could not start the daemon: ${(error as Error).message}`);
+    throw new CliError(1, `could not start the daemon: ${(error as Error).message}`, 'START_FAILED');
   }
 }
 

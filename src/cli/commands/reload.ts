@@ -1,7 +1,6 @@
 // `dormouse reload [--config FILE] [--set key=value ...]`: all or nothing. Exit 0 lists what
 // changed; INVALID_SETTINGS exits 2 listing every rejected key with its reason.
 import { resolve } from 'node:path';
-import { RpcError } from '../../shared/protocol';
 import { type CliContext, printJson, withClient } from '../context';
 
 export function reloadCommand(ctx: CliContext, opts: { configFile?: string; settings: Record<string, unknown> }): Promise<number> {
@@ -9,28 +8,19 @@ export function reloadCommand(ctx: CliContext, opts: { configFile?: string; sett
     ...(opts.configFile !== undefined && { configFile: resolve(ctx.cwd, opts.configFile) }),
     ...(Object.keys(opts.settings).length > 0 && { settings: opts.settings }),
   };
+  // INVALID_SETTINGS propagates: cli.ts lists every rejected key (stderr, and the JSON error
+  // document with --json) and exits 2.
   return withClient(ctx, async (client) => {
-    try {
-      const result = await client.request('reload', params);
-      if (ctx.json) {
-        printJson(ctx, result);
-        return 0;
-      }
-      if (result.changes.length === 0) ctx.io.stdout('no setting changed\n');
-      for (const c of result.changes) {
-        ctx.io.stdout(`${c.key}: ${JSON.stringify(c.from)} -> ${JSON.stringify(c.to)}${c.live ? '' : ' (after restart)'}\n`);
-      }
-      if (result.pendingRestart.length > 0) ctx.io.stdout(`waiting for a daemon restart: ${result.pendingRestart.join(', ')}\n`);
+    const result = await client.request('reload', params);
+    if (ctx.json) {
+      printJson(ctx, result);
       return 0;
-    } catch (error) {
-      if (error instanceof RpcError && error.code === 'INVALID_SETTINGS') {
-        const rejected = error.details?.rejected ?? [];
-        ctx.io.stderr(`dormouse: settings rejected, nothing changed:\n`);
-        for (const r of rejected) ctx.io.stderr(`  ${r.key}: ${r.reason}\n`);
-        if (rejected.length === 0) ctx.io.stderr(`  ${error.message}\n`);
-        return 2;
-      }
-      throw error;
     }
+    if (result.changes.length === 0) ctx.io.stdout('no setting changed\n');
+    for (const c of result.changes) {
+      ctx.io.stdout(`${c.key}: ${JSON.stringify(c.from)} -> ${JSON.stringify(c.to)}${c.live ? '' : ' (after restart)'}\n`);
+    }
+    if (result.pendingRestart.length > 0) ctx.io.stdout(`waiting for a daemon restart: ${result.pendingRestart.join(', ')}\n`);
+    return 0;
   });
 }

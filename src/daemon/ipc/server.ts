@@ -41,13 +41,33 @@ export interface IpcServerOptions {
   version?: string;
   /** A connection that has not said hello by then is closed (default 10 s): idle sockets cost a slot. */
   helloTimeoutMs?: number;
+  /**
+   * Arms the hello timers. The daemon passes its Clock so they show in `counters.timersArmed`;
+   * default: an unref'd Node timer. Each is disposed as soon as its connection says hello or closes.
+   */
+  clock?: IpcServerClock;
 }
+
+/** The slice of the daemon's Clock (scheduling/clock.ts) that the server needs. */
+export interface IpcServerClock {
+  setTimeout(fn: () => void, delayMs: number): { dispose(): void };
+}
+
+const nodeClock: IpcServerClock = {
+  setTimeout(fn, delayMs) {
+    const handle = setTimeout(fn, delayMs);
+    handle.unref();
+    return { dispose: () => clearTimeout(handle) };
+  },
+};
 
 interface ClientState {
   conn: ServerConnection;
   authed: boolean;
   name: string;
   events: Set<EventName>;
+  /** Armed until the connection says hello or closes. */
+  helloTimer: { dispose(): void } | undefined;
 }
 
 /** The id used in an error reply to a request whose own id could not be read. */
@@ -100,6 +120,7 @@ export class IpcServer {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.transport?.close();
+      for (const client of this.clients.values()) this.disarmHello(client);
       this.clients.clear();
       if (this.authedCount !== 0) {
         this.authedCount = 0;
@@ -110,16 +131,23 @@ export class IpcServer {
   }
 
   private onConnect(conn: ServerConnection): void {
-    const client: ClientState = { conn, authed: false, name: '', events: new Set() };
+    const client: ClientState = { conn, authed: false, name: '', events: new Set(), helloTimer: undefined };
     this.clients.set(conn.id, client);
-    setTimeout(() => {
+    client.helloTimer = (this.opts.clock ?? nodeClock).setTimeout(() => {
+      client.helloTimer = undefined;
       if (!client.authed && !conn.closed) this.drop(client, 'no hello in time');
-    }, this.opts.helloTimeoutMs ?? 10_000).unref();
+    }, this.opts.helloTimeoutMs ?? 10_000);
+  }
+
+  private disarmHello(client: ClientState): void {
+    client.helloTimer?.dispose();
+    client.helloTimer = undefined;
   }
 
   private onClose(conn: ServerConnection): void {
     const client = this.clients.get(conn.id);
     this.clients.delete(conn.id);
+    if (client) this.disarmHello(client);
     if (client?.authed) {
       this.authedCount--;
       this.opts.log.debug(`client ${conn.id} (${client.name}) disconnected`);
@@ -148,6 +176,8 @@ export class IpcServer {
   }
 
   private authenticate(client: ClientState, type: string, data: unknown): void {
+    // The first message settles the connection either way: authenticated, or refused and closed.
+    this.disarmHello(client);
     let id = NO_ID;
     try {
       if (type !== 'request') throw new ValidationError(`first message must be a hello request, got type ${JSON.stringify(type)}`);

@@ -157,6 +157,7 @@ export class ServerTransport {
 
 class Connection implements ServerConnection {
   closedFired = false;
+  private lingerTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly id: string,
@@ -182,7 +183,12 @@ class Connection implements ServerConnection {
 
   end(): void {
     this.socket.end();
-    setTimeout(() => this.socket.destroy(), 1000).unref();
+    if (this.lingerTimer || this.socket.destroyed) return;
+    // Destroy a peer that lingers after the half-close; the timer goes as soon as the socket closes.
+    const timer = setTimeout(() => this.socket.destroy(), 1000);
+    timer.unref();
+    this.lingerTimer = timer;
+    this.socket.once('close', () => clearTimeout(timer));
   }
 
   destroy(): void {
@@ -193,14 +199,19 @@ class Connection implements ServerConnection {
 /** true when something accepts a connection on `path` (or does not refuse it in time). */
 function probeAlive(path: string, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
+    let timer: NodeJS.Timeout | undefined;
+    let settled = false;
     const socket = connect({ path });
+    // Runs once; the probe timer never outlives the probe.
     const done = (alive: boolean) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       socket.destroy();
       resolve(alive);
     };
     // A hung owner is still an owner: never take over on a timeout.
-    const timer = setTimeout(() => done(true), timeoutMs);
+    timer = setTimeout(() => done(true), timeoutMs);
     socket.once('connect', () => done(true));
     socket.once('error', (error: NodeJS.ErrnoException) => done(!(error.code === 'ECONNREFUSED' || error.code === 'ENOENT')));
   });

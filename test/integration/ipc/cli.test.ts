@@ -75,7 +75,11 @@ async function startServer(): Promise<void> {
     recall: record('recall', () => [{ id: 1, kind: 'file', path: '/a.ts', title: 'a.ts', capturedAt: '2026-01-01T00:00:00.000Z', snippet: 'x [y] z', score: 0.5 }]),
     related: record('related', (p: Params<'related'>) => ({ path: p.path, hits: [], computedAt: '' })),
     memory: record('memory', () => null),
-    stop: record('stop', () => ({})),
+    // Like the daemon: reply, then close the socket (stop waits for the disconnect).
+    stop: record('stop', () => {
+      setImmediate(() => void server?.close());
+      return {};
+    }),
   };
   server = new IpcServer({ paths, token: createToken(paths.token), handlers, log: memoryLogger(), maxMessageBytes: 1 << 20 });
   await server.start();
@@ -165,5 +169,90 @@ describe.runIf(process.platform !== 'win32')('the bundled dormouse CLI', () => {
     expect(calls.at(-1)).toEqual({ method: 'recall', params: { query: 'y', limit: 3 } });
     expect((await run('wake')).stdout).toBe('woke capture, recall\n');
     expect((await run('hibernate')).stdout).toBe('not hibernating: 1 job queued\n');
+  });
+
+  it('with --json a rejected reload prints one error document and exits 2', async () => {
+    await startServer();
+    const r = await run('reload', '--json', '--set', 'bogus=1', '--set', 'pollFloorMs=x');
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toEqual({
+      error: {
+        code: 'INVALID_SETTINGS',
+        message: expect.stringContaining('nothing changed'),
+        rejected: [
+          { key: 'bogus', reason: 'unknown setting' },
+          { key: 'pollFloorMs', reason: 'must be an integer' },
+        ],
+      },
+    });
+    // The human message still goes to stderr.
+    expect(r.stderr).toContain('bogus: unknown setting');
+    expect(r.stderr).toContain('pollFloorMs: must be an integer');
+  });
+
+  it('with --json a usage error prints one error document and exits 2', async () => {
+    const usage = await run('status', '--frobnicate', '--json');
+    expect(usage.code).toBe(2);
+    expect(JSON.parse(usage.stdout)).toEqual({ error: { code: 'USAGE', message: 'unknown option --frobnicate for status' } });
+    expect(usage.stderr).toContain('unknown option --frobnicate');
+
+    const noCommand = await run('--json');
+    expect(noCommand.code).toBe(2);
+    expect(JSON.parse(noCommand.stdout)).toMatchObject({ error: { code: 'USAGE' } });
+
+    await startServer();
+    const missing = await run('capture', '--json', '--file', join(dir, 'missing.ts'));
+    expect(missing.code).toBe(2);
+    expect(JSON.parse(missing.stdout)).toEqual({ error: { code: 'BAD_INPUT', message: expect.stringContaining('no such file') } });
+    expect(calls).toEqual([]);
+  });
+
+  it('with --json an unreachable daemon prints one error document and exits 1', async () => {
+    for (const command of ['status', 'wake', 'stop']) {
+      const r = await run(command, '--json');
+      expect(r.code).toBe(1);
+      expect(JSON.parse(r.stdout)).toEqual({ error: { code: 'UNREACHABLE', message: expect.stringContaining('no daemon is running') } });
+      expect(r.stderr).toContain('dormouse daemon');
+    }
+  });
+
+  it('every command prints exactly one JSON document with --json', async () => {
+    await startServer();
+    const docs: Record<string, unknown> = {};
+    // stop goes last: it closes the server.
+    const commands: string[][] = [
+      ['--version'],
+      ['help'],
+      ['help', 'recall'],
+      ['recall', '--help'],
+      ['daemon'],
+      ['status'],
+      ['wake'],
+      ['hibernate'],
+      ['reload', '--set', 'pollFloorMs=500'],
+      ['capture', '--text', 'hello', '--title', 't'],
+      ['recall', 'y'],
+      ['stop'],
+    ];
+    for (const args of commands) {
+      const r = await run('--json', ...args);
+      expect(r, args.join(' ')).toMatchObject({ code: 0, stderr: '' });
+      // JSON.parse of the whole stdout: one document, nothing before or after it.
+      docs[args.join(' ')] = JSON.parse(r.stdout);
+    }
+    expect(docs).toEqual({
+      '--version': { version: pkg.version },
+      help: { help: { topic: null, text: expect.stringContaining('dormouse recall QUERY') } },
+      'help recall': { help: { topic: 'recall', text: expect.stringContaining('dormouse recall QUERY') } },
+      'recall --help': { help: { topic: 'recall', text: expect.stringContaining('dormouse recall QUERY') } },
+      daemon: { started: false, alreadyRunning: true, pid: process.pid, socket: paths.socket },
+      status,
+      wake: { woken: ['capture', 'recall'] },
+      hibernate: { hibernated: false, reason: '1 job queued' },
+      'reload --set pollFloorMs=500': { changes: [{ key: 'pollFloorMs', from: 250, to: 500, live: true }], pendingRestart: [] },
+      'capture --text hello --title t': { ids: [10] },
+      'recall y': [expect.objectContaining({ id: 1, path: '/a.ts' })],
+      stop: { stopped: true, pid: process.pid },
+    });
   });
 });

@@ -104,6 +104,43 @@ async function raw(): Promise<{ socket: Socket; closed: Promise<void>; frames: u
   return { socket, closed, frames, next };
 }
 
+/** A fake clock that counts the timers armed through it; a test fires them by hand. */
+interface FakeTimer {
+  fire(): void;
+  disposed: Promise<void>;
+}
+
+class CountingClock {
+  armed = 0;
+  live = 0;
+  readonly delays: number[] = [];
+  private waiters: Array<(t: FakeTimer) => void> = [];
+
+  setTimeout(fn: () => void, delayMs: number): { dispose(): void } {
+    this.armed++;
+    this.live++;
+    this.delays.push(delayMs);
+    let active = true;
+    let onDisposed!: () => void;
+    const disposed = new Promise<void>((resolve) => (onDisposed = resolve));
+    const settle = () => {
+      if (!active) return false;
+      active = false;
+      this.live--;
+      onDisposed();
+      return true;
+    };
+    const timer: FakeTimer = { fire: () => void (settle() && fn()), disposed };
+    for (const w of this.waiters.splice(0)) w(timer);
+    return { dispose: () => void settle() };
+  }
+
+  /** Resolves with the next timer armed. */
+  nextArmed(): Promise<FakeTimer> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+}
+
 const frame = (type: string, data: unknown) => JSON.stringify({ type, data }) + '\f';
 
 beforeEach(() => {
@@ -164,6 +201,41 @@ describe.runIf(unix)('IpcServer over a real socket', () => {
     const r = await raw();
     await r.closed;
     expect(await (await client()).request('wake', {})).toEqual({ woken: ['capture'] });
+  });
+
+  it('the hello timer is disposed once the client says hello', async () => {
+    const clock = new CountingClock();
+    const server = new IpcServer({ paths, token, handlers: handlers(), log: memoryLogger(), maxMessageBytes: MAX, clock });
+    servers.push(server);
+    await server.start();
+    expect(clock.live).toBe(0); // a listening server with no connection arms nothing
+
+    const armed = clock.nextArmed();
+    const c = await client();
+    await armed;
+    expect(clock.armed).toBe(1);
+    expect(clock.delays).toEqual([10_000]);
+    expect(clock.live).toBe(0); // hello came: no timer left for this connection
+    expect(await c.request('wake', {})).toEqual({ woken: ['capture'] });
+    expect(clock.live).toBe(0);
+
+    // A connection that closes before hello takes its timer with it.
+    const armedRaw = clock.nextArmed();
+    const r = await raw();
+    const timer = await armedRaw;
+    expect(clock.live).toBe(1);
+    const disposed = timer.disposed;
+    r.socket.destroy();
+    await disposed;
+    expect(clock.live).toBe(0);
+
+    // And one that stays silent is closed when its timer fires.
+    const armedSilent = clock.nextArmed();
+    const silent = await raw();
+    (await armedSilent).fire();
+    await silent.closed;
+    expect(clock.live).toBe(0);
+    expect(server.clientCount).toBe(1);
   });
 
   it('invalid params get BAD_REQUEST and the connection stays usable', async () => {

@@ -88,4 +88,12 @@ describe('parseArgs', () => {
     const parsed = parseArgs(['recall', '--limit']);
     expect(parsed).toMatchObject({ ok: false, command: 'recall' });
   });
+
+  it('a failed parse still knows whether --json was asked for', () => {
+    expect(parseArgs(['status', '--frobnicate', '--json'])).toMatchObject({ ok: false, json: true });
+    expect(parseArgs(['--json', 'nope'])).toMatchObject({ ok: false, json: true });
+    expect(parseArgs(['status', '--frobnicate'])).toMatchObject({ ok: false, json: false });
+    // After `--` it is a positional, not the option.
+    expect(parseArgs(['recall', '--limit', '0', '--', '--json'])).toMatchObject({ ok: false, json: false });
+  });
 });
