@@ -9,7 +9,7 @@
 // clean shutdown.
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { Emitter } from '../shared/event';
+import { Emitter, setListenerErrorHandler } from '../shared/event';
 import { DisposableStore, toDisposable } from '../shared/lifecycle';
 import { type Logger, type LogSink, createLogger } from '../shared/logger';
 import { type DataDirPaths, dataDirPaths } from '../shared/paths';
@@ -108,6 +108,8 @@ export class Daemon {
     const sink: LogSink = opts.logSink ? (lvl, line) => { fileSink(lvl, line); opts.logSink!(lvl, line); } : fileSink;
     this.log = createLogger(sink, () => (this.config ? this.config.settings.logLevel : 'info'), () => this.clock.now(), 'daemon');
     this.activity = new ActivityTracker(this.clock);
+    // A faulty event listener is logged, never allowed to crash the daemon.
+    setListenerErrorHandler((error) => this.logUnexpected('event listener error', error));
     this.wakeBus = new WakeBus(this.log.child('wake'));
   }
 
@@ -151,6 +153,7 @@ export class Daemon {
       handlers: this.handlers(),
       log: log.child('ipc'),
       maxMessageBytes: this.settings.ipcMaxMessageBytes,
+      clock,
     });
     // From here to `ready` the start-up runs without awaiting, so no request is handled before
     // the queue and stores exist.
@@ -258,6 +261,10 @@ export class Daemon {
       log,
       // A freed slot resets the backoff and schedules a tick: more work may be waiting.
       onSlotFreed: () => loop.wake('slot freed'),
+      // Leased but never started because the daemon is stopping: back to the queue, attempt refunded.
+      onAbandoned: (jobs) => {
+        for (const job of jobs) this.queue.release(job.id, job.token);
+      },
     });
     const loop: PollLoop = new PollLoop({
       name: kind,
@@ -321,6 +328,8 @@ export class Daemon {
   private applyLiveSettings(): void {
     const cadence = this.cadence();
     for (const w of this.workers) w.loop.updateCadence(cadence);
+    // Work that waited on a setting (maxConcurrent raised from 0, say) is looked at now.
+    if (this.queue.view.hasReadyWork()) this.wakeBus.wakeAll('settings changed');
     this.idleExit.rearm();
     this.statusChanged();
   }
@@ -471,6 +480,8 @@ export class Daemon {
     this.statusEventTimer?.dispose();
     let code = 0;
     try {
+      // Dispatchers first: jobs of a batch still waiting for their start are handed back, not started.
+      for (const w of this.workers) w.dispatcher.stop();
       await Promise.all(this.workers.map((w) => w.loop.stop()));
       await this.reaper.stop();
       const drained = await Promise.all(this.workers.map((w) => w.dispatcher.drain(STOP_DRAIN_TIMEOUT_MS)));
