@@ -12,18 +12,18 @@ export function recallCommand(ctx: CliContext, opts: { query: string; limit?: nu
   });
 }
 
+/**
+ * Best first, numbered: raw BM25 scores mean little to a reader (on a small corpus they are
+ * ~1e-6), so the human form shows the rank and `--json` keeps the score.
+ */
 export function formatHits(hits: RecallHit[]): string {
   if (hits.length === 0) return 'no memories match\n';
   return hits
-    .map((h) => {
-      const where = h.path ?? h.title;
+    .map((h, i) => {
+      const title = h.path && h.title !== h.path ? `${h.title}  (${h.path})` : (h.path ?? h.title);
+      const when = h.capturedAt.replace('T', ' ').slice(0, 16);
       const snippet = h.snippet.replace(/\s+/g, ' ').trim().slice(0, 160);
-      return `${formatScore(h.score)}  ${h.kind.padEnd(9)}  ${where}  ${h.capturedAt}\n      ${snippet}`;
+      return `${String(i + 1).padStart(3)}. ${title}  [${h.kind}, ${when}]\n     ${snippet}`;
     })
     .join('\n') + '\n';
-}
-
-/** Scores are relative (BM25-like, often tiny): three significant digits keep them comparable. */
-function formatScore(score: number): string {
-  return score.toPrecision(3).padStart(9);
 }

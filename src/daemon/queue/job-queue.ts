@@ -8,6 +8,7 @@ import type { Clock, Timer } from '../scheduling/clock';
 import type { SqlDatabase } from '../store/sql';
 import { buryJob } from './bury';
 import { completeJob } from './complete';
+import { completeJobs } from './complete-many';
 import { countJobStates } from './count-states';
 import { earliestRetry } from './earliest-retry';
 import { insertJob } from './enqueue';
@@ -200,15 +201,15 @@ export class JobQueue {
     this.armCompletionFlush(COMPLETION_RETRY_DELAY_MS);
   }
 
-  /** Inside a transaction: completes each job whose token is current; returns how many. */
+  /** Inside a transaction: completes each job whose token is current (one statement); returns how many. */
   private writeCompletions(batch: ReadonlyArray<{ id: number; token: string }>, now: number): number {
-    let completed = 0;
-    for (const { id, token } of batch) {
-      if (completeJob(this.opts.db, id, token, now)) completed++;
-      else this.opts.log.warn(new StaleLeaseError(id, 'complete').message + '; its result was dropped');
+    const done = completeJobs(this.opts.db, batch, now);
+    for (const { id } of batch) {
+      if (!done.has(id)) this.opts.log.warn(new StaleLeaseError(id, 'complete').message + '; its result was dropped');
     }
-    return completed;
+    return done.size;
   }
+
 
   /** Returns an unstarted leased job to the queue, attempt refunded; false if its token is stale. */
   release(id: number, token: string): boolean {
