@@ -211,3 +211,31 @@ describe('daemon process limits', () => {
     expect((await client.request('status', {})).pid).toBe(d.pid);
   });
 });
+
+describe('daemon process stop', () => {
+  it('a graceful stop leaves queued jobs durable and a restart completes every one', async () => {
+    const dataDir = tempDataDir();
+    const total = 200;
+    const first = await daemon({ dataDir, settings: { maxConcurrent: 1, spawnsPerTick: 1 } });
+    const client = await first.client();
+    const jobs = Array.from({ length: total }, (_, i) => ({
+      kind: 'capture' as const,
+      payload: { type: 'text' as const, text: `durable job ${i}`, title: `durable-${i}` },
+    }));
+    await client.request('enqueue', { jobs });
+    await waitForStatus(client, (s) => s.queue.done > 0);
+    await client.request('stop', {});
+    expect(await first.exited).toBe(0);
+
+    const second = await daemon({ dataDir });
+    const client2 = await second.client();
+    const finished = await waitForStatus(client2, (s) => s.queue.done === total);
+    expect(finished.queue).toMatchObject({ queued: 0, leased: 0, dead: 0, retrying: 0 });
+    await second.kill('SIGTERM');
+    const db = new Database(join(dataDir, 'dormouse.db'), { readonly: true });
+    const rows = db.prepare("SELECT title, COUNT(*) AS n FROM memories WHERE title LIKE 'durable-%' GROUP BY title").all() as { n: number }[];
+    db.close();
+    expect(rows).toHaveLength(total);
+    expect(rows.every((r) => r.n === 1)).toBe(true);
+  });
+});
