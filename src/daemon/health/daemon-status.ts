@@ -1,31 +1,23 @@
 // Builds the status document from in-memory parts only: a status call runs no SQL, counts as no
 // activity and wakes nothing.
-import type { Settings } from '../../shared/settings';
-import type { Counters, DaemonState, DaemonStatus, DatabaseStatus, LoopStatus, QueueCounts } from '../../shared/status';
+import type { DaemonState, DaemonStatus, LoopStatus } from '../../shared/status';
 import type { LoopSnapshot } from '../scheduling/loop-snapshot';
 import { isLoopStale } from './staleness';
 
-export interface StatusParts {
-  pid: number;
-  version: string;
-  uptimeMs: number;
-  socket: string;
+/** The fields copied as they are, plus the in-memory parts the rest is derived from. */
+export type StatusParts = Pick<
+  DaemonStatus,
+  'pid' | 'version' | 'uptimeMs' | 'socket' | 'queue' | 'counters' | 'config' | 'pendingRestart' | 'database' | 'dataDir' | 'clients' | 'foreground'
+> & {
   nowMono: number;
   /** The worker loops (their states make the daemon's state) and then any others (the reaper). */
   workerLoops: LoopSnapshot[];
   otherLoops: LoopSnapshot[];
-  queue: QueueCounts;
   stuck: { stuck: boolean; since: number | null };
   staleThresholdMs: number;
-  counters: Counters;
-  config: Settings;
-  pendingRestart: string[];
-  database: DatabaseStatus;
-  dataDir: string;
-  clients: number;
-  foreground: boolean;
+  /** Wall ms, or null. */
   lastActivityAt: number | null;
-}
+};
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 

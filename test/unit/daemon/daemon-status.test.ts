@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildStatus, daemonState } from '../../../src/daemon/health/daemon-status';
+import { type StatusParts, buildStatus, daemonState } from '../../../src/daemon/health/daemon-status';
 import type { LoopSnapshot } from '../../../src/daemon/scheduling/loop-snapshot';
 import { defaultSettings } from '../../../src/shared/settings';
 
@@ -11,6 +11,18 @@ function loop(name: string, state: LoopSnapshot['state'], extra: Partial<LoopSna
   };
 }
 
+function parts(over: Partial<StatusParts>): StatusParts {
+  return {
+    pid: 1, version: '0.1.0', uptimeMs: 10, socket: 's', nowMono: 1_000_000,
+    workerLoops: [], otherLoops: [],
+    queue: { queued: 0, leased: 0, retrying: 0, dead: 0, done: 0 },
+    stuck: { stuck: false, since: null }, staleThresholdMs: 60_000,
+    counters: { sqlStatements: 0, wakes: 0, jobsCompleted: 0, capturesStored: 0, capturesSkipped: 0, jobsFailed: 0, skipsByReason: {}, timersArmed: 0 },
+    config: defaultSettings(), pendingRestart: [], database: { path: 'db', quarantined: null },
+    dataDir: 'd', clients: 0, foreground: false, lastActivityAt: null, ...over,
+  };
+}
+
 describe('daemon status', () => {
   it('the daemon is awake when any worker loop runs, backing off when none runs, else hibernating', () => {
     expect(daemonState([loop('capture', 'running'), loop('recall', 'suspended')])).toBe('awake');
@@ -19,31 +31,21 @@ describe('daemon status', () => {
   });
 
   it('the reaper does not decide the daemon state', () => {
-    const status = buildStatus({
-      pid: 1, version: '0.1.0', uptimeMs: 10, socket: 's', nowMono: 1_000_000,
+    const status = buildStatus(parts({
       workerLoops: [loop('capture', 'suspended'), loop('recall', 'suspended')],
       otherLoops: [loop('reaper', 'running')],
-      queue: { queued: 0, leased: 0, retrying: 0, dead: 0, done: 0 },
-      stuck: { stuck: false, since: null }, staleThresholdMs: 60_000,
-      counters: { sqlStatements: 0, wakes: 0, jobsCompleted: 0, capturesStored: 0, capturesSkipped: 0, jobsFailed: 0, skipsByReason: {}, timersArmed: 0 },
-      config: defaultSettings(), pendingRestart: [], database: { path: 'db', quarantined: null },
-      dataDir: 'd', clients: 0, foreground: false, lastActivityAt: null,
-    });
+    }));
     expect(status.state).toBe('hibernating');
     expect(status.loops.map((l) => l.name)).toEqual(['capture', 'recall', 'reaper']);
   });
 
   it('a wedged tick shows as a stale loop and sets pollStale', () => {
     const wedged = loop('capture', 'running', { inFlight: true, lastPollStartedMono: 0, lastPollStartedAt: Date.UTC(2026, 0, 1) });
-    const status = buildStatus({
-      pid: 1, version: '0.1.0', uptimeMs: 10, socket: 's', nowMono: 120_000,
-      workerLoops: [wedged, loop('recall', 'suspended')], otherLoops: [],
+    const status = buildStatus(parts({
+      nowMono: 120_000,
+      workerLoops: [wedged, loop('recall', 'suspended')],
       queue: { queued: 1, leased: 1, retrying: 0, dead: 0, done: 0 },
-      stuck: { stuck: false, since: null }, staleThresholdMs: 60_000,
-      counters: { sqlStatements: 0, wakes: 0, jobsCompleted: 0, capturesStored: 0, capturesSkipped: 0, jobsFailed: 0, skipsByReason: {}, timersArmed: 0 },
-      config: defaultSettings(), pendingRestart: [], database: { path: 'db', quarantined: null },
-      dataDir: 'd', clients: 0, foreground: false, lastActivityAt: null,
-    });
+    }));
     expect(status.health).toMatchObject({ pollStale: true, staleLoops: ['capture'] });
     expect(status.loops[0]).toMatchObject({ stale: true, lastPollStartedAt: '2026-01-01T00:00:00.000Z' });
   });
