@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../../src/shared/logger';
 import { ManualClock } from '../../../src/daemon/scheduling/clock';
-import { type DispatchOptions, Dispatcher } from '../../../src/daemon/scheduling/dispatcher';
+import { type DispatchOptions, Dispatcher, type DispatcherOptions } from '../../../src/daemon/scheduling/dispatcher';
 import { PollLoop } from '../../../src/daemon/scheduling/poll-loop';
 
 interface Job {
   id: number;
 }
 
-function harness(options: Partial<DispatchOptions> = {}, queue: number[] = []) {
+/** A dispatcher over an in-memory queue; `overrides` replaces any of its constructor options. */
+function harness(options: Partial<DispatchOptions> = {}, queue: number[] = [], overrides: Partial<DispatcherOptions<Job>> = {}) {
   const clock = new ManualClock();
   const log = memoryLogger();
   const h = {
@@ -38,6 +39,7 @@ function harness(options: Partial<DispatchOptions> = {}, queue: number[] = []) {
       h.started.push(job.id);
       return new Promise<void>((resolve, reject) => h.finish.set(job.id, { resolve, reject }));
     },
+    ...overrides,
   });
   return h;
 }
@@ -149,14 +151,7 @@ describe('Dispatcher', () => {
   });
 
   it('a run that throws synchronously still frees its slot', async () => {
-    const h = harness({}, [1]);
-    h.dispatcher = new Dispatcher<Job>({
-      name: 'capture',
-      clock: h.clock,
-      log: h.log,
-      options: () => h.options,
-      onSlotFreed: () => void h.freed++,
-      lease: (max) => h.queue.splice(0, max),
+    const h = harness({}, [1], {
       run: () => {
         throw new Error('sync');
       },
@@ -195,24 +190,10 @@ describe('Dispatcher', () => {
   });
 
   it('jobs waiting in the jitter pause are not started after stop and are handed back', async () => {
-    const h = harness({ spawnJitterMs: [100, 300] }, [1, 2, 3, 4]);
     const abandoned: number[][] = [];
-    h.dispatcher = new Dispatcher<Job>({
-      name: 'capture',
-      clock: h.clock,
-      log: h.log,
-      options: () => h.options,
-      random: () => 0.5, // 200 ms between starts
-      onSlotFreed: () => void h.freed++,
+    // random 0.5: 200 ms between starts.
+    const h = harness({ spawnJitterMs: [100, 300] }, [1, 2, 3, 4], {
       onAbandoned: (jobs) => void abandoned.push(jobs.map((j) => j.id)),
-      lease: (max) => {
-        h.leaseCalls.push(max);
-        return h.queue.splice(0, max);
-      },
-      run: (job) => {
-        h.started.push(job.id);
-        return new Promise<void>((resolve, reject) => h.finish.set(job.id, { resolve, reject }));
-      },
     });
     let result: unknown;
     void h.dispatcher.tick().then((r) => (result = r));
@@ -258,25 +239,15 @@ describe('Dispatcher', () => {
   });
 
   it('a freed slot wakes a saturated PollLoop', async () => {
-    const h = harness({ maxConcurrent: 1 }, [1, 2]);
-    const loop = new PollLoop({
+    // The loop is built after the harness; the dispatcher reaches it only once a slot frees.
+    let loop: PollLoop | undefined;
+    const h = harness({ maxConcurrent: 1 }, [1, 2], { onSlotFreed: () => loop?.wake('slot freed') });
+    loop = new PollLoop({
       name: 'capture',
       clock: h.clock,
       log: h.log,
       tick: () => h.dispatcher.tick(),
       cadence: { pollFloorMs: 250, pollCeilingMs: 30_000, backoffMultiplier: 1.5, backoffEnabled: true, suspendEnabled: true, suspendAfterMs: 300_000 },
-    });
-    h.dispatcher = new Dispatcher<Job>({
-      name: 'capture',
-      clock: h.clock,
-      log: h.log,
-      options: () => h.options,
-      onSlotFreed: () => loop.wake('slot freed'),
-      lease: (max) => h.queue.splice(0, max),
-      run: (job) => {
-        h.started.push(job.id);
-        return new Promise<void>((resolve, reject) => h.finish.set(job.id, { resolve, reject }));
-      },
     });
     loop.start();
     await h.clock.advance(1_000); // job 1 runs; later ticks are saturated
