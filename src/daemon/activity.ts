@@ -2,7 +2,7 @@
 // hello handshake and idle open connections never count, so a UI that polls status cannot keep
 // the daemon awake.
 import { ACTIVITY_METHODS, type MethodName } from '../shared/protocol';
-import type { Clock } from './scheduling/clock';
+import type { Clock } from '../shared/clock';
 
 export class ActivityTracker {
   private last: number | null = null;

@@ -34,7 +34,7 @@ import { Reaper } from './queue/reaper';
 import { RetryAlarm } from './queue/retry-alarm';
 import { RecallWorker } from './recall/recall-worker';
 import { searchMemories } from './recall/search';
-import { type Clock, RealClock } from './scheduling/clock';
+import { type Clock, RealClock } from '../shared/clock';
 import { type CadenceOptions, suspensionAllowed } from './scheduling/cadence';
 import { Dispatcher } from './scheduling/dispatcher';
 import { PollLoop } from './scheduling/poll-loop';

@@ -4,7 +4,7 @@
 // connected.
 import type { Disposable } from '../shared/lifecycle';
 import type { Logger } from '../shared/logger';
-import type { Clock, Timer } from './scheduling/clock';
+import type { Clock, Timer } from '../shared/clock';
 
 export class IdleExit implements Disposable {
   private timer: Timer | null = null;

@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import type { Logger } from '../../shared/logger';
 import type { CapturePayload } from '../../shared/protocol';
 import type { Settings } from '../../shared/settings';
-import type { Clock } from '../scheduling/clock';
+import type { Clock } from '../../shared/clock';
 import type { MemoryStore, NewMemory } from '../store/memory-store';
 import { chunkContent } from './chunker';
 import { ExcludeCache } from './excludes';

@@ -4,7 +4,7 @@
 // RESUMED line on leaving, however often it is evaluated.
 import type { Logger } from '../../shared/logger';
 import type { QueueView } from '../queue/queue-view';
-import type { Clock } from '../scheduling/clock';
+import type { Clock } from '../../shared/clock';
 
 export interface StuckQueueResult {
   stuck: boolean;

@@ -48,7 +48,7 @@ export interface IpcServerOptions {
   clock?: IpcServerClock;
 }
 
-/** The slice of the daemon's Clock (scheduling/clock.ts) that the server needs. */
+/** The slice of the daemon's Clock (shared/clock.ts) that the server needs. */
 export interface IpcServerClock {
   setTimeout(fn: () => void, delayMs: number): { dispose(): void };
 }

@@ -4,7 +4,7 @@
 import type { JobInput, JobKind } from '../../shared/protocol';
 import type { Logger } from '../../shared/logger';
 import type { QueueCounts } from '../../shared/status';
-import type { Clock, Timer } from '../scheduling/clock';
+import type { Clock, Timer } from '../../shared/clock';
 import type { SqlDatabase } from '../store/sql';
 import { buryJob } from './bury';
 import { completeJob } from './complete';

@@ -5,7 +5,7 @@
 import { Emitter, type Event } from '../../shared/event';
 import type { Disposable } from '../../shared/lifecycle';
 import type { QueueCounts } from '../../shared/status';
-import type { Clock } from '../scheduling/clock';
+import type { Clock } from '../../shared/clock';
 import type { ReclaimedRow } from './reap-expired';
 import type { FailResult } from './types';
 

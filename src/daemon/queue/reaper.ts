@@ -7,7 +7,7 @@ import { Emitter, type Event } from '../../shared/event';
 import type { Disposable } from '../../shared/lifecycle';
 import type { Logger } from '../../shared/logger';
 import type { LoopState } from '../../shared/status';
-import type { Clock, Timer } from '../scheduling/clock';
+import type { Clock, Timer } from '../../shared/clock';
 import type { LoopSnapshot } from '../scheduling/loop-snapshot';
 import type { JobQueue } from './job-queue';
 

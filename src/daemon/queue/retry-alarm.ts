@@ -4,7 +4,7 @@
 // deadline still in the future. No pending retry, no timer.
 import type { Disposable } from '../../shared/lifecycle';
 import type { Logger } from '../../shared/logger';
-import type { Clock, Timer } from '../scheduling/clock';
+import type { Clock, Timer } from '../../shared/clock';
 
 export interface RetryAlarmOptions {
   clock: Clock;

@@ -3,7 +3,7 @@
 // the extension can show them without another query (`cached(path)`).
 import type { Logger } from '../../shared/logger';
 import type { RecallPayload, RelatedMemories } from '../../shared/protocol';
-import type { Clock } from '../scheduling/clock';
+import type { Clock } from '../../shared/clock';
 import { SingleFlight } from '../scheduling/single-flight';
 import type { MemoryStore } from '../store/memory-store';
 import type { SqlDatabase } from '../store/sql';

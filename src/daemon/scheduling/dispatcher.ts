@@ -11,7 +11,7 @@
 // stop() ends starting: jobs of a batch still waiting out the jitter are not started but handed
 // to onAbandoned (the owner returns them to the queue), and no further tick leases anything.
 import type { Logger } from '../../shared/logger';
-import type { Clock } from './clock';
+import type { Clock } from '../../shared/clock';
 import type { TickResult } from './poll-loop';
 
 export interface DispatchOptions {

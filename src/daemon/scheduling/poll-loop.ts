@@ -25,9 +25,9 @@ import type { Disposable } from '../../shared/lifecycle';
 import type { Logger } from '../../shared/logger';
 import type { LoopState } from '../../shared/status';
 import { type CadenceOptions, PollCadence, suspensionAllowed } from './cadence';
-import type { Clock } from './clock';
+import type { Clock } from '../../shared/clock';
 import type { LoopSnapshot } from './loop-snapshot';
-import { RunOnceScheduler } from './run-once-scheduler';
+import { RunOnceScheduler } from '../../shared/run-once-scheduler';
 
 export type TickOutcome = 'work' | 'idle' | 'saturated';
 

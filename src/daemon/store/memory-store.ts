@@ -2,7 +2,7 @@
 // trigger). One SQL operation per method where practical; multi-step writes run in one
 // transaction so a memory and its chunks appear, change and vanish together.
 import type { MemoryKind, MemoryRecord } from '../../shared/protocol';
-import type { Clock } from '../scheduling/clock';
+import type { Clock } from '../../shared/clock';
 import type { SqlDatabase } from './sql';
 
 const DAY_MS = 86_400_000;

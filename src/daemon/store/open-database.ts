@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from '../../shared/logger';
-import type { Clock } from '../scheduling/clock';
+import type { Clock } from '../../shared/clock';
 import { MIGRATIONS } from './migrations';
 import { migrate } from './migrations/runner';
 import { SqlDatabase } from './sql';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CaptureWorker } from '../../../src/daemon/capture/capture-worker';
 import { searchMemories } from '../../../src/daemon/recall/search';
-import { ManualClock } from '../../../src/daemon/scheduling/clock';
+import { ManualClock } from '../../../src/shared/clock';
 import { memoryLogger } from '../../../src/shared/logger';
 import { type Settings, defaultSettings } from '../../../src/shared/settings';
 import { type MemoryDb, openMemoryDb } from '../recall/memory-db';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IdleExit } from '../../../src/daemon/idle-exit';
-import { ManualClock } from '../../../src/daemon/scheduling/clock';
+import { ManualClock } from '../../../src/shared/clock';
 import { memoryLogger } from '../../../src/shared/logger';
 
 function setup(opts: { enabled?: boolean; delay?: number; busy?: () => boolean } = {}) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../../src/shared/logger';
 import { isLoopStale } from '../../../src/daemon/health/staleness';
-import { ManualClock } from '../../../src/daemon/scheduling/clock';
+import { ManualClock } from '../../../src/shared/clock';
 import type { LoopSnapshot } from '../../../src/daemon/scheduling/loop-snapshot';
 import { PollLoop, type TickResult } from '../../../src/daemon/scheduling/poll-loop';
 

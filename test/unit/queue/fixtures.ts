@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock } from '../../../src/daemon/scheduling/clock';
+import { ManualClock } from '../../../src/shared/clock';
 import { JobQueue } from '../../../src/daemon/queue/job-queue';
 import { openDatabase } from '../../../src/daemon/store/open-database';
 import type { SqlDatabase } from '../../../src/daemon/store/sql';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RetryAlarm } from '../../../src/daemon/queue/retry-alarm';
-import { ManualClock } from '../../../src/daemon/scheduling/clock';
+import { ManualClock } from '../../../src/shared/clock';
 import { memoryLogger } from '../../../src/shared/logger';
 import { type QueueFixture, queueFixture, text } from './fixtures';
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { distinctiveTerms, relatedForPath } from '../../../src/daemon/recall/related';
 import { RecallWorker } from '../../../src/daemon/recall/recall-worker';
-import { ManualClock } from '../../../src/daemon/scheduling/clock';
+import { ManualClock } from '../../../src/shared/clock';
 import { memoryLogger } from '../../../src/shared/logger';
 import { type MemoryDb, memory, openMemoryDb } from './memory-db';
 

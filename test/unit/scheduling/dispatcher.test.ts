@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../../src/shared/logger';
-import { ManualClock } from '../../../src/daemon/scheduling/clock';
+import { ManualClock } from '../../../src/shared/clock';
 import { type DispatchOptions, Dispatcher, type DispatcherOptions } from '../../../src/daemon/scheduling/dispatcher';
 import { PollLoop } from '../../../src/daemon/scheduling/poll-loop';
 

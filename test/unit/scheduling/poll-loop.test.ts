@@ -3,7 +3,7 @@ import { waitFor } from '../../../src/shared/event';
 import { memoryLogger } from '../../../src/shared/logger';
 import type { LoopSnapshot } from '../../../src/daemon/scheduling/loop-snapshot';
 import type { CadenceOptions } from '../../../src/daemon/scheduling/cadence';
-import { ManualClock } from '../../../src/daemon/scheduling/clock';
+import { ManualClock } from '../../../src/shared/clock';
 import { PollLoop, type TickEvent, type TickResult } from '../../../src/daemon/scheduling/poll-loop';
 
 const base: CadenceOptions = {

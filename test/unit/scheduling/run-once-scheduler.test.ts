@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../src/daemon/scheduling/clock';
-import { RunOnceScheduler } from '../../../src/daemon/scheduling/run-once-scheduler';
+import { ManualClock } from '../../../src/shared/clock';
+import { RunOnceScheduler } from '../../../src/shared/run-once-scheduler';
 
 describe('RunOnceScheduler', () => {
   it('schedule re-arms instead of double-arming', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../src/daemon/scheduling/clock';
+import { ManualClock } from '../../../src/shared/clock';
 import { MIGRATIONS } from '../../../src/daemon/store/migrations';
 import { DatabaseTooNewError, migrate, userVersion } from '../../../src/daemon/store/migrations/runner';
 import { openDatabase } from '../../../src/daemon/store/open-database';

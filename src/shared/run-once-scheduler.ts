@@ -1,6 +1,6 @@
 // RunOnceScheduler in the style of VS Code's: one runner, at most one armed clock timer.
 // schedule() always cancels before arming, so callers can re-arm freely without leaking timers.
-import type { Disposable } from '../../shared/lifecycle';
+import type { Disposable } from './lifecycle';
 import type { Clock, Timer } from './clock';
 
 export class RunOnceScheduler implements Disposable {

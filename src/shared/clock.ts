@@ -5,7 +5,7 @@
 // - now(): wall-clock epoch ms, for durable deadlines (next_run_at) and display.
 // - monotonicNow(): ms on a monotonic clock, for intervals and staleness. On Linux and macOS it
 //   does not advance while the machine sleeps, so time asleep never counts as a wedged loop.
-import type { Disposable } from '../../shared/lifecycle';
+import type { Disposable } from './lifecycle';
 
 export interface Timer extends Disposable {}
 
