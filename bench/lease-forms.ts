@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JobInput } from '../src/shared/protocol';
 import { memoryLogger } from '../src/shared/logger';
-import { RealClock } from '../src/daemon/scheduling/clock';
+import { RealClock } from '../src/shared/clock';
 import { insertJob } from '../src/daemon/queue/enqueue';
 import { leaseSelectThenUpdate, leaseUpdateReturning } from '../src/daemon/queue/lease';
 import { openDatabase } from '../src/daemon/store/open-database';

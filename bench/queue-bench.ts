@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { better, defineQueue, defineWorker } from 'plainjob';
 import { JobQueue } from '../src/daemon/queue/job-queue';
 import type { LeasedJob } from '../src/daemon/queue/types';
-import { RealClock } from '../src/daemon/scheduling/clock';
+import { RealClock } from '../src/shared/clock';
 import { Dispatcher } from '../src/daemon/scheduling/dispatcher';
 import { PollLoop } from '../src/daemon/scheduling/poll-loop';
 import { openDatabase } from '../src/daemon/store/open-database';
