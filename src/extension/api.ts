@@ -1,0 +1,38 @@
+// What activate() returns: a small API for the end-to-end tests (and other extensions) to
+// observe the extension without scraping the UI. Events are the typed ones of src/shared/event.ts,
+// so tests await them instead of sleeping.
+import type { Event } from '../shared/event';
+import type { DaemonStatus } from '../shared/status';
+import type { StatusPresentation } from './core/status-presentation';
+import type { SupervisorState } from './core/supervisor-state';
+
+export interface TreeSnapshotNode {
+  label: string;
+  description?: string;
+  tooltip?: string;
+  children?: TreeSnapshotNode[];
+}
+
+export interface DormouseApi {
+  /** How long activate() took on the extension host thread (ms). */
+  readonly activationMs: number;
+  readonly dataDir: string;
+  supervisorState(): SupervisorState;
+  readonly onDidChangeSupervisorState: Event<SupervisorState>;
+  /** The last status the daemon reported (events and watchdog probes), null when none. */
+  status(): DaemonStatus | null;
+  readonly onDidChangeStatus: Event<DaemonStatus | null>;
+  /** What the status bar item draws right now. */
+  presentation(): StatusPresentation;
+  readonly onDidChangePresentation: Event<StatusPresentation>;
+  /** The tree view's rows, expanded. */
+  treeSnapshot(): Promise<TreeSnapshotNode[]>;
+  /** Captures waiting in the fail-open buffer. */
+  outboxStats(): { memory: number; spilled: number; dropped: number };
+  /** Fired after each enqueue batch the daemon acknowledged. */
+  readonly onDidFlushCaptures: Event<{ count: number }>;
+  /** A raw daemon request (tests use it for status and the env-gated debug hooks). */
+  request(method: string, params: unknown): Promise<unknown>;
+  /** The daemon pid this window is connected to, or null. */
+  daemonPid(): number | null;
+}
