@@ -1,0 +1,151 @@
+// Where every capture goes: into the outbox first (so a daemon that is down or restarting loses
+// nothing), then to the daemon in one `enqueue` per short batching window. The extension host
+// never waits on the daemon: submit() is synchronous, sending happens in the background.
+//
+// Each window has its own spill file (outbox-<pid>.jsonl in global storage) because windows share
+// global storage; a window that finds spill files of extension hosts that are gone adopts them and
+// replays them on its next connection.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Clock } from '../../shared/clock';
+import { Emitter } from '../../shared/event';
+import { DisposableStore, type Disposable } from '../../shared/lifecycle';
+import type { Logger } from '../../shared/logger';
+import type { JobInput } from '../../shared/protocol';
+import { Batcher } from '../core/batcher';
+import { Outbox } from '../core/outbox';
+
+export interface CaptureSenderOptions {
+  storageDir: string;
+  clock: Clock;
+  log: Logger;
+  /** Sends one enqueue; rejects when the daemon is not connected or the request fails. */
+  enqueue(jobs: JobInput[]): Promise<void>;
+  isConnected(): boolean;
+  batchWindowMs?: number;
+  /** Largest request the daemon accepts (from hello); batches are split below it. */
+  maxMessageBytes?: () => number;
+  pid?: number;
+  isProcessAlive?: (pid: number) => boolean;
+}
+
+const SPILL_FILE = /^outbox-(\d+)\.jsonl$/;
+
+export class CaptureSender implements Disposable {
+  private readonly store = new DisposableStore();
+  private readonly outbox: Outbox;
+  /** Spill files left by extension hosts that are gone, replayed before our own entries. */
+  private readonly orphans: Outbox[] = [];
+  private readonly batcher: Batcher<true>;
+  private readonly flushed = new Emitter<{ count: number }>();
+  readonly onDidFlush = this.flushed.event;
+  private draining: Promise<void> | null = null;
+  private again = false;
+
+  constructor(private readonly opts: CaptureSenderOptions) {
+    const pid = opts.pid ?? process.pid;
+    this.outbox = this.store.add(new Outbox({ spillFile: join(opts.storageDir, `outbox-${pid}.jsonl`) }));
+    this.store.add(this.outbox.onDidDrop(({ dropped }) => opts.log.error(`capture buffer full: ${dropped} capture(s) dropped while the daemon was unreachable`)));
+    for (const file of orphanSpillFiles(opts.storageDir, pid, opts.isProcessAlive ?? isProcessAlive)) {
+      this.orphans.push(this.store.add(new Outbox({ spillFile: file })));
+      opts.log.info(`replaying captures left by a closed window: ${file}`);
+    }
+    this.batcher = this.store.add(new Batcher<true>({ clock: opts.clock, windowMs: opts.batchWindowMs ?? 150, maxItems: 100, onFlush: () => void this.send() }));
+    this.store.add(this.flushed);
+  }
+
+  submit(job: JobInput): void {
+    this.outbox.push(job);
+    this.batcher.add(true);
+  }
+
+  /** After a (re)connection: replay what waited. */
+  onConnected(): void {
+    void this.send();
+  }
+
+  get stats(): { memory: number; spilled: number; dropped: number } {
+    const all = [this.outbox, ...this.orphans].map((o) => o.stats);
+    return {
+      memory: all.reduce((n, s) => n + s.memory, 0),
+      spilled: all.reduce((n, s) => n + s.spilled, 0),
+      dropped: all.reduce((n, s) => n + s.dropped, 0),
+    };
+  }
+
+  /** Drains orphans then our outbox; one drain at a time, and a request during one runs once more after it. */
+  send(): Promise<void> {
+    if (this.draining) {
+      this.again = true;
+      return this.draining;
+    }
+    this.draining = (async () => {
+      do {
+        this.again = false;
+        if (!this.opts.isConnected()) return;
+        try {
+          for (const outbox of [...this.orphans, this.outbox]) {
+            if (outbox.isEmpty) continue;
+            const { sent } = await outbox.drain((jobs) => this.enqueueSplit(jobs), { batchSize: 100 });
+            if (sent > 0) this.flushed.fire({ count: sent });
+          }
+        } catch (error) {
+          // Stays buffered; the next connection (or the next capture) sends it.
+          this.opts.log.warn(`captures kept for later: ${error instanceof Error ? error.message : String(error)}`);
+          return;
+        }
+      } while (this.again);
+    })().finally(() => {
+      this.draining = null;
+    });
+    return this.draining;
+  }
+
+  /** One enqueue per batch, split when the JSON would exceed the daemon's message limit. */
+  private async enqueueSplit(jobs: JobInput[]): Promise<void> {
+    const limit = Math.floor((this.opts.maxMessageBytes?.() ?? 1_048_576) * 0.9);
+    let chunk: JobInput[] = [];
+    let bytes = 0;
+    for (const job of jobs) {
+      const size = Buffer.byteLength(JSON.stringify(job));
+      if (size > limit) {
+        // Could never be sent: refusing it loudly beats blocking every capture behind it.
+        this.opts.log.error(`a ${job.kind} of ${size} bytes exceeds the daemon's message limit (${limit} bytes); not captured`);
+        continue;
+      }
+      if (chunk.length > 0 && bytes + size > limit) {
+        await this.opts.enqueue(chunk);
+        chunk = [];
+        bytes = 0;
+      }
+      chunk.push(job);
+      bytes += size;
+    }
+    if (chunk.length > 0) await this.opts.enqueue(chunk);
+  }
+
+  dispose(): void {
+    this.store.dispose();
+  }
+}
+
+function orphanSpillFiles(dir: string, ownPid: number, alive: (pid: number) => boolean): string[] {
+  if (!existsSync(dir)) return [];
+  const files: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const m = SPILL_FILE.exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid !== ownPid && !alive(pid)) files.push(join(dir, name));
+  }
+  return files;
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,109 @@
+// VS Code settings → the daemon, live. Every change of a `dormouse.*` daemon setting is validated
+// by the SettingsGate; invalid values are refused with a warning that names the setting and the
+// value the daemon keeps, valid ones are sent as one `reload`. Settings that need a restart
+// (the daemon's pendingRestart) offer one. Split as rust-analyzer does: live vs restart-required.
+import * as vscode from 'vscode';
+import type { Logger } from '../../shared/logger';
+import { RpcError, type ReloadResult } from '../../shared/protocol';
+import { type Settings, defaultSettings } from '../../shared/settings';
+import { DAEMON_SETTING_KEYS, type DaemonSettingKey, SettingsGate, describeRejection, settingId } from '../core/settings-gate';
+
+export interface SettingsSyncOptions {
+  log: Logger;
+  /** The daemon's current config (from its status), or null when not connected. */
+  daemonConfig(): Settings | null;
+  reload(settings: Partial<Settings>): Promise<ReloadResult>;
+  restartDaemon(): Promise<void>;
+  /** Extension-side settings changed (editorIdleMs, capture toggles). */
+  onExtensionSettingsChanged(): void;
+}
+
+/** What the user set explicitly (user, workspace or folder level); undefined when left at the default. */
+function explicitValue(key: DaemonSettingKey): unknown {
+  const inspected = vscode.workspace.getConfiguration('dormouse').inspect(key);
+  if (!inspected) return undefined;
+  return inspected.workspaceFolderValue ?? inspected.workspaceValue ?? inspected.globalValue;
+}
+
+export class SettingsSync implements vscode.Disposable {
+  private readonly gate = new SettingsGate();
+  private readonly subscription: vscode.Disposable;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private readonly lastWarned = new Map<string, string>();
+
+  constructor(private readonly opts: SettingsSyncOptions) {
+    this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('dormouse')) return;
+      opts.onExtensionSettingsChanged();
+      if (DAEMON_SETTING_KEYS.some((k) => e.affectsConfiguration(settingId(k)))) void this.sync();
+    });
+  }
+
+  /** Sends what changed; called on every settings change and after every (re)connection. */
+  sync(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.syncOnce();
+      } while (this.again);
+    })().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async syncOnce(): Promise<void> {
+    const daemon = this.opts.daemonConfig();
+    const { update, rejected } = this.gate.evaluate(explicitValue, daemon ?? defaultSettings());
+    for (const r of rejected) this.warnOnce(r.setting, describeRejection(r));
+    for (const key of DAEMON_SETTING_KEYS) if (!rejected.some((r) => r.setting === settingId(key))) this.lastWarned.delete(settingId(key));
+    if (!daemon) return; // not connected: the next connection syncs
+    if (Object.keys(update).length === 0) {
+      this.gate.commit();
+      return;
+    }
+    try {
+      const result = await this.opts.reload(update);
+      this.gate.commit();
+      this.opts.log.info(`settings sent: ${result.changes.map((c) => `${c.key} ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`).join(', ') || 'no change'}`);
+      if (result.pendingRestart.length > 0) this.offerRestart(result.pendingRestart);
+    } catch (error) {
+      if (error instanceof RpcError && error.code === 'INVALID_SETTINGS') {
+        for (const r of error.details?.rejected ?? []) {
+          const kept = daemon[r.key as keyof Settings];
+          this.warnOnce(`dormouse.${r.key}`, `Dormouse: dormouse.${r.key} ${r.reason}; the daemon keeps ${JSON.stringify(kept)}.`);
+        }
+        return;
+      }
+      this.opts.log.warn(`settings not sent: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private warnOnce(setting: string, message: string): void {
+    // A settings.json edit fires per keystroke-save; say each distinct problem once.
+    if (this.lastWarned.get(setting) === message) return;
+    this.lastWarned.set(setting, message);
+    this.opts.log.warn(message);
+    void vscode.window.showWarningMessage(message, 'Open settings').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', setting);
+    });
+  }
+
+  private offerRestart(keys: string[]): void {
+    const names = keys.map((k) => `dormouse.${k}`).join(', ');
+    void vscode.window
+      .showInformationMessage(`Dormouse: ${names} takes effect after the daemon restarts.`, 'Restart daemon')
+      .then((choice) => {
+        if (choice) void this.opts.restartDaemon();
+      });
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}
