@@ -1,11 +1,19 @@
-// The VS Code extension's entry point. This file is the scaffold the build needs
-// (dist/extension.js); the supervisor, editor events, status bar, tree view and commands are the
-// extension issue's work and live beside it in src/extension/. Only files in this folder import
-// `vscode`.
+// Entry point. Activation (onStartupFinished) stays cheap: it builds the window's parts and
+// returns; connecting to or starting the daemon happens in the background.
 import type * as vscode from 'vscode';
+import type { DormouseApi } from './api';
+import { DormouseWindow } from './dormouse-window';
 
-export function activate(_context: vscode.ExtensionContext): void {
-  // Nothing yet: the daemon and its CLI are usable on their own (see README).
+let current: DormouseWindow | undefined;
+
+export function activate(context: vscode.ExtensionContext): DormouseApi {
+  const startedAt = performance.now();
+  current = new DormouseWindow(context, startedAt);
+  return current.api;
 }
 
-export function deactivate(): void {}
+export function deactivate(): Promise<void> | undefined {
+  const window = current;
+  current = undefined;
+  return window?.dispose();
+}
