@@ -21,6 +21,7 @@ import { ActivityTracker } from './activity';
 import { CaptureWorker, type CommitScope } from './capture/capture-worker';
 import { ConfigStore } from './config/config-store';
 import { DaemonCounters } from './counters';
+import { DebugHooks, TEST_HOOKS_DISABLED_MESSAGE, TEST_HOOKS_ENV, testHooksRequested } from './debug-hooks';
 import { buildStatus } from './health/daemon-status';
 import { StuckQueueDetector } from './health/stuck-queue';
 import { IdleExit } from './idle-exit';
@@ -58,6 +59,8 @@ export interface DaemonOptions {
   logSink?: LogSink;
   /** Called once the daemon has stopped (the process entry exits then). */
   onStopped?: (code: number) => void;
+  /** Serve the test-only `debug` method. Default: DORMOUSE_TEST_HOOKS=1 in the environment, read once at start. */
+  testHooks?: boolean;
 }
 
 /** Runs one job; a durable write goes through `commit`, which also completes the job. */
@@ -93,6 +96,8 @@ export class Daemon {
   private retryAlarm!: RetryAlarm;
   private stuck!: StuckQueueDetector;
   private idleExit!: IdleExit;
+  /** Only with test hooks enabled; the `debug` method is refused otherwise. */
+  private debugHooks: DebugHooks | null = null;
   private stopping: Promise<void> | null = null;
   private statusEventTimer: { dispose(): void } | null = null;
   private lastStuck = false;
@@ -185,6 +190,14 @@ export class Daemon {
     const captureWorker = new CaptureWorker({ store: this.memories, clock, log: log.child('capture'), settings: () => this.settings });
     this.recallWorker = new RecallWorker({ db: this.db, store: this.memories, clock, log: log.child('recall') });
 
+    if (this.opts.testHooks ?? testHooksRequested(process.env)) {
+      log.warn(`TEST HOOKS ENABLED (${TEST_HOOKS_ENV}=1): the debug method can wedge poll loops. Never use this daemon for real work.`);
+      this.debugHooks = new DebugHooks({
+        log: log.child('debug-hooks'),
+        wakeLoop: (loop, reason) => this.workers.find((w) => w.kind === loop)?.loop.wake(reason),
+      });
+    }
+
     this.stuck = new StuckQueueDetector({ clock, log: log.child('health'), thresholdMs: () => this.settings.stuckThresholdMs });
 
     this.workers = [
@@ -266,18 +279,20 @@ export class Daemon {
         for (const job of jobs) this.queue.release(job.id, job.token);
       },
     });
+    const tick = async () => {
+      const result = await dispatcher.tick();
+      this.evaluateHealth();
+      // Clamp the next poll to the next retry still in the future (a due one is leasable now).
+      return { ...result, nextDeadline: this.queue.view.nextRetryAfter(this.clock.now()) };
+    };
     const loop: PollLoop = new PollLoop({
       name: kind,
       clock: this.clock,
       log,
       cadence: this.cadence(),
       canSuspend: () => !this.queue.view.hasReadyWork() && dispatcher.inFlight === 0,
-      tick: async () => {
-        const result = await dispatcher.tick();
-        this.evaluateHealth();
-        // Clamp the next poll to the next retry still in the future (a due one is leasable now).
-        return { ...result, nextDeadline: this.queue.view.nextRetryAfter(this.clock.now()) };
-      },
+      // With test hooks, a `debug wedge-loop` can hold this loop's next tick.
+      tick: this.debugHooks ? this.debugHooks.wrapTick(kind, tick) : tick,
     });
     this.store.add(toDisposable(this.wakeBus.register(loop)));
     this.store.add(loop.onDidChangeState(() => this.statusChanged()));
@@ -450,6 +465,10 @@ export class Daemon {
       recall: (params: Params<'recall'>) => searchMemories(this.db, params),
       related: (params: Params<'related'>) => this.recallWorker.handle(params),
       memory: (params: Params<'memory'>) => this.memories.get(params.id),
+      debug: (params: Params<'debug'>) => {
+        if (!this.debugHooks) throw new RpcError('UNKNOWN_METHOD', TEST_HOOKS_DISABLED_MESSAGE);
+        return this.debugHooks.handle(params);
+      },
       stop: () => {
         // Reply first, then stop.
         this.clock.setTimeout(() => void this.stop('stop requested'), 0);
@@ -480,6 +499,8 @@ export class Daemon {
     this.statusEventTimer?.dispose();
     let code = 0;
     try {
+      // A wedged tick would hold the loop's stop forever: open every test-hook gate first.
+      this.debugHooks?.dispose();
       // Dispatchers first: jobs of a batch still waiting for their start are handed back, not started.
       for (const w of this.workers) w.dispatcher.stop();
       await Promise.all(this.workers.map((w) => w.loop.stop()));

@@ -135,6 +135,18 @@ export interface ReloadResult {
   pendingRestart: string[];
 }
 
+/** Test-only (`DORMOUSE_TEST_HOOKS=1`): wedge a worker loop's next tick, or release it. */
+export interface DebugParams {
+  action: 'wedge-loop' | 'release-loop';
+  loop: JobKind;
+}
+
+export interface DebugResult {
+  loop: JobKind;
+  /** After this call: a wedge is armed for the loop's next tick, or holding a tick now. */
+  wedged: boolean;
+}
+
 export interface Methods {
   hello: { params: { token: string; client: string }; result: HelloResult };
   status: { params: Record<string, never>; result: DaemonStatus };
@@ -150,6 +162,8 @@ export interface Methods {
   memory: { params: { id: number }; result: MemoryRecord | null };
   subscribe: { params: { events: EventName[] }; result: Record<string, never> };
   stop: { params: Record<string, never>; result: Record<string, never> };
+  /** Refused unless the daemon was started with DORMOUSE_TEST_HOOKS=1 (docs/test-hooks.md). */
+  debug: { params: DebugParams; result: DebugResult };
 }
 
 export type MethodName = keyof Methods;
@@ -177,6 +191,10 @@ export const PARAMS: { [M in MethodName]: Check<Params<M>> } = {
   memory: object({ id: int({ min: 1 }) }),
   subscribe: object({ events: arrayOf(oneOf<EventName>('status', 'related', 'jobStarted'), { max: 10 }) }),
   stop: empty,
+  debug: object({
+    action: oneOf<DebugParams['action']>('wedge-loop', 'release-loop'),
+    loop: oneOf<JobKind>('capture', 'recall'),
+  }) as Check<DebugParams>,
 };
 
 /** Methods that are real work requests: they mark activity and may wake loops. The rest are control-plane. */

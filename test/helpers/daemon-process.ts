@@ -40,12 +40,15 @@ export interface DaemonHandle {
   kill(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
-export async function startDaemon(opts: { dataDir?: string; settings?: Partial<Settings>; args?: string[] } = {}): Promise<DaemonHandle> {
+export async function startDaemon(
+  opts: { dataDir?: string; settings?: Partial<Settings>; args?: string[]; env?: NodeJS.ProcessEnv } = {},
+): Promise<DaemonHandle> {
   const dataDir = opts.dataDir ?? tempDataDir();
   const configFile = join(dataDir, 'test-config.json');
   writeFileSync(configFile, JSON.stringify({ ...FAST_SETTINGS, ...opts.settings }));
   const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, DAEMON_SCRIPT, '--data-dir', dataDir, '--config', configFile, ...(opts.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: opts.env ?? process.env,
   });
   const stderr: string[] = [];
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));

@@ -27,9 +27,11 @@ import { tokensEqual } from './token';
 type BuiltIn = 'hello' | 'subscribe';
 export type HandledMethod = Exclude<MethodName, BuiltIn>;
 
-export type Handlers = {
-  [M in HandledMethod]: (params: Params<M>, ctx: { clientId: string }) => Promise<Result<M>> | Result<M>;
-};
+/** Methods a server may leave out (the test-only `debug`): it then answers UNKNOWN_METHOD. */
+type OptionalMethod = 'debug';
+type Handler<M extends HandledMethod> = (params: Params<M>, ctx: { clientId: string }) => Promise<Result<M>> | Result<M>;
+
+export type Handlers = { [M in Exclude<HandledMethod, OptionalMethod>]: Handler<M> } & { [M in OptionalMethod]?: Handler<M> };
 
 export interface IpcServerOptions {
   paths: DataDirPaths;
@@ -228,7 +230,8 @@ export class IpcServer {
         client.events = new Set((params as Params<'subscribe'>).events);
         return {};
       default: {
-        const handler = this.opts.handlers[method] as (p: unknown, c: typeof ctx) => unknown;
+        const handler = this.opts.handlers[method] as ((p: unknown, c: typeof ctx) => unknown) | undefined;
+        if (!handler) throw new RpcError('UNKNOWN_METHOD', `this daemon does not serve ${JSON.stringify(method)}`);
         return handler(params, ctx);
       }
     }
