@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest';
+import { defaultSettings } from '../../../src/shared/settings';
+import type { DaemonStatus, LoopStatus } from '../../../src/shared/status';
+import { presentStatus, StatusTracker, type StatusInput, type StatusValue } from '../../../src/extension/core/status-presentation';
+import type { SupervisorState } from '../../../src/extension/core/supervisor-state';
+
+const NOW = Date.UTC(2026, 0, 1, 12, 0, 0);
+const iso = (ms: number) => new Date(ms).toISOString();
+const minutes = (n: number) => n * 60_000;
+
+function loop(over: Partial<LoopStatus> = {}): LoopStatus {
+  return {
+    name: 'capture', state: 'running', intervalMs: 1000, polls: 10,
+    lastPollStartedAt: iso(NOW - 2000), lastPollCompletedAt: iso(NOW - 1900), nextPollAt: iso(NOW + 1000),
+    stale: false, inFlight: false, consecutiveErrors: 0, ...over,
+  };
+}
+
+type StatusOverrides = Omit<Partial<DaemonStatus>, 'health' | 'queue'> & {
+  health?: Partial<DaemonStatus['health']>;
+  queue?: Partial<DaemonStatus['queue']>;
+};
+
+function status(over: StatusOverrides = {}): DaemonStatus {
+  const { health, queue, ...rest } = over;
+  return {
+    pid: 4242, version: '0.1.0', uptimeMs: 60_000, socket: '/tmp/dormouse.sock', state: 'awake',
+    loops: [loop()],
+    queue: { queued: 0, leased: 0, retrying: 0, dead: 0, done: 5, ...queue },
+    health: { pollStale: false, stuckQueue: false, stuckSince: null, staleLoops: [], ...health },
+    counters: { sqlStatements: 0, wakes: 0, jobsCompleted: 0, capturesStored: 0, capturesSkipped: 0, jobsFailed: 0, skipsByReason: {}, timersArmed: 1 },
+    config: defaultSettings(), pendingRestart: [], database: { path: '/tmp/db.sqlite', quarantined: null },
+    dataDir: '/tmp', clients: 1, foreground: false, lastActivityAt: null,
+    ...rest,
+  };
+}
+
+function input(supervisor: SupervisorState, s: DaemonStatus | null, extra: Partial<StatusInput> = {}): StatusInput {
+  return { supervisor, status: s, now: NOW, ...extra };
+}
+
+const running = (over: StatusOverrides = {}) => input('running', status(over));
+const commands = (actions: { command: string }[]) => actions.map((a) => a.command);
+
+describe('presentStatus: one value from supervisor state and daemon status', () => {
+  it.each<[string, StatusInput, StatusValue, string]>([
+    ['a supervisor that gave up shows given-up', input('given-up', status()), 'given-up', 'given up'],
+    ['a stopped supervisor shows stopped', input('stopped', status()), 'stopped', 'stopped'],
+    ['a stopping supervisor shows stopped', input('stopping', null), 'stopped', 'stopped'],
+    ['starting with no status yet shows starting', input('starting', null), 'starting', 'starting'],
+    ['running before the first status shows starting', input('running', null), 'starting', 'starting'],
+    ['a crash shows restarting, ignoring the old status', input('crashed', status({ health: { pollStale: true } })), 'starting', 'restarting'],
+    ['starting again after a connection shows restarting', input('starting', status()), 'starting', 'restarting'],
+    ['a hibernating daemon shows hibernating', running({ state: 'hibernating' }), 'hibernating', 'hibernating'],
+    ['a backing-off daemon shows backing-off', running({ state: 'backing-off' }), 'backing-off', 'backing off'],
+    ['an awake daemon with nothing in flight shows awake', running(), 'awake', 'awake'],
+    ['an awake daemon with a tick in flight shows working', running({ loops: [loop({ inFlight: true })] }), 'working', 'working'],
+    ['an awake daemon with a leased job shows working', running({ queue: { leased: 1 } }), 'working', 'working'],
+    ['a stale poll loop shows stale', running({ health: { pollStale: true, staleLoops: ['capture'] } }), 'stale', 'poll loop stale'],
+    ['a stuck queue shows stuck', running({ health: { stuckQueue: true, stuckSince: iso(NOW) } }), 'stuck', 'stuck queue'],
+  ])('%s', (_rule, given, value, label) => {
+    const p = presentStatus(given);
+    expect(p.value).toBe(value);
+    expect(p.label).toBe(label);
+  });
+
+  it('a stale loop beats a stuck queue', () => {
+    const p = presentStatus(running({ health: { pollStale: true, staleLoops: ['capture'], stuckQueue: true, stuckSince: iso(NOW) } }));
+    expect(p.value).toBe('stale');
+    expect(p.tooltipMarkdown).toContain('The queue is stuck as well.');
+  });
+
+  it('stale and stuck win over the daemon state (a hibernating daemon can be stuck)', () => {
+    expect(presentStatus(running({ state: 'hibernating', health: { stuckQueue: true } })).value).toBe('stuck');
+    expect(presentStatus(running({ state: 'backing-off', health: { pollStale: true } })).value).toBe('stale');
+  });
+
+  it('severity: stale and given-up are errors, stuck a warning, the rest none', () => {
+    expect(presentStatus(running({ health: { pollStale: true } })).severity).toBe('error');
+    expect(presentStatus(input('given-up', null)).severity).toBe('error');
+    expect(presentStatus(running({ health: { stuckQueue: true } })).severity).toBe('warning');
+    for (const given of [running(), running({ state: 'hibernating' }), input('stopped', null), input('starting', null)]) {
+      expect(presentStatus(given).severity).toBe('none');
+    }
+  });
+
+  it('the status bar text carries a codicon, and names the problem only when there is one', () => {
+    expect(presentStatus(running()).text).toBe('$(eye) Dormouse');
+    expect(presentStatus(running({ loops: [loop({ inFlight: true })] })).text).toBe('$(sync~spin) Dormouse');
+    expect(presentStatus(running({ state: 'hibernating' })).text).toBe('$(debug-pause) Dormouse');
+    expect(presentStatus(running({ health: { pollStale: true } })).text).toBe('$(error) Dormouse: stale');
+    expect(presentStatus(running({ health: { stuckQueue: true } })).text).toBe('$(warning) Dormouse: stuck');
+    expect(presentStatus(input('given-up', null)).text).toBe('$(error) Dormouse: given up');
+  });
+
+  it('a stale value holds since the oldest stale loop last showed progress', () => {
+    const wedged = loop({ name: 'capture', stale: true, inFlight: true, lastPollStartedAt: iso(NOW - minutes(7)), lastPollCompletedAt: iso(NOW - minutes(8)) });
+    const neverFired = loop({ name: 'recall', stale: true, lastPollStartedAt: iso(NOW - minutes(4) - 100), lastPollCompletedAt: iso(NOW - minutes(4)) });
+    const healthy = loop({ name: 'reaper', lastPollCompletedAt: iso(NOW - minutes(60)) });
+    const p = presentStatus(running({ loops: [wedged, neverFired, healthy], health: { pollStale: true, staleLoops: ['capture', 'recall'] } }));
+    expect(p.since).toBe(NOW - minutes(7));
+    expect(p.accessibilityLabel).toBe('Dormouse daemon: poll loop stale for over 7 minutes');
+    expect(p.tooltipMarkdown).toContain('_capture_, _recall_');
+    expect(p.tooltipMarkdown).not.toContain('reaper');
+  });
+
+  it('a stuck value holds since the daemon says the queue got stuck, and says how many jobs wait', () => {
+    const p = presentStatus(running({ queue: { queued: 3, retrying: 1 }, health: { stuckQueue: true, stuckSince: iso(NOW - minutes(2) - 5000) } }), NOW - 10);
+    expect(p.since).toBe(NOW - minutes(2) - 5000);
+    expect(p.accessibilityLabel).toBe('Dormouse daemon: stuck queue for over 2 minutes');
+    expect(p.tooltipMarkdown).toContain('**Dormouse daemon: stuck queue** for over 2 minutes');
+    expect(p.tooltipMarkdown).toContain('4 jobs waiting, none leased');
+  });
+
+  it('values the daemon does not timestamp use the since given, or none', () => {
+    const hibernating = running({ state: 'hibernating' });
+    expect(presentStatus(hibernating).since).toBeNull();
+    expect(presentStatus(hibernating).accessibilityLabel).toBe('Dormouse daemon: hibernating');
+    const p = presentStatus(hibernating, NOW - minutes(2));
+    expect(p.since).toBe(NOW - minutes(2));
+    expect(p.accessibilityLabel).toBe('Dormouse daemon: hibernating for over 2 minutes');
+  });
+
+  it('actions: the most useful first for each value', () => {
+    expect(commands(presentStatus(running({ state: 'hibernating' })).actions)[0]).toBe('dormouse.wake');
+    expect(commands(presentStatus(running({ state: 'backing-off' })).actions)[0]).toBe('dormouse.wake');
+    expect(commands(presentStatus(running({ health: { pollStale: true } })).actions).slice(0, 2)).toEqual(['dormouse.showLog', 'dormouse.restartDaemon']);
+    expect(commands(presentStatus(input('given-up', null)).actions).slice(0, 2)).toEqual(['dormouse.restartDaemon', 'dormouse.showLog']);
+    expect(commands(presentStatus(input('stopped', null)).actions)[0]).toBe('dormouse.restartDaemon');
+    expect(commands(presentStatus(running()).actions)).toContain('dormouse.hibernate');
+  });
+
+  it('every action is linked in the tooltip as a command link', () => {
+    const p = presentStatus(running({ state: 'hibernating' }));
+    expect(p.tooltipMarkdown).toContain('[Wake daemon](command:dormouse.wake)');
+    for (const a of p.actions) expect(p.tooltipMarkdown).toContain(`(command:${a.command})`);
+  });
+
+  it('settings waiting for a restart are listed and offer Restart daemon', () => {
+    const p = presentStatus(running({ pendingRestart: ['dataDir'] }));
+    expect(p.tooltipMarkdown).toContain('Waiting for a restart: _dataDir_');
+    expect(commands(p.actions)).toContain('dormouse.restartDaemon');
+  });
+
+  it('the last error is shown for given-up', () => {
+    const p = presentStatus(input('given-up', null, { lastError: 'spawn ENOENT\n    at foo' }));
+    expect(p.tooltipMarkdown).toContain('Last error: spawn ENOENT at foo');
+  });
+
+  it('untrusted text cannot inject links, command links, HTML or codicons into the tooltip', () => {
+    const evil = '[click](command:dormouse.restartDaemon) <img src=x> $(alert) **bold**';
+    const p1 = presentStatus(input('given-up', null, { lastError: evil }));
+    const p2 = presentStatus(running({ loops: [loop({ name: evil, stale: true })], health: { pollStale: true, staleLoops: [evil] } }));
+    for (const p of [p1, p2]) {
+      const md = p.tooltipMarkdown;
+      // The only live links are the presentation's own actions.
+      expect(md.split('](command:').length - 1).toBe(p.actions.length);
+      expect(md).not.toContain('[click]');
+      expect(md).not.toMatch(/(^|[^\\])<img/);
+      expect(md).toContain('\\<img');
+      expect(md).not.toContain('$(alert)');
+      expect(md).not.toContain('**bold**');
+      expect(md).toContain('\\[click\\]\\(command\\:dormouse\\.restartDaemon\\)');
+    }
+  });
+});
+
+describe('StatusTracker', () => {
+  it('remembers when the value changed, so the tooltip says since when', () => {
+    const tracker = new StatusTracker();
+    const t0 = NOW;
+    expect(tracker.update({ ...running({ state: 'hibernating' }), now: t0 }).since).toBe(t0);
+    const later = tracker.update({ ...running({ state: 'hibernating' }), now: t0 + minutes(3) });
+    expect(later.since).toBe(t0);
+    expect(later.accessibilityLabel).toBe('Dormouse daemon: hibernating for over 3 minutes');
+  });
+
+  it('a new value starts a new since', () => {
+    const tracker = new StatusTracker();
+    tracker.update({ ...running({ state: 'hibernating' }), now: NOW });
+    const awake = tracker.update({ ...running(), now: NOW + minutes(5) });
+    expect(awake.value).toBe('awake');
+    expect(awake.since).toBe(NOW + minutes(5));
+    expect(awake.accessibilityLabel).toBe('Dormouse daemon: awake for less than a minute');
+  });
+
+  it('the daemon\'s own timestamp beats the tracker\'s for stale and stuck', () => {
+    const tracker = new StatusTracker();
+    const p = tracker.update(running({ health: { stuckQueue: true, stuckSince: iso(NOW - minutes(10)) } }));
+    expect(p.since).toBe(NOW - minutes(10));
+  });
+});
