@@ -1,0 +1,91 @@
+// `npm run package`: builds dist/ in production mode, then dormouse-<version>.vsix with vsce.
+// Also imported by scripts/start-vscode.mjs, and run by test/integration/package.test.ts with
+// --no-build --out <tmp> (packaging the dist/ that `npm test` just built, without rewriting it
+// under the other test files).
+//
+// What goes into the VSIX is decided by .vscodeignore (an allow-list); see docs/packaging.md.
+// vsce runs in its npm dependency mode, not --no-dependencies: with --no-dependencies it never
+// looks inside node_modules, so better-sqlite3 (external to the bundles, with its native binaries)
+// could not be shipped at all.
+import { spawn } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+
+export function vsixFileName() {
+  const { name, version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  return `${name}-${version}.vsix`;
+}
+
+/**
+ * @param {{ build?: boolean; out?: string; log?: (line: string) => void }} [options]
+ * @returns {Promise<{ vsixPath: string; bytes: number; summary: string }>}
+ */
+export async function packageVsix({ build = true, out = join(root, vsixFileName()), log = console.log } = {}) {
+  if (build) {
+    log('dormouse: building dist/ (production)...');
+    await run(process.execPath, [join(root, 'esbuild.mjs'), '--production'], log);
+  }
+  const vsixPath = resolve(out);
+  log(`dormouse: packaging ${vsixPath}...`);
+  const output = await run(
+    process.execPath,
+    [
+      vsce,
+      'package',
+      '--out', vsixPath,
+      // No public repository exists yet; a made-up URL would put a broken link in the manifest.
+      '--allow-missing-repository',
+      // Without a repository vsce cannot turn the README's relative links into absolute ones.
+      '--no-rewrite-relative-links',
+    ],
+    log,
+  );
+  // vsce's own summary: "Packaged: <path> (N files, X MB)".
+  const summary = /\(\d+ files?, [^)]*\)/.exec(output)?.[0] ?? '';
+  return { vsixPath, bytes: statSync(vsixPath).size, summary };
+}
+
+/** Runs a command in the repository root; resolves with its output, rejects on a non-zero exit. */
+function run(command, args, log) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const collect = (chunk) => {
+      output += chunk;
+    };
+    child.stdout.setEncoding('utf8').on('data', collect);
+    child.stderr.setEncoding('utf8').on('data', collect);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) {
+        for (const line of output.split('\n')) if (line.trim()) log(`  ${line}`);
+        resolvePromise(output);
+      } else {
+        reject(new Error(`${args[0]} ${args[1] ?? ''} exited with ${code}:\n${output}`));
+      }
+    });
+  });
+}
+
+function formatSize(bytes) {
+  return `${bytes} bytes (${(bytes / 1024 / 1024).toFixed(2)} MB)`;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const outIndex = args.indexOf('--out');
+  try {
+    const { vsixPath, bytes, summary } = await packageVsix({
+      build: !args.includes('--no-build'),
+      out: outIndex >= 0 ? args[outIndex + 1] : undefined,
+    });
+    console.log(`dormouse: ${vsixPath}: ${formatSize(bytes)} ${summary}`);
+  } catch (error) {
+    console.error(`dormouse: packaging failed: ${error instanceof Error ? error.message : error}`);
+    process.exit(1);
+  }
+}
