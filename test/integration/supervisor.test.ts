@@ -1,0 +1,331 @@
+// The extension's daemon supervisor against REAL daemon processes (dist/daemon.js, built by
+// `node esbuild.mjs`): real forks, real sockets, real SQLite files, the real clock with short
+// probe intervals. Every wait is on an event; nothing sleeps.
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DaemonClient } from '../../src/client/daemon-client';
+import { CrashBudget } from '../../src/extension/daemon/crash-budget';
+import { daemonEnv } from '../../src/extension/daemon/fork-daemon';
+import { DaemonSupervisor, type StateChange, type SupervisorOptions } from '../../src/extension/daemon/supervisor';
+import type { SupervisorState } from '../../src/extension/core/supervisor-state';
+import { RealClock } from '../../src/shared/clock';
+import { waitFor } from '../../src/shared/event';
+import { memoryLogger } from '../../src/shared/logger';
+import { dataDirPaths } from '../../src/shared/paths';
+import { DAEMON_SCRIPT, FAST_SETTINGS, tempDataDir } from '../helpers/daemon-process';
+
+interface Window {
+  supervisor: DaemonSupervisor;
+  log: ReturnType<typeof memoryLogger>;
+  states: SupervisorState[];
+}
+
+const windows: Window[] = [];
+/** Every daemon pid a supervisor connected to, SIGKILLed (after SIGCONT) once each test ends. */
+const daemonPids = new Set<number>();
+let windowCount = 0;
+
+beforeAll(() => {
+  if (!existsSync(DAEMON_SCRIPT)) throw new Error(`${DAEMON_SCRIPT} is missing: run \`node esbuild.mjs\` first`);
+});
+
+afterEach(() => {
+  for (const w of windows.splice(0)) w.supervisor.dispose();
+  for (const pid of daemonPids) {
+    kill(pid, 'SIGCONT');
+    kill(pid, 'SIGKILL');
+  }
+  daemonPids.clear();
+});
+
+/** A fresh data dir whose config.json makes the daemon fast; idle exit is a safety net only. */
+function dataDir(): string {
+  const dir = tempDataDir('dm-sv-');
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...FAST_SETTINGS, idleExitMs: 60_000 }));
+  return dir;
+}
+
+/** One VS Code window's supervisor. */
+function window(dir: string, overrides: Partial<SupervisorOptions> = {}): Window {
+  const log = memoryLogger();
+  const supervisor = new DaemonSupervisor({
+    dataDir: dir,
+    daemonScript: DAEMON_SCRIPT,
+    execPath: process.execPath,
+    env: daemonEnv(process.env),
+    clientName: `test-window-${++windowCount}`,
+    clock: new RealClock(),
+    log,
+    probeIntervalMs: 100,
+    probeTimeoutMs: 1000,
+    restartDelayMs: 20,
+    ...overrides,
+  });
+  const w: Window = { supervisor, log, states: [] };
+  supervisor.onDidChangeState(({ state }) => w.states.push(state));
+  supervisor.onDidConnect(() => {
+    if (supervisor.daemonPid !== null) daemonPids.add(supervisor.daemonPid);
+  });
+  windows.push(w);
+  return w;
+}
+
+function stateIs(state: SupervisorState): (change: StateChange) => boolean {
+  return (change) => change.state === state;
+}
+
+function kill(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('DaemonSupervisor with real daemons', () => {
+  it('starts a daemon when none runs and connects', async () => {
+    const dir = dataDir();
+    const { supervisor, log } = window(dir);
+    const connected = waitFor(supervisor.onDidConnect);
+    await supervisor.start();
+    await connected;
+
+    expect(supervisor.state).toBe('running');
+    const pid = supervisor.daemonPid!;
+    expect(pid).toEqual(expect.any(Number));
+    expect(pid).not.toBe(process.pid);
+    expect(isAlive(pid)).toBe(true);
+    expect(supervisor.status).toMatchObject({ pid, dataDir: dataDirPaths(dir).dataDir, clients: 1 });
+    expect(supervisor.lastError).toBeNull();
+    expect(log.lines.some((l) => l.includes(`started daemon pid ${pid}`))).toBe(true);
+    expect((await supervisor.request('status', {})).pid).toBe(pid);
+  });
+
+  it('a second supervisor connects to the running daemon instead of forking another', async () => {
+    const dir = dataDir();
+    const first = window(dir);
+    await first.supervisor.start();
+    const second = window(dir);
+    await second.supervisor.start();
+
+    expect(second.supervisor.daemonPid).toBe(first.supervisor.daemonPid);
+    expect(second.log.lines.some((l) => l.includes('started daemon'))).toBe(false);
+    expect((await second.supervisor.request('status', {})).clients).toBe(2);
+  });
+
+  it('two windows starting at once end on one daemon', async () => {
+    const dir = dataDir();
+    const a = window(dir);
+    const b = window(dir);
+    await Promise.all([a.supervisor.start(), b.supervisor.start()]);
+
+    expect(a.supervisor.daemonPid).toBe(b.supervisor.daemonPid);
+    expect((await a.supervisor.request('status', {})).clients).toBe(2);
+  });
+
+  it('stopping one window\'s supervisor leaves the daemon running for the others', async () => {
+    const dir = dataDir();
+    const a = window(dir);
+    const b = window(dir);
+    await a.supervisor.start();
+    await b.supervisor.start();
+    const pid = a.supervisor.daemonPid!;
+
+    // The daemon counts a gone client when its socket closes: b's next probe or status event shows it.
+    const oneClientLeft = waitFor(b.supervisor.onDidChangeStatus, (s) => s?.clients === 1);
+    await a.supervisor.stop();
+
+    expect(a.supervisor.state).toBe('stopped');
+    expect(a.supervisor.daemonPid).toBeNull();
+    expect(isAlive(pid)).toBe(true);
+    expect((await oneClientLeft)?.pid).toBe(pid);
+    expect((await b.supervisor.request('status', {})).pid).toBe(pid);
+    expect(b.supervisor.state).toBe('running');
+  });
+
+  it('stop is safe to call twice', async () => {
+    const dir = dataDir();
+    const w = window(dir);
+    await w.supervisor.start();
+    const pid = w.supervisor.daemonPid!;
+
+    const first = w.supervisor.stop();
+    const second = w.supervisor.stop();
+    expect(second).toBe(first);
+    await Promise.all([first, second]);
+
+    expect(w.supervisor.state).toBe('stopped');
+    expect(w.states).toEqual(['starting', 'running', 'stopping', 'stopped']);
+    // The daemon was never told to stop: it still serves a new client.
+    const client = await DaemonClient.connect({ paths: dataDirPaths(dir), clientName: 'after-stop' });
+    try {
+      expect((await client.request('status', {})).pid).toBe(pid);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('a killed daemon is restarted and the supervisor is running again', async () => {
+    const w = window(dataDir());
+    await w.supervisor.start();
+    const killed = w.supervisor.daemonPid!;
+    const crashed = waitFor(w.supervisor.onDidChangeState, stateIs('crashed'));
+    const reconnected = waitFor(w.supervisor.onDidConnect);
+
+    process.kill(killed, 'SIGKILL');
+
+    expect((await crashed).reason).toMatch(new RegExp(`connection to the daemon \\(pid ${killed}\\) closed unexpectedly`));
+    await reconnected;
+    expect(w.supervisor.state).toBe('running');
+    expect(w.supervisor.daemonPid).not.toBe(killed);
+    expect((await w.supervisor.request('status', {})).pid).toBe(w.supervisor.daemonPid);
+    expect(w.states).toEqual(['starting', 'running', 'crashed', 'starting', 'running']);
+  });
+
+  it('when the shared daemon dies, every window reconnects to one new daemon', async () => {
+    const dir = dataDir();
+    const a = window(dir);
+    const b = window(dir);
+    await a.supervisor.start();
+    await b.supervisor.start();
+    const killed = a.supervisor.daemonPid!;
+    const bothBack = Promise.all([waitFor(a.supervisor.onDidConnect), waitFor(b.supervisor.onDidConnect)]);
+
+    process.kill(killed, 'SIGKILL');
+    await bothBack;
+
+    expect(a.supervisor.daemonPid).not.toBe(killed);
+    expect(b.supervisor.daemonPid).toBe(a.supervisor.daemonPid);
+    expect((await a.supervisor.request('status', {})).clients).toBe(2);
+  });
+
+  it('three failed probes in a row restart an unresponsive daemon', async () => {
+    const w = window(dataDir(), { probeIntervalMs: 100, probeTimeoutMs: 150 });
+    await w.supervisor.start();
+    const frozen = w.supervisor.daemonPid!;
+    const crashed = waitFor(w.supervisor.onDidChangeState, stateIs('crashed'));
+    const reconnected = waitFor(w.supervisor.onDidConnect);
+
+    process.kill(frozen, 'SIGSTOP'); // afterEach sends SIGCONT and SIGKILL to every daemon pid
+
+    expect((await crashed).reason).toBe(`the daemon (pid ${frozen}) did not answer 3 status probes in a row; killed it`);
+    await reconnected;
+    expect(w.supervisor.daemonPid).not.toBe(frozen);
+    expect(w.supervisor.state).toBe('running');
+    const probeWarnings = w.log.lines.map((l) => l.match(/status probe (\d\/3) failed/)?.[1]).filter(Boolean);
+    expect(probeWarnings).toEqual(['1/3', '2/3', '3/3']);
+  });
+
+  it('a stale poll loop is only reported through status, never acted on', async () => {
+    const dir = dataDir();
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...FAST_SETTINGS, idleExitMs: 60_000, staleThresholdMs: 1000 }));
+    const env = { ...daemonEnv(process.env), DORMOUSE_TEST_HOOKS: '1' };
+    const w = window(dir, { env });
+    await w.supervisor.start();
+    const pid = w.supervisor.daemonPid!;
+    const stale = waitFor(w.supervisor.onDidChangeStatus, (s) => s?.health.pollStale === true);
+
+    await w.supervisor.request('debug', { action: 'wedge-loop', loop: 'capture' });
+
+    expect((await stale)?.health.staleLoops).toEqual(['capture']);
+    expect(w.supervisor.state).toBe('running');
+    expect(w.supervisor.daemonPid).toBe(pid);
+    expect(w.states).toEqual(['starting', 'running']);
+    await w.supervisor.request('debug', { action: 'release-loop', loop: 'capture' });
+  });
+
+  it('more than 5 crashes in 3 minutes gives up and says so', async () => {
+    const dir = dataDir();
+    const script = join(dir, 'crash-at-once.js');
+    writeFileSync(script, 'process.exit(1);\n');
+    const w = window(dir, { daemonScript: script, crashBudget: new CrashBudget({ now: () => 0 }), restartDelayMs: 1 });
+    const gaveUp = waitFor(w.supervisor.onDidGiveUp);
+
+    await expect(w.supervisor.start()).rejects.toThrow(/crashed 6 times in 3 minutes; not restarting it/);
+
+    const { message } = await gaveUp;
+    expect(message).toMatch(/^The Dormouse daemon crashed 6 times in 3 minutes; not restarting it\. Last error: .*exited \(code 1\) before it was ready/);
+    expect(w.supervisor.state).toBe('given-up');
+    expect(w.states.filter((s) => s === 'crashed')).toHaveLength(6);
+    expect(w.states.at(-1)).toBe('given-up');
+    await expect(w.supervisor.request('status', {})).rejects.toMatchObject({ code: 'DISCONNECTED' });
+  });
+
+  it('restart leaves given-up and resets the budget', async () => {
+    const dir = dataDir();
+    // Crashes at once while the flag file exists, else runs the real daemon.
+    const flag = join(dir, 'crash-flag');
+    writeFileSync(flag, '');
+    const script = join(dir, 'flaky-daemon.js');
+    writeFileSync(script, `if (require('node:fs').existsSync(${JSON.stringify(flag)})) process.exit(1);\nrequire(${JSON.stringify(DAEMON_SCRIPT)});\n`);
+    const w = window(dir, { daemonScript: script, crashBudget: new CrashBudget({ now: () => 0 }), restartDelayMs: 1 });
+    await expect(w.supervisor.start()).rejects.toThrow(/not restarting it/);
+    expect(w.supervisor.state).toBe('given-up');
+
+    rmSync(flag);
+    await w.supervisor.restart();
+    expect(w.supervisor.state).toBe('running');
+
+    // Six crashes are on the (frozen) clock: without the reset, one more would give up again.
+    const killed = w.supervisor.daemonPid!;
+    const reconnected = waitFor(w.supervisor.onDidConnect);
+    process.kill(killed, 'SIGKILL');
+    await reconnected;
+    expect(w.supervisor.state).toBe('running');
+    expect(w.supervisor.daemonPid).not.toBe(killed);
+  });
+
+  it('restart stops the running daemon and starts a fresh one that every window joins', async () => {
+    const dir = dataDir();
+    const a = window(dir);
+    const b = window(dir);
+    await a.supervisor.start();
+    await b.supervisor.start();
+    const old = a.supervisor.daemonPid!;
+    const bBack = waitFor(b.supervisor.onDidConnect);
+
+    await a.supervisor.restart();
+    await bBack;
+
+    expect(isAlive(old)).toBe(false);
+    expect(a.supervisor.daemonPid).not.toBe(old);
+    expect(b.supervisor.daemonPid).toBe(a.supervisor.daemonPid);
+    expect(a.log.lines.some((l) => l.includes(`daemon pid ${old} stopped`))).toBe(true);
+    expect(a.states).not.toContain('crashed'); // the stop it asked for is not a crash
+  });
+
+  it('request while not connected rejects at once', async () => {
+    const w = window(dataDir());
+    await expect(w.supervisor.request('status', {})).rejects.toMatchObject({ code: 'DISCONNECTED', message: expect.stringMatching(/not connected \(stopped\)/) });
+
+    const started = w.supervisor.start();
+    expect(w.supervisor.state).toBe('starting');
+    await expect(w.supervisor.request('recall', { query: 'anything' })).rejects.toMatchObject({ code: 'DISCONNECTED' });
+    expect(w.supervisor.state).toBe('starting'); // it answered before the start finished
+
+    await started;
+    await expect(w.supervisor.request('status', {})).resolves.toMatchObject({ pid: w.supervisor.daemonPid });
+  });
+
+  it('a stopped supervisor arms no timers', async () => {
+    const clock = new RealClock();
+    const w = window(dataDir(), { clock });
+    await w.supervisor.start();
+    // One timer while running: the watchdog's next probe, or the timeout of the probe in flight.
+    expect(clock.activeTimers).toBeLessThanOrEqual(1);
+    await w.supervisor.stop();
+    // A probe in flight was rejected by the close; let its `finally` run (one turn, not a sleep).
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(clock.activeTimers).toBe(0);
+  });
+});
