@@ -1,0 +1,79 @@
+// forkDaemon against the real daemon bundle: the ready message over the fork's IPC channel, the
+// shared daemon outliving its channel, and the errors a supervisor acts on.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DaemonClient } from '../../src/client/daemon-client';
+import { DaemonStartError, daemonEnv, forkDaemon } from '../../src/extension/daemon/fork-daemon';
+import { dataDirPaths } from '../../src/shared/paths';
+import { DAEMON_SCRIPT, FAST_SETTINGS, tempDataDir } from '../helpers/daemon-process';
+
+const pids: number[] = [];
+
+afterEach(() => {
+  for (const pid of pids.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
+function dataDir(): string {
+  const dir = tempDataDir('dm-fork-');
+  writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...FAST_SETTINGS, idleExitMs: 60_000 }));
+  return dir;
+}
+
+function fork(dir: string, daemonScript = DAEMON_SCRIPT) {
+  return forkDaemon({ daemonScript, dataDir: dir, execPath: process.execPath, env: daemonEnv(process.env), timeoutMs: 10_000 });
+}
+
+describe('forkDaemon', () => {
+  it('resolves with the pid and socket the daemon reports, and the daemon outlives its fork channel', async () => {
+    const dir = dataDir();
+    const ready = await fork(dir);
+    pids.push(ready.pid);
+    expect(ready.socket).toBe(dataDirPaths(dir).socket);
+
+    // The channel is disconnected by now: the daemon still serves clients.
+    const client = await DaemonClient.connect({ paths: dataDirPaths(dir), clientName: 'after-fork' });
+    try {
+      const status = await client.request('status', {});
+      expect(status.pid).toBe(ready.pid);
+      expect(status.foreground).toBe(false);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('a second fork on the same data dir rejects with alreadyRunning', async () => {
+    const dir = dataDir();
+    const first = await fork(dir);
+    pids.push(first.pid);
+    const error = await fork(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DaemonStartError);
+    expect((error as DaemonStartError).alreadyRunning).toBe(true);
+    expect((error as Error).message).toMatch(/already running/);
+  });
+
+  it('a daemon that exits before ready rejects with its exit and the tail of its stderr', async () => {
+    const dir = dataDir();
+    const script = join(dir, 'broken.js');
+    writeFileSync(script, 'console.error("cannot open the widget store"); process.exit(3);\n');
+    const error = await fork(dir, script).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DaemonStartError);
+    expect((error as DaemonStartError).alreadyRunning).toBe(false);
+    expect((error as Error).message).toBe('the daemon exited (code 3) before it was ready: cannot open the widget store');
+  });
+
+  it('a daemon that refuses to start rejects with its reason', async () => {
+    const dir = dataDir();
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ pollFloorMs: -1 }));
+    const error = await fork(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DaemonStartError);
+    expect((error as DaemonStartError).alreadyRunning).toBe(false);
+    expect((error as Error).message).toMatch(/pollFloorMs/);
+  });
+});
