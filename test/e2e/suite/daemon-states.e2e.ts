@@ -1,0 +1,126 @@
+// The daemon's states as the user sees them: hibernating after a short suspend window (and then
+// really idle: its SQL counter stops), woken by the command, settings applied live or rejected,
+// and the two problem states, a stuck queue (warning colours) and a wedged poll loop (error
+// colours, taking priority over stuck), in both the status bar and the tree view.
+import * as assert from 'node:assert/strict';
+import { test } from './framework';
+import { bridge, getApi } from './harness';
+import { findTreeNode, saveNewFile, setSetting, waitForPresentation, waitForRunning, waitForStatus } from './steps';
+
+test(
+  'with a short suspend window the status bar reaches hibernating and sqlStatements stops moving',
+  async () => {
+    const api = await getApi();
+    await waitForRunning(api);
+    await setSetting('pollCeilingMs', 500);
+    await setSetting('suspendAfterMs', 1500);
+    await waitForStatus(api, (s) => s.config.suspendAfterMs === 1500, 'the daemon to apply suspendAfterMs 1500');
+
+    await waitForPresentation(api, ['hibernating'], 30_000);
+    const first = await waitForStatus(api, (s) => s.state === 'hibernating', 'a hibernating status');
+    // The watchdog's status probes are control-plane calls: they run no SQL. Two probes apart, the
+    // counter must not have moved.
+    const later = await waitForStatus(api, (s) => s.uptimeMs >= first.uptimeMs + 5000, 'a status 5 s later', 20_000);
+    assert.equal(later.state, 'hibernating', 'still hibernating');
+    assert.equal(later.counters.sqlStatements, first.counters.sqlStatements, 'no SQL while hibernating');
+    assert.equal(later.counters.timersArmed, 0, 'no daemon timers armed while hibernating');
+
+    const item = await bridge.statusBar({ ariaIncludes: 'hibernating', timeoutMs: 10_000 });
+    assert.match(item.ariaLabel, /hibernating/);
+    await bridge.screenshot('hibernating');
+  },
+  { timeoutMs: 90_000 },
+);
+
+test(
+  'Wake daemon wakes it',
+  async () => {
+    const api = await getApi();
+    const before = api.status()!.counters.wakes;
+    await bridge.palette('Dormouse: Wake daemon');
+    const woken = await waitForStatus(api, (s) => s.counters.wakes > before && s.state !== 'hibernating', 'the daemon to wake');
+    assert.notEqual(woken.state, 'hibernating');
+    await bridge.screenshot('woken');
+  },
+  { timeoutMs: 30_000 },
+);
+
+test(
+  'changing the suspend window in settings reloads it live',
+  async () => {
+    const api = await getApi();
+    const pid = api.status()!.pid;
+    await setSetting('suspendAfterMs', 4000);
+    const s = await waitForStatus(api, (x) => x.config.suspendAfterMs === 4000, 'the daemon to apply suspendAfterMs 4000');
+    assert.equal(s.pid, pid, 'applied live: same daemon process');
+  },
+  { timeoutMs: 30_000 },
+);
+
+test(
+  'an invalid suspend window is rejected with a warning and the old value kept',
+  async () => {
+    const api = await getApi();
+    await setSetting('suspendAfterMs', -5);
+    const { messages } = await bridge.notifications({ includes: 'dormouse.suspendAfterMs', timeoutMs: 10_000 });
+    assert.ok(messages.some((m) => m.includes('dormouse.suspendAfterMs') && m.includes('keeps 4000')), `a warning names the setting and the kept value: ${JSON.stringify(messages)}`);
+    const status = (await api.request('status', {})) as { config: { suspendAfterMs: number } };
+    assert.equal(status.config.suspendAfterMs, 4000, 'the daemon kept the old value');
+    await bridge.screenshot('invalid-setting');
+    await setSetting('suspendAfterMs', 4000);
+  },
+  { timeoutMs: 30_000 },
+);
+
+test(
+  'a forced stuck queue shows in the status bar and the tree view',
+  async () => {
+    const api = await getApi();
+    await setSetting('stuckThresholdMs', 1000);
+    await setSetting('maxConcurrent', 0);
+    await waitForStatus(api, (s) => s.config.maxConcurrent === 0, 'maxConcurrent 0 applied');
+    await saveNewFile('stuck.ts', 'export const waitsForever = 1;\n');
+
+    await waitForPresentation(api, ['stuck'], 30_000);
+    const item = await bridge.statusBar({ textIncludes: 'stuck', timeoutMs: 10_000 });
+    assert.ok(item.text.includes('stuck'));
+    const queue = await findTreeNode(api, 'Queue');
+    assert.match(queue?.description ?? '', /stuck/, 'the Queue section says stuck');
+    await bridge.palette('Dormouse: Show Dormouse view');
+    const { rows } = await bridge.tree({ timeoutMs: 10_000, textIncludes: 'stuck' });
+    assert.ok(rows.some((r) => /stuck/.test(r.text + r.ariaLabel)), `the tree shows the stuck queue: ${JSON.stringify(rows)}`);
+    await bridge.screenshot('stuck');
+
+    await setSetting('maxConcurrent', 4);
+    await waitForPresentation(api, ['awake', 'working', 'backing-off', 'hibernating'], 30_000);
+  },
+  { timeoutMs: 90_000 },
+);
+
+test(
+  'a forced stale loop shows in the status bar and the tree view, before a stuck queue',
+  async () => {
+    const api = await getApi();
+    await setSetting('staleThresholdMs', 1000);
+    await waitForStatus(api, (s) => s.config.staleThresholdMs === 1000, 'staleThresholdMs 1000 applied');
+    await api.request('debug', { action: 'wedge-loop', loop: 'capture' });
+    try {
+      await waitForPresentation(api, ['stale'], 30_000);
+      const item = await bridge.statusBar({ textIncludes: 'stale', timeoutMs: 10_000 });
+      assert.ok(item.text.includes('stale'));
+      const loops = await findTreeNode(api, 'Loops');
+      assert.ok(loops?.children?.some((l) => l.label === 'capture' && /stale/.test(l.description ?? '')), 'the capture loop row says stale');
+      await bridge.palette('Dormouse: Show Dormouse view');
+      const { rows } = await bridge.tree({ timeoutMs: 10_000, textIncludes: 'stale' });
+      assert.ok(rows.some((r) => /stale/.test(r.text + r.ariaLabel)), `the tree shows the stale loop: ${JSON.stringify(rows)}`);
+      assert.equal(api.supervisorState(), 'running', 'a stale loop is shown, not killed');
+      await bridge.screenshot('stale');
+    } finally {
+      await api.request('debug', { action: 'release-loop', loop: 'capture' });
+    }
+    await waitForPresentation(api, ['awake', 'working', 'backing-off', 'hibernating'], 30_000);
+    await setSetting('staleThresholdMs', undefined);
+    await setSetting('stuckThresholdMs', undefined);
+  },
+  { timeoutMs: 90_000 },
+);

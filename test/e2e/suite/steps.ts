@@ -1,0 +1,60 @@
+// Steps the e2e suites share: writing and saving real files in the sample workspace, changing
+// settings the way a user does, and waiting for the daemon's status or the status bar to show
+// something. All waits are on events (status, presentation, capture flushes), never sleeps.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { DormouseApi } from '../../../src/extension/api';
+import type { StatusValue } from '../../../src/extension/core/status-presentation';
+import type { DaemonStatus } from '../../../src/shared/status';
+import { waitForEvent } from './harness';
+
+export function workspaceDir(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('the e2e run opens a sample workspace folder; none is open');
+  return folder.uri.fsPath;
+}
+
+/** Creates a file, opens it, changes it in the editor and saves it: a real save event. */
+export async function saveNewFile(name: string, text: string): Promise<vscode.TextDocument> {
+  const path = join(workspaceDir(), 'e2e', name);
+  mkdirSync(join(workspaceDir(), 'e2e'), { recursive: true });
+  writeFileSync(path, '// draft\n');
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path));
+  const editor = await vscode.window.showTextDocument(doc, { preview: false });
+  await editor.edit((b) => b.replace(new vscode.Range(0, 0, doc.lineCount, 0), text));
+  if (!(await doc.save())) throw new Error(`saving ${path} failed`);
+  return doc;
+}
+
+export async function setSetting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('dormouse').update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+export function waitForStatus(api: DormouseApi, predicate: (s: DaemonStatus) => boolean, what: string, timeoutMs = 20_000): Promise<DaemonStatus> {
+  return waitForEvent(api.onDidChangeStatus, (s) => s !== null && predicate(s), timeoutMs, what, () => api.status()) as Promise<DaemonStatus>;
+}
+
+export async function waitForPresentation(api: DormouseApi, values: StatusValue[], timeoutMs = 20_000) {
+  return waitForEvent(
+    api.onDidChangePresentation,
+    (p) => values.includes(p.value),
+    timeoutMs,
+    `the status bar to show ${values.join(' or ')}`,
+    () => api.presentation(),
+  );
+}
+
+export async function waitForRunning(api: DormouseApi, timeoutMs = 30_000): Promise<void> {
+  await waitForEvent(api.onDidChangeSupervisorState, (s) => s === 'running', timeoutMs, 'the supervisor to be running', () => api.supervisorState());
+}
+
+/** Waits until the daemon has stored `count` more captures than `from`. */
+export function waitForCapturesStored(api: DormouseApi, from: number, count: number): Promise<DaemonStatus> {
+  return waitForStatus(api, (s) => s.counters.capturesStored >= from + count, `${count} more stored capture(s) than ${from}`);
+}
+
+export async function findTreeNode(api: DormouseApi, label: string) {
+  const roots = await api.treeSnapshot();
+  return roots.find((n) => n.label === label);
+}

@@ -1,0 +1,42 @@
+// Killing the daemon: the supervisor notices, restarts it, and the captures made while it was
+// down (buffered in the outbox) arrive in the new daemon, each once.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { test } from './framework';
+import { bridge, getApi, isProcessAlive, waitForEvent } from './harness';
+import { waitForCapturesStored, waitForRunning, waitForStatus } from './steps';
+
+test(
+  'killing the daemon makes the supervisor restart it and the buffered captures arrive',
+  async () => {
+    const api = await getApi();
+    await waitForRunning(api);
+    const oldPid = api.daemonPid()!;
+    const down = waitForEvent(api.onDidChangeSupervisorState, (s) => s !== 'running', 10_000, 'the supervisor to notice the daemon died');
+    process.kill(oldPid, 'SIGKILL');
+    await down;
+
+    // Captures while it is down: the selection command submits synchronously into the outbox.
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: 'while the daemon was down: pangolinMarmalade\n' });
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(0, 0, 0, doc.lineAt(0).text.length);
+    await vscode.commands.executeCommand('dormouse.captureSelection', { note: 'buffered one' });
+    const buffered = api.outboxStats();
+    const stillDown = api.supervisorState() !== 'running';
+    if (stillDown) assert.ok(buffered.memory + buffered.spilled >= 1, `the capture waits in the outbox: ${JSON.stringify(buffered)}`);
+
+    await waitForRunning(api);
+    const newPid = api.daemonPid()!;
+    assert.notEqual(newPid, oldPid, 'a new daemon process');
+    assert.ok(isProcessAlive(newPid));
+    assert.ok(!isProcessAlive(oldPid));
+    await waitForCapturesStored(api, 0, 1);
+    const hits = (await api.request('recall', { query: 'pangolinMarmalade' })) as unknown[];
+    assert.equal(hits.length, 1, 'the buffered capture arrived exactly once');
+    const stats = api.outboxStats();
+    assert.equal(stats.memory + stats.spilled, 0, 'the outbox is empty again');
+    await waitForStatus(api, (s) => s.pid === newPid, 'the status of the new daemon');
+    await bridge.screenshot('restarted');
+  },
+  { timeoutMs: 60_000 },
+);

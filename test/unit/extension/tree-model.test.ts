@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { buildTree, formatUptime } from '../../../src/extension/core/tree-model';
+import type { DaemonStatus, LoopStatus } from '../../../src/shared/status';
+import { defaultSettings } from '../../../src/shared/settings';
+
+const NOW = Date.parse('2026-11-23T12:00:00.000Z');
+const iso = (msAgo: number) => new Date(NOW - msAgo).toISOString();
+
+function loop(name: string, over: Partial<LoopStatus> = {}): LoopStatus {
+  return { name, state: 'running', intervalMs: 250, polls: 3, lastPollStartedAt: iso(2000), lastPollCompletedAt: iso(1900), nextPollAt: iso(-250),
+    stale: false, inFlight: false, consecutiveErrors: 0, ...over };
+}
+
+function status(over: Partial<DaemonStatus> = {}): DaemonStatus {
+  return {
+    pid: 4242, version: '0.1.0', uptimeMs: 125_000, socket: '/s', state: 'awake', loops: [loop('capture'), loop('recall')],
+    queue: { queued: 2, leased: 1, retrying: 0, dead: 0, done: 10 },
+    health: { pollStale: false, stuckQueue: false, stuckSince: null, staleLoops: [] },
+    counters: { sqlStatements: 99, wakes: 1, jobsCompleted: 10, capturesStored: 5, capturesSkipped: 0, jobsFailed: 0, skipsByReason: {}, timersArmed: 2 },
+    config: defaultSettings(), pendingRestart: [], database: { path: '/db', quarantined: null }, dataDir: '/data', clients: 1,
+    foreground: false, lastActivityAt: null, ...over,
+  };
+}
+
+describe('tree model', () => {
+  it('is empty when the daemon is not connected, so the welcome content shows', () => {
+    expect(buildTree({ supervisor: 'stopped', status: status(), recall: null, now: NOW })).toEqual([]);
+    expect(buildTree({ supervisor: 'given-up', status: status(), recall: null, now: NOW })).toEqual([]);
+    expect(buildTree({ supervisor: 'starting', status: null, recall: null, now: NOW })).toEqual([]);
+  });
+
+  it('has the Daemon, Loops, Queue and Recall sections in that order', () => {
+    const roots = buildTree({ supervisor: 'running', status: status(), recall: null, now: NOW });
+    expect(roots.map((r) => r.label)).toEqual(['Daemon', 'Loops', 'Queue', 'Recall']);
+    const daemon = roots[0]!;
+    expect(daemon.children!.find((c) => c.label === 'PID')!.description).toBe('4242');
+    expect(daemon.children!.find((c) => c.label === 'Uptime')!.description).toBe('2 min 5 s');
+  });
+
+  it('a stale loop is marked in its row and in the Loops section, in error tone', () => {
+    const s = status({ loops: [loop('capture', { stale: true, inFlight: true }), loop('recall')], health: { pollStale: true, stuckQueue: false, stuckSince: null, staleLoops: ['capture'] } });
+    const loops = buildTree({ supervisor: 'running', status: s, recall: null, now: NOW })[1]!;
+    expect(loops.description).toBe('1 stale');
+    expect(loops.tone).toBe('error');
+    const capture = loops.children![0]!;
+    expect(capture.description).toMatch(/^stale/);
+    expect(capture.children!.find((c) => c.label === 'Last poll started')!.description).toBe('2 s ago');
+  });
+
+  it('a stuck queue says so and since when', () => {
+    const s = status({ health: { pollStale: false, stuckQueue: true, stuckSince: iso(180_000), staleLoops: [] } });
+    const queue = buildTree({ supervisor: 'running', status: s, recall: null, now: NOW })[2]!;
+    expect(queue.description).toMatch(/^stuck/);
+    expect(queue.tone).toBe('warning');
+    expect(queue.children!.find((c) => c.label === 'Stuck since')!.description).toBe('3 min ago');
+  });
+
+  it('a suspended loop polls next on wake, not at a time', () => {
+    const s = status({ state: 'hibernating', loops: [loop('capture', { state: 'suspended', nextPollAt: null })] });
+    const capture = buildTree({ supervisor: 'running', status: s, recall: null, now: NOW })[1]!.children![0]!;
+    expect(capture.children!.find((c) => c.label === 'Next poll')!.description).toBe('on wake');
+  });
+
+  it('recall rows open their memory and file snapshots can be compared', () => {
+    const hit = { id: 7, kind: 'file' as const, path: '/w/a.ts', title: 'a.ts', capturedAt: iso(60_000), snippet: 'x', score: 1 };
+    const recall = buildTree({ supervisor: 'running', status: status(), recall: { path: '/w/a.ts', hits: [hit], pending: false }, now: NOW })[3]!;
+    expect(recall.description).toBe('a.ts: 1');
+    const row = recall.children![0]!;
+    expect(row.command).toEqual({ command: 'dormouse.openMemory', title: 'Open memory', args: [7] });
+    expect(row.contextValue).toBe('dormouse.memory.file');
+  });
+
+  it('formats uptime in the two largest units', () => {
+    expect(formatUptime(5_000)).toBe('5 s');
+    expect(formatUptime(3_600_000 + 120_000)).toBe('1 h 2 min');
+    expect(formatUptime(2 * 86_400_000 + 3_600_000)).toBe('2 d 1 h');
+  });
+});
