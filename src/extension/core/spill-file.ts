@@ -118,8 +118,10 @@ export class SpillFile {
       closeSync(fd);
     }
     if (jobs.length === 0) {
-      // Read to the end without a valid line: whatever the count said, nothing is left.
+      // Read to the end without a valid line: whatever the count said, nothing is left (and if
+      // the file shrank under us, what vanished is not coming back either).
       this.lines = 0;
+      this.start = this.size;
       this.compactQuietly();
     }
     return { jobs, bytes: Math.max(0, end - this.start) };
