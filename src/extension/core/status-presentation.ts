@@ -145,7 +145,8 @@ function classify(input: StatusInput): Classified {
   }
   // A status only means something while connected; before that it is from the last connection.
   if (supervisor !== 'running' || status === null) {
-    const restarting = supervisor === 'crashed' || (supervisor === 'starting' && status !== null);
+    // After a crash the supervisor keeps the reason (and maybe the last status) until it connects.
+    const restarting = supervisor === 'crashed' || (supervisor === 'starting' && (status !== null || !!input.lastError));
     return {
       value: 'starting',
       label: restarting ? 'restarting' : 'starting',

@@ -51,6 +51,7 @@ describe('presentStatus: one value from supervisor state and daemon status', () 
     ['running before the first status shows starting', input('running', null), 'starting', 'starting'],
     ['a crash shows restarting, ignoring the old status', input('crashed', status({ health: { pollStale: true } })), 'starting', 'restarting'],
     ['starting again after a connection shows restarting', input('starting', status()), 'starting', 'restarting'],
+    ['starting again after a crash shows restarting', input('starting', null, { lastError: 'daemon exited' }), 'starting', 'restarting'],
     ['a hibernating daemon shows hibernating', running({ state: 'hibernating' }), 'hibernating', 'hibernating'],
     ['a backing-off daemon shows backing-off', running({ state: 'backing-off' }), 'backing-off', 'backing off'],
     ['an awake daemon with nothing in flight shows awake', running(), 'awake', 'awake'],
