@@ -146,13 +146,16 @@ export class DormouseWindow implements vscode.Disposable {
         log: log.child('settings'),
         daemonConfig: () => (supervisor.state === 'running' ? (supervisor.status?.config ?? null) : null),
         reload: (update) => request('reload', { settings: update }),
-        restartDaemon: () => supervisor.restart(),
+        restartDaemon: async () => supervisor.restart().catch((e: unknown) => log.error(`restart failed: ${String(e)}`)),
         onExtensionSettingsChanged: () => idle.setIdleMs(config().get<number>('editorIdleMs', 600_000)),
       }),
     );
 
     // ---- the daemon's log in the same channel ----
     const tail = store.add(new DaemonLogTail(paths.logFile, ({ level, message }) => channel[level](`[daemon] ${message}`)));
+
+    /** Restart from a notification or the settings: failures are logged and shown by the state, never unhandled. */
+    const restart = () => void supervisor.restart().catch((e: unknown) => log.error(`restart failed: ${e instanceof Error ? e.message : String(e)}`));
 
     // ---- supervisor events ----
     const setStateContext = () => void vscode.commands.executeCommand('setContext', 'dormouse.supervisorState', supervisor.state);
@@ -174,7 +177,7 @@ export class DormouseWindow implements vscode.Disposable {
     }));
     store.add(supervisor.onDidGiveUp(({ message }) => {
       void vscode.window.showErrorMessage(message, 'Restart daemon', 'Show log').then((choice) => {
-        if (choice === 'Restart daemon') void supervisor.restart();
+        if (choice === 'Restart daemon') restart();
         else if (choice === 'Show log') channel.show(true);
       });
     }));
