@@ -16,13 +16,13 @@ test(
     await saveNewFile('zanzibar.ts', 'export const zanzibarQuokka = "remember me";\n');
     await waitForCapturesStored(api, before, 1);
 
-    await bridge.palette('Dormouse: Recall…');
+    await bridge.palette('Dormouse: Recall…', { opensQuickInput: true });
     await bridge.type('zanzibarQuokka');
     const { rows } = await bridge.quickPick({ minItems: 1, timeoutMs: 15_000 });
     assert.ok(rows.some((r) => `${r.label} ${r.description} ${r.detail}`.includes('zanzibar')), `a result names the file: ${JSON.stringify(rows)}`);
     await bridge.screenshot('recall-quick-pick');
 
-    const opened = waitForEvent(
+    const opened = waitForEvent<vscode.TextEditor | undefined>(
       (listener) => vscode.window.onDidChangeActiveTextEditor(listener),
       (e) => e?.document.uri.scheme === 'dormouse-memory',
       15_000,

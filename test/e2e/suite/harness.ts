@@ -1,0 +1,141 @@
+// What e2e tests use inside the extension host: the extension's test API, waiting on its typed
+// events (never sleeping), and the UI bridge, through which the runner's playwright reads and
+// drives the real workbench in the browser (the host cannot see the DOM).
+import * as vscode from 'vscode';
+import type { DormouseApi } from '../../../src/extension/api';
+import { RealClock } from '../../../src/shared/clock';
+import type { Event } from '../../../src/shared/event';
+import { DisposableStore } from '../../../src/shared/lifecycle';
+
+export const EXTENSION_ID = 'dormouse.dormouse';
+
+const clock = new RealClock();
+
+/** Activates the extension under test (if needed) and returns what activate() returned. */
+export async function getApi(): Promise<DormouseApi> {
+  const extension = vscode.extensions.getExtension<DormouseApi>(EXTENSION_ID);
+  if (!extension) {
+    throw new Error(`extension ${EXTENSION_ID} is not loaded in this host: was the payload's extensionDevelopmentPath honoured?`);
+  }
+  const api = extension.isActive ? extension.exports : await extension.activate();
+  if (!api || typeof api.supervisorState !== 'function') {
+    throw new Error(`extension ${EXTENSION_ID} activated but returned no DormouseApi (activate() returned ${String(api)})`);
+  }
+  return api;
+}
+
+/**
+ * Resolves with the first value satisfying `predicate`: the current one (from `current`, checked
+ * first, so an event that already fired is not waited for) or a later one from `event`. Rejects
+ * after `timeoutMs`, naming `what` and the last value seen.
+ */
+export function waitForEvent<T>(
+  event: Event<T>,
+  predicate: (value: T) => boolean,
+  timeoutMs: number,
+  what: string,
+  current?: () => T,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const store = new DisposableStore();
+    let last: { value: T } | undefined;
+    const consider = (value: T): boolean => {
+      last = { value };
+      if (!predicate(value)) return false;
+      store.dispose();
+      resolve(value);
+      return true;
+    };
+    store.add(event((value) => void consider(value)));
+    if (current && consider(current())) return;
+    store.add(
+      clock.setTimeout(() => {
+        store.dispose();
+        const seen = last ? `; last value: ${safeJson(last.value)}` : '; no value seen';
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}${seen}`));
+      }, timeoutMs),
+    );
+  });
+}
+
+/** Whether a process with this pid exists (signal 0 checks without signalling). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+// ---- the UI bridge (served by test/e2e/ui-bridge.mjs in the runner) ----
+
+export interface StatusBarItemInfo {
+  text: string;
+  ariaLabel: string;
+  className: string;
+  backgroundColor: string;
+  color: string;
+}
+
+export interface QuickPickRow {
+  label: string;
+  description: string;
+  detail: string;
+  ariaLabel: string;
+}
+
+export interface TreeRow {
+  ariaLabel: string;
+  text: string;
+  level: number;
+}
+
+async function call<T>(route: string, body: object = {}): Promise<T> {
+  const base = process.env.DORMOUSE_E2E_BRIDGE;
+  if (!base) throw new Error('DORMOUSE_E2E_BRIDGE is not set: the UI bridge only exists under test/e2e/run-e2e.mjs');
+  const response = await fetch(`${base}${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  const parsed = text ? (JSON.parse(text) as T & { error?: string }) : ({} as T & { error?: string });
+  if (!response.ok) throw new Error(`UI bridge ${route} failed: ${parsed.error ?? `HTTP ${response.status}`}`);
+  return parsed;
+}
+
+export const bridge = {
+  /** Saves test-artifacts/e2e/screenshots/<name>.png. */
+  screenshot: (name: string) => call<{ path: string }>('/screenshot', { name }),
+  /** Waits until the Dormouse status bar item exists (its text / aria-label including the given strings), then reads it. */
+  statusBar: (options: { textIncludes?: string; ariaIncludes?: string; timeoutMs?: number } = {}) => call<StatusBarItemInfo>('/statusbar', options),
+  /**
+   * Runs a command through the real command palette: F1, the title, Enter. With
+   * `opensQuickInput`, resolves once the quick input the command opens is showing (type into it then).
+   */
+  palette: (title: string, options: { opensQuickInput?: boolean; timeoutMs?: number } = {}) =>
+    call<{ picked: string }>('/palette', { title, ...options }),
+  type: (text: string) => call<object>('/type', { text }),
+  press: (key: string) => call<object>('/press', { key }),
+  /** The visible quick pick's rows, once at least `minItems` are shown. */
+  quickPick: (options: { timeoutMs?: number; minItems?: number } = {}) => call<{ rows: QuickPickRow[] }>('/quickpick', options),
+  /**
+   * The rows of the tree in the view pane titled `viewTitle` (default "Dormouse"), once it shows
+   * `minRows` rows and a row including `textIncludes`. The pane must be open (palette "Dormouse:
+   * Show Dormouse view"). `welcome` is the welcome view's text when the tree is empty.
+   */
+  tree: (options: { viewTitle?: string; minRows?: number; textIncludes?: string; timeoutMs?: number } = {}) =>
+    call<{ rows: TreeRow[]; welcome: string }>('/tree', options),
+  /** The messages in the notifications centre (toasts do not render headless), once one includes `includes`. */
+  notifications: (options: { includes?: string; timeoutMs?: number } = {}) => call<{ messages: string[] }>('/notifications', options),
+};
+
+function safeJson(value: unknown): string {
+  try {
+    const text = JSON.stringify(value);
+    return text === undefined ? String(value) : text.length > 500 ? `${text.slice(0, 500)}…` : text;
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,258 @@
+// The UI bridge: a small HTTP server on 127.0.0.1 through which tests running inside the
+// extension host read and drive the real workbench in the browser (they cannot reach the DOM).
+// Every wait is playwright's (waitForFunction / waitForSelector), never a sleep. Requests are
+// handled one at a time: two interleaved UI actions would type into each other's inputs.
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import { SELECTORS, STATUS_BAR_LABEL_PREFIX } from './ui-selectors.mjs';
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/**
+ * @param {{ page: () => import('playwright-core').Page | undefined, screenshotsDir: string, log: (line: string) => void }} options
+ * @returns {Promise<{ url: string, close(): Promise<void> }>}
+ */
+export async function startUiBridge({ page: currentPage, screenshotsDir, log }) {
+  const page = () => {
+    const p = currentPage();
+    if (!p) throw new Error('the browser page is not open yet');
+    return p;
+  };
+  const routes = {
+    '/screenshot': async ({ name }) => {
+      if (typeof name !== 'string' || !/^[\w.-]+$/.test(name)) throw new Error(`screenshot name must be [A-Za-z0-9_.-]+, got ${JSON.stringify(name)}`);
+      mkdirSync(screenshotsDir, { recursive: true });
+      const path = join(screenshotsDir, `${name}.png`);
+      await page().screenshot({ path });
+      return { path };
+    },
+    '/statusbar': ({ textIncludes, ariaIncludes, timeoutMs }) => statusBarItem(page(), { textIncludes, ariaIncludes }, timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    '/palette': ({ title, opensQuickInput, timeoutMs }) => runFromPalette(page(), title, { opensQuickInput: !!opensQuickInput }, timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    '/type': async ({ text }) => {
+      await page().keyboard.type(String(text));
+      return {};
+    },
+    '/press': async ({ key }) => {
+      await page().keyboard.press(String(key));
+      return {};
+    },
+    '/quickpick': async ({ timeoutMs, minItems }) => ({ rows: await quickPickRows(page(), minItems ?? 1, timeoutMs ?? DEFAULT_TIMEOUT_MS) }),
+    '/tree': ({ viewTitle, minRows, textIncludes, timeoutMs }) =>
+      treeRows(page(), { viewTitle: viewTitle ?? 'Dormouse', minRows: minRows ?? 0, textIncludes }, timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    '/notifications': async ({ includes, timeoutMs }) => ({ messages: await notifications(page(), includes, timeoutMs ?? DEFAULT_TIMEOUT_MS) }),
+  };
+
+  let queue = Promise.resolve();
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const handler = req.method === 'POST' ? routes[req.url ?? ''] : undefined;
+      const reply = (status, body) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      if (!handler) return reply(404, { error: `no route ${req.method} ${req.url}` });
+      queue = queue.then(async () => {
+        try {
+          const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+          reply(200, await handler(body));
+        } catch (error) {
+          log(`ui-bridge ${req.url} failed: ${error.message}`);
+          reply(500, { error: error.message });
+        }
+      });
+    });
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
+
+/** Reads the Dormouse status bar item, waiting until its text / aria-label include the given strings. */
+async function statusBarItem(page, { textIncludes, ariaIncludes }, timeoutMs) {
+  const read = (args) => {
+    const [sel, prefix, wanted, wantedAria, waiting] = args;
+    const labels = [...document.querySelectorAll(`${sel.statusBar} ${sel.statusBarLabel}`)];
+    const label = labels.find((el) => (el.getAttribute('aria-label') ?? '').startsWith(prefix));
+    if (!label) return waiting ? false : { ariaLabels: labels.map((el) => el.getAttribute('aria-label') ?? '') };
+    const item = label.closest(sel.statusBarItem) ?? label;
+    const text = (label.textContent ?? '').replace(/\s+/g, ' ').trim();
+    const itemStyle = getComputedStyle(item);
+    const labelStyle = getComputedStyle(label);
+    const transparent = (c) => c === 'transparent' || c === 'rgba(0, 0, 0, 0)';
+    const info = {
+      text,
+      ariaLabel: label.getAttribute('aria-label') ?? '',
+      className: item.className,
+      // VS Code colours either the item or its label, depending on the kind: report the visible one.
+      backgroundColor: transparent(labelStyle.backgroundColor) ? itemStyle.backgroundColor : labelStyle.backgroundColor,
+      color: labelStyle.color,
+    };
+    const matches = (!wanted || text.includes(wanted)) && (!wantedAria || info.ariaLabel.includes(wantedAria));
+    return waiting && !matches ? false : info;
+  };
+  const args = [SELECTORS, STATUS_BAR_LABEL_PREFIX, textIncludes ?? null, ariaIncludes ?? null];
+  try {
+    const handle = await page.waitForFunction(read, [...args, true], { timeout: timeoutMs });
+    return await handle.jsonValue();
+  } catch (error) {
+    if (!/Timeout/i.test(error.message)) throw error;
+    const now = await page.evaluate(read, [...args, false]);
+    throw new Error(
+      now.ariaLabels
+        ? `no status bar item labelled "${STATUS_BAR_LABEL_PREFIX}…" within ${timeoutMs} ms; items: ${JSON.stringify(now.ariaLabels)}`
+        : `the Dormouse status bar item did not show ${JSON.stringify({ textIncludes, ariaIncludes })} within ${timeoutMs} ms; it shows ${JSON.stringify(now.text)} (aria-label ${JSON.stringify(now.ariaLabel)})`,
+    );
+  }
+}
+
+/**
+ * F1, the command's title, wait until the focused row is that command, Enter, and wait until the
+ * palette has closed. With `opensQuickInput`, also wait for the quick input the command opens
+ * (it shows after a round trip to the extension host; typing before that would go to the editor).
+ */
+async function runFromPalette(page, title, { opensQuickInput = false } = {}, timeoutMs) {
+  if (typeof title !== 'string' || !title) throw new Error('palette needs a title');
+  await page.keyboard.press('F1');
+  await page.waitForSelector(SELECTORS.quickInputBox, { state: 'visible', timeout: timeoutMs });
+  await page.keyboard.type(title);
+  let picked;
+  try {
+    const handle = await page.waitForFunction(([sel, wanted]) => {
+      const focused = document.querySelector(`${sel.quickInputRow}.focused`);
+      const label = focused?.querySelector(sel.quickInputRowLabel)?.textContent?.trim() ?? '';
+      return label.toLowerCase() === wanted.toLowerCase() ? label : false;
+    }, [SELECTORS, title], { timeout: timeoutMs });
+    picked = await handle.jsonValue();
+  } catch (error) {
+    const rows = await visibleRows(page);
+    await page.keyboard.press('Escape');
+    throw new Error(`command palette has no command titled ${JSON.stringify(title)} (${error.message.split('\n')[0]}); rows: ${JSON.stringify(rows.map((r) => r.label))}`);
+  }
+  await page.keyboard.press('Enter');
+  // The palette is the quick input whose value starts with '>'; the command's own has none.
+  const paletteGone = ([sel, wantOther]) => {
+    const widget = document.querySelector(sel.quickInput);
+    const visible = !!widget && getComputedStyle(widget).display !== 'none';
+    const value = document.querySelector(sel.quickInputBox)?.value ?? '';
+    const other = visible && !value.startsWith('>');
+    return wantOther ? other : !visible || other;
+  };
+  try {
+    await page.waitForFunction(paletteGone, [SELECTORS, opensQuickInput], { timeout: timeoutMs });
+  } catch (error) {
+    if (!/Timeout/i.test(error.message)) throw error;
+    throw new Error(opensQuickInput ? `${JSON.stringify(title)} opened no quick input within ${timeoutMs} ms` : `the command palette did not close after running ${JSON.stringify(title)}`);
+  }
+  return { picked };
+}
+
+async function quickPickRows(page, minItems, timeoutMs) {
+  try {
+    await page.waitForFunction(([sel, min]) => {
+      const widget = document.querySelector(sel.quickInput);
+      if (!widget || getComputedStyle(widget).display === 'none') return false;
+      return document.querySelectorAll(sel.quickInputRow).length >= min;
+    }, [SELECTORS, minItems], { timeout: timeoutMs });
+  } catch (error) {
+    if (!/Timeout/i.test(error.message)) throw error;
+    const rows = await visibleRows(page);
+    throw new Error(`no visible quick pick with at least ${minItems} row(s) within ${timeoutMs} ms; rows now: ${JSON.stringify(rows)}`);
+  }
+  return visibleRows(page);
+}
+
+function visibleRows(page) {
+  return page.evaluate((sel) => {
+    const widget = document.querySelector(sel.quickInput);
+    if (!widget || getComputedStyle(widget).display === 'none') return [];
+    const text = (row, s) => (row.querySelector(s)?.textContent ?? '').replace(/\s+/g, ' ').trim();
+    return [...document.querySelectorAll(sel.quickInputRow)].map((row) => ({
+      label: text(row, sel.quickInputRowLabel),
+      description: text(row, sel.quickInputRowDescription),
+      detail: text(row, sel.quickInputRowDetail),
+      ariaLabel: row.getAttribute('aria-label') ?? '',
+    }));
+  }, SELECTORS);
+}
+
+/**
+ * The rows of the tree in the view pane titled `viewTitle` (case-insensitive), once it shows at
+ * least `minRows` rows and, if given, a row whose text or aria-label includes `textIncludes`.
+ */
+async function treeRows(page, { viewTitle, minRows, textIncludes }, timeoutMs) {
+  const find = (args) => {
+    const [sel, title, min, rowText, waiting] = args;
+    const norm = (s) => (s ?? '').replace(/\s+/g, ' ').trim().toLowerCase();
+    const wanted = norm(title);
+    const panes = [...document.querySelectorAll(sel.pane)];
+    let pane = panes.find((p) => norm(p.querySelector(sel.paneTitle)?.textContent) === wanted);
+    if (!pane) {
+      // A container with one view hides the pane header and titles the side bar instead.
+      const sideBarTitle = norm(document.querySelector(sel.sideBarTitle)?.textContent);
+      const sideBarPanes = document.querySelectorAll(sel.sideBarPane);
+      if (sideBarTitle === wanted && sideBarPanes.length === 1) pane = sideBarPanes[0];
+    }
+    if (!pane) {
+      if (waiting) return false;
+      return { titles: panes.map((p) => p.querySelector(sel.paneTitle)?.textContent ?? '').concat(`side bar: ${document.querySelector(sel.sideBarTitle)?.textContent ?? ''}`) };
+    }
+    const body = pane.querySelector(sel.paneBody) ?? pane;
+    const rows = [...body.querySelectorAll(sel.listRow)].map((row) => ({
+      ariaLabel: row.getAttribute('aria-label') ?? '',
+      text: ((row.querySelector(sel.treeRowContents) ?? row).textContent ?? '').replace(/\s+/g, ' ').trim(),
+      level: Number(row.getAttribute('aria-level') ?? 0),
+    }));
+    const welcome = (body.querySelector(sel.welcomeView)?.textContent ?? '').replace(/\s+/g, ' ').trim();
+    const matches = rows.length >= min && (!rowText || rows.some((r) => r.text.includes(rowText) || r.ariaLabel.includes(rowText)));
+    return waiting && !matches ? false : { rows, welcome };
+  };
+  const args = [SELECTORS, viewTitle, minRows, textIncludes ?? null];
+  try {
+    const handle = await page.waitForFunction(find, [...args, true], { timeout: timeoutMs });
+    return await handle.jsonValue();
+  } catch (error) {
+    if (!/Timeout/i.test(error.message)) throw error;
+    const now = await page.evaluate(find, [...args, false]);
+    throw new Error(
+      now.titles
+        ? `no view pane titled ${JSON.stringify(viewTitle)} within ${timeoutMs} ms (is its container open?); panes: ${JSON.stringify(now.titles)}`
+        : `the ${viewTitle} tree did not show ${JSON.stringify({ minRows, textIncludes })} within ${timeoutMs} ms; rows: ${JSON.stringify(now.rows)}; welcome: ${JSON.stringify(now.welcome)}`,
+    );
+  }
+}
+
+/** Opens the notifications centre (if closed) and reads it, waiting for a message with `includes`. */
+async function notifications(page, includes, timeoutMs) {
+  const open = await page.evaluate((sel) => {
+    const center = document.querySelector(sel.notificationsCenter);
+    return !!center && center.classList.contains('visible');
+  }, SELECTORS);
+  if (!open) {
+    await runFromPalette(page, 'Notifications: Show Notifications', {}, timeoutMs);
+    await page.waitForSelector(`${SELECTORS.notificationsCenter}.visible`, { timeout: timeoutMs });
+  }
+  const read = ([sel, wanted, waiting]) => {
+    const messages = [...document.querySelectorAll(sel.notificationMessage)].map((el) => (el.textContent ?? '').replace(/\s+/g, ' ').trim());
+    return waiting && wanted && !messages.some((m) => m.includes(wanted)) ? false : messages;
+  };
+  try {
+    const handle = await page.waitForFunction(read, [SELECTORS, includes ?? null, true], { timeout: timeoutMs });
+    return await handle.jsonValue();
+  } catch (error) {
+    if (!/Timeout/i.test(error.message)) throw error;
+    const now = await page.evaluate(read, [SELECTORS, includes ?? null, false]);
+    throw new Error(`no notification including ${JSON.stringify(includes)} within ${timeoutMs} ms; the centre shows ${JSON.stringify(now)}`);
+  }
+}
