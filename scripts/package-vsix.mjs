@@ -21,14 +21,40 @@ export function vsixFileName() {
 }
 
 /**
+ * build: false packages dist/ as it is (the integration test: `npm test` has just built it).
  * @param {{ build?: boolean; out?: string; log?: (line: string) => void }} [options]
  * @returns {Promise<{ vsixPath: string; bytes: number; summary: string }>}
  */
 export async function packageVsix({ build = true, out = join(root, vsixFileName()), log = console.log } = {}) {
-  if (build) {
+  if (!build) return runVsce(out, log);
+  // dist/ is shared with everything else that builds in this checkout (`npm test`, `npm run
+  // watch`): a dev build landing between ours and vsce's read would ship unminified bundles with
+  // a dangling sourceMappingURL. So the bundles' stats are compared before and after vsce, and
+  // the whole step is redone when they moved.
+  for (let attempt = 1; ; attempt++) {
     log('dormouse: building dist/ (production)...');
     await run(process.execPath, [join(root, 'esbuild.mjs'), '--production'], log);
+    const built = bundleStats();
+    const result = await runVsce(out, log);
+    if (bundleStats() === built) return result;
+    if (attempt === MAX_ATTEMPTS) {
+      throw new Error(`dist/ was rebuilt by something else while packaging, ${MAX_ATTEMPTS} times in a row; stop the other build (npm run watch?) and run again`);
+    }
+    log('dormouse: dist/ changed while packaging (another build ran); packaging again');
   }
+}
+
+const MAX_ATTEMPTS = 3;
+const BUNDLES = ['extension.js', 'daemon.js', 'cli.js'];
+
+function bundleStats() {
+  return BUNDLES.map((name) => {
+    const { mtimeMs, size } = statSync(join(root, 'dist', name));
+    return `${name}:${mtimeMs}:${size}`;
+  }).join(' ');
+}
+
+async function runVsce(out, log) {
   const vsixPath = resolve(out);
   log(`dormouse: packaging ${vsixPath}...`);
   const output = await run(
