@@ -79,7 +79,7 @@ function installCodeServer(log) {
   run(npmCommand(node), [...npmArgs(), 'ci', '--no-audit', '--no-fund'], {
     cwd: codeServerDir,
     env: {
-      ...process.env,
+      ...cleanNpmEnv(),
       // Its postinstall refuses any Node but 24, and node-gyp must build against Node 24's headers
       // (a machine's npm config may point nodedir at the system Node's).
       PATH: `${dirname(node)}${delimiter}${process.env.PATH ?? ''}`,
@@ -112,7 +112,7 @@ function nodeHeadersDir(node, log) {
   log(`ensure-vscode: Node ${version} headers missing (pruned by an npm install?); restoring ${binaryPackage}`);
   run(npmCommand(node), [...npmArgs(), 'install', '--no-save', '--no-package-lock', '--ignore-scripts', '--no-audit', '--no-fund', binaryPackage], {
     cwd: nodePackage,
-    env: { ...process.env, PATH: `${dirname(node)}${delimiter}${process.env.PATH ?? ''}` },
+    env: { ...cleanNpmEnv(), PATH: `${dirname(node)}${delimiter}${process.env.PATH ?? ''}` },
   }, `npm install ${binaryPackage}`);
   const restored = find();
   if (!restored) throw new Error(`no Node headers (include/node) under ${join(nodePackage, 'node_modules')}: run \`npm ci\` at the repository root`);
@@ -126,6 +126,15 @@ function npmCommand(node) {
 
 function npmArgs() {
   return process.env.npm_execpath?.endsWith('.js') ? [process.env.npm_execpath] : [];
+}
+
+/**
+ * The environment minus what an outer `npm test` exported (npm_config_*, npm_lifecycle_*, ...):
+ * the nested npm reads the npmrc files itself. Inherited, npm_config_user_agent would still say
+ * the outer npm's Node (20 on a fresh machine), and code-server's postinstall checks exactly that.
+ */
+function cleanNpmEnv() {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)));
 }
 
 function run(command, args, options, what) {
