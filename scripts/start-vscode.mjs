@@ -11,13 +11,13 @@ import { createServer } from 'node:net';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureVsCode } from './ensure-vscode.mjs';
-import { launchCodeServer, projectNode } from './lib/code-server.mjs';
+import { launchCodeServer, projectNode, runDirs } from './lib/code-server.mjs';
 import { packageVsix } from './package-vsix.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const devDir = join(root, '.dormouse-dev');
-const extensionsDir = join(devDir, 'extensions');
-const userDataDir = join(devDir, 'user-data');
+// The same folders launchCodeServer gives the server, so the VSIX is installed where it looks.
+const dirs = runDirs(devDir);
 const sampleWorkspace = join(devDir, 'sample-workspace');
 const dataDir = join(devDir, 'data');
 const DEFAULT_PORT = 8080;
@@ -34,7 +34,7 @@ async function main() {
   writeSampleWorkspace();
   writeDevUserSettings();
 
-  log(`dormouse: installing ${basename(vsixPath)} into the dev profile (${relative(root, extensionsDir)})...`);
+  log(`dormouse: installing ${basename(vsixPath)} into the dev profile (${relative(root, dirs.extensions)})...`);
   await runCodeServerCli(codeServerBin, ['--install-extension', vsixPath, '--force']);
   const installed = await runCodeServerCli(codeServerBin, ['--list-extensions', '--show-versions']);
   if (!installed.split('\n').some((line) => line.startsWith(`${EXTENSION_ID}@`))) {
@@ -76,19 +76,15 @@ async function main() {
 
 /** `node <code-server entry> <args>` against the dev profile, with the same isolation as the server. */
 function runCodeServerCli(codeServerBin, args) {
-  const isolated = {
-    XDG_CONFIG_HOME: join(devDir, 'xdg', 'config'),
-    XDG_DATA_HOME: join(devDir, 'xdg', 'data'),
-    TMPDIR: join(devDir, 'tmp'),
-  };
+  const isolated = { XDG_CONFIG_HOME: dirs.xdgConfig, XDG_DATA_HOME: dirs.xdgData, TMPDIR: dirs.tmp };
   for (const dir of Object.values(isolated)) mkdirSync(dir, { recursive: true });
   const configFile = join(devDir, 'code-server.yaml');
   if (!existsSync(configFile)) writeFileSync(configFile, '');
   const fullArgs = [
     codeServerBin,
     '--config', configFile,
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--user-data-dir', dirs.userData,
+    '--extensions-dir', dirs.extensions,
     ...args,
   ];
   return new Promise((resolve, reject) => {
@@ -193,7 +189,7 @@ API_TOKEN=not-a-real-token
  * shows it.
  */
 function writeDevUserSettings() {
-  const file = join(userDataDir, 'User', 'settings.json');
+  const file = join(dirs.userData, 'User', 'settings.json');
   if (existsSync(file)) return;
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify({
