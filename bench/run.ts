@@ -1,19 +1,24 @@
 // `npm run bench`: every figure beside a baseline measured in the same run, as ratios.
-// Flags: --quick (shorter windows, fewer rounds), --recall-1m (the 1M-chunk recall corpus, minutes).
+// Flags: --quick (shorter windows, fewer rounds), --recall-1m (the 1M-chunk recall corpus, minutes),
+// --only WORD (run only the sections whose name contains WORD, e.g. `--only activation`).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchColdStart, benchHibernation, benchWakeLatency } from './daemon-benches';
+import { benchExtensionActivation } from './extension-activation';
 import { benchQueueThroughput } from './queue-bench';
 import { benchRecall } from './recall-rows';
 import { type BenchRow, printReport } from './report';
 
 const quick = process.argv.includes('--quick');
 const recall1m = process.argv.includes('--recall-1m');
+const onlyIndex = process.argv.indexOf('--only');
+const only = onlyIndex === -1 ? undefined : process.argv[onlyIndex + 1];
 
 async function main(): Promise<void> {
   const rows: BenchRow[] = [];
   const section = async (name: string, run: () => Promise<BenchRow[]>) => {
+    if (only !== undefined && !name.includes(only)) return;
     process.stderr.write(`bench: ${name}...\n`);
     rows.push(...(await run()));
   };
@@ -23,7 +28,8 @@ async function main(): Promise<void> {
   await section('recall (100k chunks)', () => benchRecall(100_000, mkdtempSync(join(tmpdir(), 'dm-bench-recall-'))));
   if (recall1m) await section('recall (1M chunks)', () => benchRecall(1_000_000, mkdtempSync(join(tmpdir(), 'dm-bench-recall-'))));
   await section('hibernation cost', () => benchHibernation(quick ? 10_000 : 30_000));
-  console.log(`\nDormouse benchmarks (${new Date().toISOString()}, node ${process.version}, ${quick ? 'quick' : 'full'} run)\n`);
+  await section('extension activation', () => benchExtensionActivation(quick ? { rounds: 5, slowRounds: 3, slowDaemonMs: 1000 } : { rounds: 30, slowRounds: 8, slowDaemonMs: 1000 }));
+  console.log(`\nDormouse benchmarks (${new Date().toISOString()}, node ${process.version}, ${quick ? 'quick' : 'full'} run${only ? `, only "${only}"` : ''})\n`);
   printReport(rows);
   const failed = rows.filter((r) => r.pass === false);
   if (failed.length > 0) console.log(`\n${failed.length} target(s) missed: ${failed.map((r) => r.name).join('; ')}`);
