@@ -295,7 +295,10 @@ export class Daemon {
       tick: this.debugHooks ? this.debugHooks.wrapTick(kind, tick) : tick,
     });
     this.store.add(toDisposable(this.wakeBus.register(loop)));
-    this.store.add(loop.onDidChangeState(() => this.statusChanged()));
+    this.store.add(loop.onDidChangeState(() => {
+      this.statusChanged();
+      this.reaperFollowsLoops();
+    }));
     return { kind, loop, dispatcher };
   }
 
@@ -357,6 +360,18 @@ export class Daemon {
   }
 
   /** Work queued, leased, in flight, or a retry already due. */
+  /**
+   * When the last worker loop suspends (suspend window reached) with nothing queued or leased, the
+   * reaper has nothing to reclaim either: it hibernates with them instead of sweeping twice more,
+   * so a hibernating daemon runs no SQL and arms no timer. The next enqueue wakes it with them.
+   */
+  private reaperFollowsLoops(): void {
+    if (!this.workers || this.workers.length === 0) return;
+    if (!this.workers.every((w) => w.loop.snapshot().state === 'suspended')) return;
+    if (this.isBusy()) return;
+    this.reaper.suspend('every loop is hibernating');
+  }
+
   private isBusy(): boolean {
     const counts = this.queue.view.counts;
     return (
