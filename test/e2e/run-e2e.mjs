@@ -113,6 +113,11 @@ export async function runE2e() {
       headless: true,
       args: BROWSER_ARGS,
       viewport: { width: 1400, height: 900 },
+      // Our own SIGINT/SIGTERM handler closes it with everything else; playwright's would exit
+      // the process before code-server and the daemon are stopped.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
     });
     cleanups.push({ what: 'browser', fn: () => withTimeout(context.close(), 10_000, 'closing the browser') });
     page = context.pages()[0] ?? (await context.newPage());
