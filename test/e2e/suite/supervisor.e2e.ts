@@ -30,7 +30,10 @@ test(
     assert.notEqual(newPid, oldPid, 'a new daemon process');
     assert.ok(isProcessAlive(newPid));
     assert.ok(!isProcessAlive(oldPid));
+    // Replayed from the outbox, then worked off by the new daemon (other saves may queue with it).
+    await waitForEvent(api.onDidFlushCaptures, () => api.outboxStats().memory + api.outboxStats().spilled === 0, 15_000, 'the outbox to drain', () => ({ count: 0 }));
     await waitForCapturesStored(api, 0, 1);
+    await waitForStatus(api, (s) => s.queue.queued === 0 && s.queue.leased === 0, 'the new daemon to finish the replayed jobs');
     const hits = (await api.request('recall', { query: 'pangolinMarmalade' })) as unknown[];
     assert.equal(hits.length, 1, 'the buffered capture arrived exactly once');
     const stats = api.outboxStats();
