@@ -133,7 +133,8 @@ export class CaptureWorker {
     const { store } = this.opts;
     const settings = this.opts.settings();
     const contentHash = createHash('sha256').update(d.content).digest('hex');
-    const chunks = chunkContent(d.content);
+    // A note is how the user meant to find this again: it is indexed as a chunk of its own.
+    const chunks = d.note ? [...chunkContent(d.content), d.note] : chunkContent(d.content);
     if (d.kind === 'file' && d.path !== null) {
       const latest = store.latestForPath(d.path);
       if (latest && latest.contentHash === contentHash) {

@@ -147,6 +147,12 @@ describe('CaptureWorker', () => {
     expect(rec).toMatchObject({ kind: 'selection', title: 'util.ts:10-12', note: 'why x', content: 'const x = 1;' });
   });
 
+  it('a selection is found by the words of its note', async () => {
+    const o = await worker.handle({ type: 'selection', text: 'const x = 1;', note: 'the quokkaHandshake workaround' });
+    const hits = searchMemories(m.db, { query: 'quokkaHandshake' });
+    expect(hits.map((h) => h.id)).toEqual([(o as { memoryId: number }).memoryId]);
+  });
+
   it('terminal commands are stored with exit code and cwd', async () => {
     const o = await worker.handle({ type: 'terminal', commandLine: 'npm test -- --watch', exitCode: 1, cwd: '/p' });
     const rec = m.store.get((o as { memoryId: number }).memoryId)!;
