@@ -90,9 +90,10 @@ export class CaptureSender implements Disposable {
             if (sent > 0) this.flushed.fire({ count: sent });
           }
         } catch (error) {
-          // Stays buffered; the next connection (or the next capture) sends it.
+          // Stays buffered; the next connection (or the next capture) sends it. A send asked for
+          // while this one failed (e.g. a reconnection while a request timed out) still runs.
           this.opts.log.warn(`captures kept for later: ${error instanceof Error ? error.message : String(error)}`);
-          return;
+          continue;
         }
       } while (this.again);
     })().finally(() => {
