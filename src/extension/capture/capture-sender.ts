@@ -41,6 +41,8 @@ export class CaptureSender implements Disposable {
   readonly onDidFlush = this.flushed.event;
   private draining: Promise<void> | null = null;
   private again = false;
+  /** Captures refused as too large so far: they leave the outbox but were never acknowledged. */
+  private refused = 0;
 
   constructor(private readonly opts: CaptureSenderOptions) {
     const pid = opts.pid ?? process.pid;
@@ -86,8 +88,10 @@ export class CaptureSender implements Disposable {
         try {
           for (const outbox of [...this.orphans, this.outbox]) {
             if (outbox.isEmpty) continue;
+            const refusedBefore = this.refused;
             const { sent } = await outbox.drain((jobs) => this.enqueueSplit(jobs), { batchSize: 100 });
-            if (sent > 0) this.flushed.fire({ count: sent });
+            const acknowledged = sent - (this.refused - refusedBefore);
+            if (acknowledged > 0) this.flushed.fire({ count: acknowledged });
           }
         } catch (error) {
           // Stays buffered; the next connection (or the next capture) sends it. A send asked for
@@ -112,6 +116,7 @@ export class CaptureSender implements Disposable {
       if (size > limit) {
         // Could never be sent: refusing it loudly beats blocking every capture behind it.
         this.opts.log.error(`a ${job.kind} of ${size} bytes exceeds the daemon's message limit (${limit} bytes); not captured`);
+        this.refused++;
         continue;
       }
       if (chunk.length > 0 && bytes + size > limit) {
