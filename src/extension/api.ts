@@ -27,6 +27,8 @@ export interface DormouseApi {
   readonly onDidChangePresentation: Event<StatusPresentation>;
   /** The tree view's rows, expanded. */
   treeSnapshot(): Promise<TreeSnapshotNode[]>;
+  /** Fired when the tree's rows may have changed (status, recall results, supervisor state). */
+  readonly onDidChangeTree: Event<void>;
   /** Captures waiting in the fail-open buffer. */
   outboxStats(): { memory: number; spilled: number; dropped: number };
   /** Fired after each enqueue batch the daemon acknowledged. */

@@ -229,6 +229,7 @@ export class DormouseWindow implements vscode.Disposable {
       presentation: () => this.presentationValue,
       onDidChangePresentation: presentationChanged.event,
       treeSnapshot: async () => tree.snapshot(),
+      onDidChangeTree: tree.onDidInvalidate,
       outboxStats: () => captures.stats,
       onDidFlushCaptures: captures.onDidFlush,
       request: (method, params) => supervisor.request(method as MethodName, params as never),

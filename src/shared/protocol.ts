@@ -115,7 +115,10 @@ export interface MemoryRecord {
 
 export interface RelatedMemories {
   path: string;
+  /** Memories of other files and captures that share this file's distinctive terms, best first. */
   hits: RecallHit[];
+  /** This file's own snapshots, newest first (snippet empty, score 0): its history to open or diff. */
+  history: RecallHit[];
   computedAt: string;
 }
 

@@ -28,6 +28,27 @@ export async function startUiBridge({ page: currentPage, screenshotsDir, log }) 
       return { path };
     },
     '/statusbar': ({ textIncludes, ariaIncludes, timeoutMs }) => statusBarItem(page(), { textIncludes, ariaIncludes }, timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    '/click-statusbar': async ({ timeoutMs }) => {
+      await statusBarItem(page(), {}, timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      // A real mouse click on the Dormouse item (found by its accessibility label).
+      await page().locator(`${SELECTORS.statusBar} ${SELECTORS.statusBarLabel}[aria-label^="${STATUS_BAR_LABEL_PREFIX}"]`).first().click();
+      return {};
+    },
+    // Clicks a tree row found by its accessibility label (label: description), which tells a
+    // memory row ("a.ts: file · 1 min ago") from the section that names the same file.
+    '/tree-click': async ({ viewTitle, ariaIncludes, timeoutMs }) => {
+      await treeRows(page(), { viewTitle: viewTitle ?? 'Dormouse', minRows: 1, textIncludes: ariaIncludes }, timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      const rows = page().locator(`${SELECTORS.sideBarPane} ${SELECTORS.listRow}`);
+      const count = await rows.count();
+      for (let i = 0; i < count; i++) {
+        const row = rows.nth(i);
+        if (((await row.getAttribute('aria-label')) ?? '').includes(ariaIncludes)) {
+          await row.click();
+          return {};
+        }
+      }
+      throw new Error(`no tree row whose aria-label includes ${JSON.stringify(ariaIncludes)}`);
+    },
     '/palette': ({ title, opensQuickInput, timeoutMs }) => runFromPalette(page(), title, { opensQuickInput: !!opensQuickInput }, timeoutMs ?? DEFAULT_TIMEOUT_MS),
     '/type': async ({ text }) => {
       await page().keyboard.type(String(text));

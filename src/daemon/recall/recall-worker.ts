@@ -7,7 +7,7 @@ import type { Clock } from '../../shared/clock';
 import { SingleFlight } from '../scheduling/single-flight';
 import type { MemoryStore } from '../store/memory-store';
 import type { SqlDatabase } from '../store/sql';
-import { relatedMemories } from './related';
+import { fileHistory, relatedMemories } from './related';
 
 export const RELATED_CACHE_SIZE = 64;
 const DEFAULT_LIMIT = 10;
@@ -38,7 +38,8 @@ export class RecallWorker {
     const key = `${path}\0${latest?.contentHash ?? '-'}\0${limit}`;
     const result = await this.flights.run(key, async () => {
       const started = this.opts.clock.monotonicNow();
-      const related = relatedMemories(this.opts.db, { path, content: latest?.content ?? null, limit, now: this.opts.clock.now() });
+      const history = fileHistory(this.opts.store, path);
+      const related = relatedMemories(this.opts.db, { path, content: latest?.content ?? null, limit, now: this.opts.clock.now(), history });
       this.opts.log.debug(`related ${path}: ${related.hits.length} hit(s) in ${Math.round(this.opts.clock.monotonicNow() - started)} ms`);
       return related;
     });

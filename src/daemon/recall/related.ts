@@ -2,7 +2,7 @@
 // OR query over every other memory. "Distinctive" is cheap on purpose (no corpus statistics):
 // frequent in this file, not a language keyword or English stop-word, longer names weigh more.
 // bm25 then does the corpus-aware part, favouring memories that share the rarer of these terms.
-import type { RelatedMemories } from '../../shared/protocol';
+import type { RecallHit, RelatedMemories } from '../../shared/protocol';
 import type { MemoryStore } from '../store/memory-store';
 import type { SqlDatabase } from '../store/sql';
 import { anyOf } from './query';
@@ -41,18 +41,29 @@ export interface RelatedInput {
   content: string | null;
   limit: number;
   now: number;
+  /** The file's own snapshots (see fileHistory). */
+  history?: RecallHit[];
 }
+
+export const HISTORY_LIMIT = 10;
 
 /** Related memories of a snapshot's content (null content: no snapshot, nothing related). */
 export function relatedMemories(db: SqlDatabase, input: RelatedInput): RelatedMemories {
   const computedAt = new Date(input.now).toISOString();
   const match = input.content === null ? null : anyOf(distinctiveTerms(input.content));
   const hits = match ? searchMatch(db, match, { limit: input.limit, excludePath: input.path }) : [];
-  return { path: input.path, hits, computedAt };
+  return { path: input.path, hits, history: input.history ?? [], computedAt };
+}
+
+/** The file's own snapshots as recall hits, newest first. */
+export function fileHistory(store: MemoryStore, path: string, limit = HISTORY_LIMIT): RecallHit[] {
+  return store.snapshotsOfPath(path, limit).map((s) => ({
+    id: s.id, kind: 'file', path, title: s.title, capturedAt: new Date(s.capturedAt).toISOString(), snippet: '', score: 0,
+  }));
 }
 
 /** Convenience: related memories of the latest snapshot of `path`. */
 export function relatedForPath(db: SqlDatabase, store: MemoryStore, path: string, limit: number, now: number): RelatedMemories {
   const latest = store.latestContentForPath(path);
-  return relatedMemories(db, { path, content: latest?.content ?? null, limit, now });
+  return relatedMemories(db, { path, content: latest?.content ?? null, limit, now, history: fileHistory(store, path) });
 }

@@ -108,6 +108,16 @@ export class MemoryStore {
       .get(path);
   }
 
+  /** The newest `limit` file snapshots of a path, newest first (without content). */
+  snapshotsOfPath(path: string, limit: number): Array<{ id: number; title: string; capturedAt: number }> {
+    return this.db
+      .prepare<[string, number], { id: number; title: string; capturedAt: number }>(
+        `SELECT id, title, captured_at AS capturedAt
+         FROM memories WHERE path = ? AND kind = 'file' ORDER BY captured_at DESC, id DESC LIMIT ?`,
+      )
+      .all(path, limit);
+  }
+
   get(id: number): MemoryRecord | null {
     const row = this.db
       .prepare<[number], MemoryRow>(

@@ -18,6 +18,8 @@ export interface TreeNodeModel {
   tone?: 'error' | 'warning';
   contextValue?: string;
   children?: TreeNodeModel[];
+  /** Start expanded (sections and recall groups). */
+  expanded?: boolean;
   /** Run on click. */
   command?: { command: string; title: string; args: unknown[] };
 }
@@ -25,7 +27,10 @@ export interface TreeNodeModel {
 export interface RecallSection {
   /** The active file the hits are for. */
   path: string;
+  /** Memories of other files that share its terms. */
   hits: RecallHit[];
+  /** Its own earlier snapshots, newest first. */
+  history: RecallHit[];
   /** True while a recall job for this path is in flight. */
   pending: boolean;
 }
@@ -135,23 +140,47 @@ function recallSection(input: TreeInput): TreeNodeModel {
   const r = input.recall;
   if (!r) return { id: 'recall', label: 'Recall', description: 'open a file', icon: 'history', children: [] };
   const name = r.path.split(/[\\/]/).pop() ?? r.path;
+  const total = r.history.length + r.hits.length;
+  const children: TreeNodeModel[] = [];
+  if (r.history.length > 0) {
+    children.push({
+      id: 'recall/history',
+      label: 'Earlier versions',
+      description: String(r.history.length),
+      icon: 'history',
+      expanded: true,
+      children: r.history.map((hit) => memoryNode('recall/history', hit, input.now, 'file-code')),
+    });
+  }
+  if (r.hits.length > 0) {
+    children.push({
+      id: 'recall/related',
+      label: 'Related',
+      description: String(r.hits.length),
+      icon: 'references',
+      expanded: true,
+      children: r.hits.map((hit) => memoryNode('recall/related', hit, input.now, kindIcon(hit.kind))),
+    });
+  }
+  if (children.length === 0) children.push({ id: 'recall/none', label: r.pending ? 'Searching…' : 'No memories of this file yet' });
   return {
     id: 'recall',
     label: 'Recall',
-    description: r.pending ? `${name} (searching…)` : `${name}: ${r.hits.length}`,
+    description: r.pending ? `${name} (searching…)` : `${name}: ${total}`,
     icon: 'history',
-    children:
-      r.hits.length === 0
-        ? [{ id: 'recall/none', label: r.pending ? 'Searching…' : 'No memories related to this file yet' }]
-        : r.hits.map((hit) => ({
-            id: `recall/${hit.id}`,
-            label: hit.title,
-            description: `${hit.kind} · ${formatAgo(input.now - Date.parse(hit.capturedAt))}`,
-            tooltip: hit.snippet,
-            icon: kindIcon(hit.kind),
-            contextValue: `dormouse.memory.${hit.kind}`,
-            command: { command: 'dormouse.openMemory', title: 'Open memory', args: [hit.id] },
-          })),
+    children,
+  };
+}
+
+function memoryNode(parent: string, hit: RecallHit, now: number, icon: string): TreeNodeModel {
+  return {
+    id: `${parent}/${hit.id}`,
+    label: hit.title,
+    description: `${hit.kind} · ${formatAgo(now - Date.parse(hit.capturedAt))}`,
+    ...(hit.snippet ? { tooltip: hit.snippet } : {}),
+    icon,
+    contextValue: `dormouse.memory.${hit.kind}`,
+    command: { command: 'dormouse.openMemory', title: 'Open memory', args: [hit.id] },
   };
 }
 

@@ -44,7 +44,8 @@ export class RelatedRecall implements Disposable {
       this.set(null);
       return;
     }
-    this.set({ path, hits: this.section?.path === path ? this.section.hits : [], pending: true });
+    const same = this.section?.path === path;
+    this.set({ path, hits: same ? this.section!.hits : [], history: same ? this.section!.history : [], pending: true });
     this.debouncer.run('focus', () => void this.request(path));
   }
 
@@ -64,7 +65,7 @@ export class RelatedRecall implements Disposable {
 
   private onRelated(related: RelatedMemories): void {
     if (related.path !== this.activePath) return;
-    this.set({ path: related.path, hits: related.hits, pending: false });
+    this.set({ path: related.path, hits: related.hits, history: related.history ?? [], pending: false });
   }
 
   private set(section: RecallSection | null): void {

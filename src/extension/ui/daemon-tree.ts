@@ -3,10 +3,14 @@
 import * as vscode from 'vscode';
 import type { TreeSnapshotNode } from '../api';
 import type { TreeNodeModel } from '../core/tree-model';
+import { Emitter } from '../../shared/event';
 
 export class DaemonTreeProvider implements vscode.TreeDataProvider<TreeNodeModel>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNodeModel | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  private readonly invalidated = new Emitter<void>();
+  /** Every invalidation, visible or not (the test API). */
+  readonly onDidInvalidate = this.invalidated.event;
   private roots: TreeNodeModel[] = [];
   private dirty = true;
   private visible = false;
@@ -22,15 +26,16 @@ export class DaemonTreeProvider implements vscode.TreeDataProvider<TreeNodeModel
   invalidate(): void {
     this.dirty = true;
     if (this.visible) this.changed.fire(undefined);
+    this.invalidated.fire();
   }
 
   getTreeItem(node: TreeNodeModel): vscode.TreeItem {
     const collapsible =
       node.children === undefined
         ? vscode.TreeItemCollapsibleState.None
-        : node.id.includes('/')
-          ? vscode.TreeItemCollapsibleState.Collapsed
-          : vscode.TreeItemCollapsibleState.Expanded;
+        : node.expanded || !node.id.includes('/')
+          ? vscode.TreeItemCollapsibleState.Expanded
+          : vscode.TreeItemCollapsibleState.Collapsed;
     const item = new vscode.TreeItem(node.label, collapsible);
     item.id = node.id;
     if (node.description !== undefined) item.description = node.description;
@@ -67,5 +72,6 @@ export class DaemonTreeProvider implements vscode.TreeDataProvider<TreeNodeModel
 
   dispose(): void {
     this.changed.dispose();
+    this.invalidated.dispose();
   }
 }

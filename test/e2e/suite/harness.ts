@@ -116,6 +116,11 @@ export const bridge = {
    */
   palette: (title: string, options: { opensQuickInput?: boolean; timeoutMs?: number } = {}) =>
     call<{ picked: string }>('/palette', { title, ...options }),
+  /** Clicks the first row of the tree view (default "Dormouse") whose accessibility label includes `ariaIncludes`. */
+  clickTreeRow: (ariaIncludes: string, options: { viewTitle?: string; timeoutMs?: number } = {}) =>
+    call<object>('/tree-click', { ariaIncludes, ...options }),
+  /** Clicks the Dormouse status bar item with the mouse. */
+  clickStatusBar: (options: { timeoutMs?: number } = {}) => call<object>('/click-statusbar', options),
   type: (text: string) => call<object>('/type', { text }),
   press: (key: string) => call<object>('/press', { key }),
   /** The visible quick pick's rows, once at least `minItems` are shown. */

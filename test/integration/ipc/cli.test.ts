@@ -73,7 +73,7 @@ async function startServer(): Promise<void> {
     }),
     enqueue: record('enqueue', (p: Params<'enqueue'>) => ({ ids: p.jobs.map((_, i) => 10 + i) })),
     recall: record('recall', () => [{ id: 1, kind: 'file', path: '/a.ts', title: 'a.ts', capturedAt: '2026-01-01T00:00:00.000Z', snippet: 'x [y] z', score: 0.5 }]),
-    related: record('related', (p: Params<'related'>) => ({ path: p.path, hits: [], computedAt: '' })),
+    related: record('related', (p: Params<'related'>) => ({ path: p.path, hits: [], history: [], computedAt: '' })),
     memory: record('memory', () => null),
     // Like the daemon: reply, then close the socket (stop waits for the disconnect).
     stop: record('stop', () => {

@@ -59,7 +59,7 @@ function handlers(): Handlers {
       if (query === 'boom') throw new Error('boom');
       return [];
     },
-    related: ({ path }) => ({ path, hits: [], computedAt: 'now' }),
+    related: ({ path }) => ({ path, hits: [], history: [], computedAt: 'now' }),
     // Never answers: for the timeout test.
     memory: () => new Promise((resolve) => never.push(() => resolve(null))),
     stop: () => ({}),
@@ -411,7 +411,7 @@ describe.runIf(unix)('IpcServer over a real socket', () => {
     other.onEvent((e) => otherEvents.push(e.event));
     await sub.request('subscribe', { events: ['status'] });
     const got = waitFor(sub.onEvent);
-    server.broadcast('related', { path: '/x', hits: [], computedAt: 'now' });
+    server.broadcast('related', { path: '/x', hits: [], history: [], computedAt: 'now' });
     server.broadcast('status', fakeStatus);
     expect(await got).toEqual({ event: 'status', data: fakeStatus });
     // Replies follow events on the same socket in order: after a round trip, nothing else is coming.

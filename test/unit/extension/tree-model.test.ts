@@ -61,13 +61,22 @@ describe('tree model', () => {
     expect(capture.children!.find((c) => c.label === 'Next poll')!.description).toBe('on wake');
   });
 
-  it('recall rows open their memory and file snapshots can be compared', () => {
-    const hit = { id: 7, kind: 'file' as const, path: '/w/a.ts', title: 'a.ts', capturedAt: iso(60_000), snippet: 'x', score: 1 };
-    const recall = buildTree({ supervisor: 'running', status: status(), recall: { path: '/w/a.ts', hits: [hit], pending: false }, now: NOW })[3]!;
-    expect(recall.description).toBe('a.ts: 1');
-    const row = recall.children![0]!;
+  it("recall shows the file's earlier versions and related memories; rows open their memory", () => {
+    const own = { id: 7, kind: 'file' as const, path: '/w/a.ts', title: 'a.ts', capturedAt: iso(60_000), snippet: '', score: 0 };
+    const peer = { id: 9, kind: 'selection' as const, path: '/w/b.ts', title: 'b.ts:1-2', capturedAt: iso(120_000), snippet: 'x', score: 1 };
+    const recall = buildTree({ supervisor: 'running', status: status(), recall: { path: '/w/a.ts', hits: [peer], history: [own], pending: false }, now: NOW })[3]!;
+    expect(recall.description).toBe('a.ts: 2');
+    expect(recall.children!.map((c) => c.label)).toEqual(['Earlier versions', 'Related']);
+    const row = recall.children![0]!.children![0]!;
     expect(row.command).toEqual({ command: 'dormouse.openMemory', title: 'Open memory', args: [7] });
     expect(row.contextValue).toBe('dormouse.memory.file');
+    expect(row.description).toBe('file · 1 min ago');
+    expect(recall.children![1]!.children![0]!.contextValue).toBe('dormouse.memory.selection');
+  });
+
+  it('recall for a file with no memories says so', () => {
+    const recall = buildTree({ supervisor: 'running', status: status(), recall: { path: '/w/a.ts', hits: [], history: [], pending: false }, now: NOW })[3]!;
+    expect(recall.children!.map((c) => c.label)).toEqual(['No memories of this file yet']);
   });
 
   it('formats uptime in the two largest units', () => {

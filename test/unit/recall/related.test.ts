@@ -35,6 +35,15 @@ describe('related memories', () => {
     expect(related.computedAt).toBe('2026-01-01T00:00:00.000Z');
   });
 
+  it("the file's own snapshots come back as its history, newest first", () => {
+    const first = m.store.insert(memory('leaseJobs v1\n', { path: '/p/drain.ts', capturedAt: 1_000 }));
+    const second = m.store.insert(memory('leaseJobs v2\n', { path: '/p/drain.ts', capturedAt: 2_000 }));
+    m.store.insert(memory('leaseJobs elsewhere\n', { path: '/p/queue.ts', capturedAt: 3_000 }));
+    const related = relatedForPath(m.db, m.store, '/p/drain.ts', 10, 0);
+    expect(related.history.map((h) => h.id)).toEqual([second, first]);
+    expect(related.history.every((h) => h.kind === 'file' && h.path === '/p/drain.ts')).toBe(true);
+  });
+
   it('a file with no snapshot has no related memories', () => {
     m.store.insert(memory('leaseJobs\n', { path: '/p/queue.ts' }));
     expect(relatedForPath(m.db, m.store, '/p/never.ts', 10, 0).hits).toEqual([]);

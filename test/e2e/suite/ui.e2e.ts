@@ -1,0 +1,161 @@
+// The rest of what the user touches: the status bar's click menu, the tree's Recall section
+// (opening a memory read-only and comparing it with the file), Capture selection with a note,
+// terminal commands, and a restart-required setting that offers a restart.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { test } from './framework';
+import { bridge, getApi, waitForEvent } from './harness';
+import { saveNewFile, setSetting, waitForCapturesStored, waitForRunning, waitForStatus } from './steps';
+
+test(
+  'clicking the status bar offers the actions that fit the state',
+  async () => {
+    const api = await getApi();
+    await waitForRunning(api);
+    await bridge.clickStatusBar();
+    const { rows } = await bridge.quickPick({ minItems: 3 });
+    const labels = rows.map((r) => r.label);
+    assert.ok(labels.includes('Recall…'), `offers Recall…: ${JSON.stringify(labels)}`);
+    assert.ok(labels.includes('Show daemon log'), `offers Show daemon log: ${JSON.stringify(labels)}`);
+    assert.ok(labels.includes(api.presentation().actions[0]!.title), 'the state\'s own first action is offered');
+    await bridge.screenshot('status-actions');
+    await bridge.press('Escape');
+  },
+  { timeoutMs: 30_000 },
+);
+
+test(
+  'the Recall section lists memories of the active file; a row opens the snapshot read-only and compare shows a diff',
+  async () => {
+    const api = await getApi();
+    const before = api.status()!.counters.capturesStored;
+    const doc = await saveNewFile('okapi.ts', 'export const okapiLantern = 1;\n');
+    await waitForCapturesStored(api, before, 1);
+    // Focus another file and come back: the focus change asks for related memories again.
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: 'scratch' }));
+    await vscode.window.showTextDocument(doc);
+    const section = await waitForTree(api, (s) =>
+      s.some((n) => n.label === 'Recall' && (n.children ?? []).some((g) => g.label === 'Earlier versions' && (g.children ?? []).some((c) => c.label.includes('okapi')))),
+    );
+    assert.ok(section);
+
+    await bridge.palette('Dormouse: Show Dormouse view');
+    const opened = waitForEvent<vscode.TextEditor | undefined>(
+      (listener) => vscode.window.onDidChangeActiveTextEditor(listener),
+      (e) => e?.document.uri.scheme === 'dormouse-memory',
+      15_000,
+      'the memory to open from the tree',
+    );
+    await bridge.clickTreeRow('okapi.ts: file', { timeoutMs: 15_000 });
+    const editor = await opened;
+    assert.ok(editor?.document.getText().includes('okapiLantern'), 'the snapshot holds the saved text');
+    await bridge.screenshot('tree-recall-opened');
+
+    const id = Number(editor!.document.uri.path.split('/')[1]);
+    const diffOpened = waitForEvent<vscode.TabChangeEvent>(
+      (listener) => vscode.window.tabGroups.onDidChangeTabs(listener),
+      () => vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputTextDiff,
+      15_000,
+      'a diff editor',
+    );
+    await vscode.commands.executeCommand('dormouse.compareMemory', id);
+    await diffOpened;
+    const input = vscode.window.tabGroups.activeTabGroup.activeTab!.input as vscode.TabInputTextDiff;
+    assert.equal(input.original.scheme, 'dormouse-memory', 'the memory on the left');
+    assert.equal(input.modified.fsPath, doc.uri.fsPath, 'the current file on the right');
+    await bridge.screenshot('tree-recall-compare');
+  },
+  { timeoutMs: 60_000 },
+);
+
+test(
+  'Capture selection stores the selected text with its note',
+  async () => {
+    const api = await getApi();
+    const doc = await vscode.workspace.openTextDocument({ language: 'plaintext', content: 'the capybaraSemaphore trick\nsecond line\n' });
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(0, 0, 0, doc.lineAt(0).text.length);
+    const before = api.status()!.counters.capturesStored;
+    await bridge.palette('Dormouse: Capture selection', { opensQuickInput: true });
+    await bridge.type('remember the narwhalProtocol');
+    await bridge.press('Enter');
+    await waitForCapturesStored(api, before, 1);
+    const hits = (await api.request('recall', { query: 'narwhalProtocol' })) as Array<{ kind: string }>;
+    assert.equal(hits.length, 1, 'the note is searchable');
+    assert.equal(hits[0]!.kind, 'selection');
+    const byText = (await api.request('recall', { query: 'capybaraSemaphore' })) as unknown[];
+    assert.equal(byText.length, 1, 'the selected text is searchable');
+  },
+  { timeoutMs: 30_000 },
+);
+
+test(
+  'a terminal command that ends is captured with its exit code',
+  async () => {
+    const api = await getApi();
+    const terminal = vscode.window.createTerminal({ name: 'dormouse-e2e', cwd: vscode.workspace.workspaceFolders![0]!.uri });
+    try {
+      terminal.show();
+      const integration =
+        terminal.shellIntegration ??
+        (
+          await waitForEvent<vscode.TerminalShellIntegrationChangeEvent>(
+            (listener) => vscode.window.onDidChangeTerminalShellIntegration(listener),
+            (e) => e.terminal === terminal,
+            20_000,
+            'shell integration in the new terminal',
+          )
+        ).shellIntegration;
+      const before = api.status()!.counters.capturesStored;
+      const ended = waitForEvent<vscode.TerminalShellExecutionEndEvent>(
+        (listener) => vscode.window.onDidEndTerminalShellExecution(listener),
+        (e) => e.terminal === terminal,
+        20_000,
+        'the command to end',
+      );
+      integration.executeCommand('echo wombatTelemetry && false');
+      const end = await ended;
+      assert.equal(end.exitCode, 1);
+      await waitForCapturesStored(api, before, 1);
+      const hits = (await api.request('recall', { query: 'wombatTelemetry', kind: 'terminal' })) as unknown[];
+      assert.equal(hits.length, 1, 'the command line is searchable');
+      await bridge.screenshot('terminal-captured');
+    } finally {
+      terminal.dispose();
+    }
+  },
+  { timeoutMs: 60_000 },
+);
+
+test(
+  'a restart-required setting is stored for the next start and a restart is offered',
+  async () => {
+    const api = await getApi();
+    await setSetting('ipcMaxMessageBytes', 2_097_152);
+    await waitForStatus(api, (s) => s.pendingRestart.includes('ipcMaxMessageBytes'), 'the daemon to list ipcMaxMessageBytes as pending a restart');
+    const { messages } = await bridge.notifications({ includes: 'after the daemon restarts', timeoutMs: 10_000 });
+    assert.ok(messages.some((m) => m.includes('dormouse.ipcMaxMessageBytes')), `the offer names the setting: ${JSON.stringify(messages)}`);
+    await bridge.screenshot('restart-offered');
+    await setSetting('ipcMaxMessageBytes', undefined);
+  },
+  { timeoutMs: 30_000 },
+);
+
+async function waitForTree(api: Awaited<ReturnType<typeof getApi>>, predicate: (roots: Awaited<ReturnType<typeof api.treeSnapshot>>) => boolean) {
+  // Checked again each time the tree is redrawn (status and recall events).
+  const check = async () => predicate(await api.treeSnapshot());
+  if (await check()) return true;
+  return new Promise<boolean>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error('timed out waiting for the tree'));
+    }, 20_000);
+    const sub = api.onDidChangeTree(async () => {
+      if (await check()) {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve(true);
+      }
+    });
+  });
+}
