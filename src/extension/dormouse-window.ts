@@ -171,9 +171,11 @@ export class DormouseWindow implements vscode.Disposable {
     }));
     store.add(supervisor.onDidConnect(() => {
       tail.ensureWatching();
-      captures.onConnected();
-      void settings.sync();
-      related.refresh();
+      // Settings first: a daemon this window just started must know the excludes before replayed captures reach it.
+      void settings.sync().finally(() => {
+        captures.onConnected();
+        related.refresh();
+      });
     }));
     store.add(supervisor.onDidGiveUp(({ message }) => {
       void vscode.window.showErrorMessage(message, 'Restart daemon', 'Show log').then((choice) => {
@@ -188,9 +190,15 @@ export class DormouseWindow implements vscode.Disposable {
     store.add(vscode.workspace.registerTextDocumentContentProvider(MEMORY_SCHEME, new MemoryDocumentProvider(fetchMemory)));
     for (const d of registerCommands({
       wake: async () => {
-        if (supervisor.state !== 'running') {
+        // Never restart here: that would stop the daemon other windows share. Only a given-up
+        // supervisor needs restart() to leave that state.
+        if (supervisor.state === 'given-up') {
           await supervisor.restart();
-          return 'daemon started';
+          return 'daemon restarted';
+        }
+        if (supervisor.state !== 'running') {
+          await supervisor.start();
+          return 'daemon connected';
         }
         const { woken } = await request('wake', {});
         return woken.length > 0 ? `woke ${woken.join(', ')}` : 'already awake';
@@ -205,11 +213,19 @@ export class DormouseWindow implements vscode.Disposable {
         return r.changes.length > 0 ? `reloaded (${r.changes.map((c) => c.key).join(', ')})` : 'config reloaded, nothing changed';
       },
       restartDaemon: () => supervisor.restart(),
-      recall: (query) => showRecallQuickPick((q) => request('recall', { query: q, limit: 30 }), (hit) => openMemory(fetchMemory, hit.id), query),
+      recall: (query) =>
+        showRecallQuickPick(
+          (q) => request('recall', { query: q, limit: 30 }),
+          (hit) =>
+            openMemory(fetchMemory, hit.id).catch((e: unknown) => {
+              void vscode.window.showErrorMessage(`Dormouse: could not open the memory: ${e instanceof Error ? e.message : String(e)}`);
+            }),
+          query,
+        ),
       captureSelection: (args) => editorCaptures.captureSelection(args),
       showLog: () => channel.show(true),
-      openMemory: (arg) => openMemory(fetchMemory, typeof arg === 'number' ? arg : arg.id),
-      compareMemory: (id) => compareMemory(fetchMemory, typeof id === 'number' ? id : id.id),
+      openMemory: (id) => openMemory(fetchMemory, id),
+      compareMemory: (id) => compareMemory(fetchMemory, id),
       presentation: () => this.presentationValue,
     })) {
       store.add(d);
@@ -245,6 +261,8 @@ export class DormouseWindow implements vscode.Disposable {
   dispose(): Promise<void> {
     if (this.disposing) return this.disposing;
     this.disposing = (async () => {
+      // On disk first: the host may be ended before the send below finishes.
+      this.captures.persist();
       await Promise.race([this.captures.send(), new Promise((r) => setTimeout(r, STOP_TIMEOUT_MS / 2))]);
       await this.supervisor.stop();
       this.store.dispose();

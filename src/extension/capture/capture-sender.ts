@@ -5,13 +5,13 @@
 // Each window has its own spill file (outbox-<pid>.jsonl in global storage) because windows share
 // global storage; a window that finds spill files of extension hosts that are gone adopts them and
 // replays them on its next connection.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../../shared/clock';
 import { Emitter } from '../../shared/event';
 import { DisposableStore, type Disposable } from '../../shared/lifecycle';
 import type { Logger } from '../../shared/logger';
-import type { JobInput } from '../../shared/protocol';
+import { type JobInput, jobInput } from '../../shared/protocol';
 import { Batcher } from '../core/batcher';
 import { Outbox } from '../core/outbox';
 
@@ -29,7 +29,8 @@ export interface CaptureSenderOptions {
   isProcessAlive?: (pid: number) => boolean;
 }
 
-const SPILL_FILE = /^outbox-(\d+)\.jsonl$/;
+/** outbox-<pid>.jsonl, or outbox-<pid>-adopted-<n>.jsonl (a file <pid> adopted and may not have finished). */
+const SPILL_FILE = /^outbox-(\d+)(?:-adopted-\d+)?\.jsonl$/;
 
 export class CaptureSender implements Disposable {
   private readonly store = new DisposableStore();
@@ -43,27 +44,71 @@ export class CaptureSender implements Disposable {
   private again = false;
   /** Captures refused as too large so far: they leave the outbox but were never acknowledged. */
   private refused = 0;
+  private readonly pid: number;
+  private adoptions = 0;
 
   constructor(private readonly opts: CaptureSenderOptions) {
     const pid = opts.pid ?? process.pid;
     this.outbox = this.store.add(new Outbox({ spillFile: join(opts.storageDir, `outbox-${pid}.jsonl`) }));
     this.store.add(this.outbox.onDidDrop(({ dropped }) => opts.log.error(`capture buffer full: ${dropped} capture(s) dropped while the daemon was unreachable`)));
-    for (const file of orphanSpillFiles(opts.storageDir, pid, opts.isProcessAlive ?? isProcessAlive)) {
-      this.orphans.push(this.store.add(new Outbox({ spillFile: file })));
-      opts.log.info(`replaying captures left by a closed window: ${file}`);
-    }
+    this.pid = pid;
+    this.adoptOrphans();
     this.batcher = this.store.add(new Batcher<true>({ clock: opts.clock, windowMs: opts.batchWindowMs ?? 150, maxItems: 100, onFlush: () => void this.send() }));
     this.store.add(this.flushed);
   }
 
-  submit(job: JobInput): void {
+  /**
+   * Queues a capture. A job the daemon would refuse is refused here, loudly: one invalid job in a
+   * batch would fail the whole `enqueue` and block every capture behind it.
+   */
+  submit(job: JobInput): boolean {
+    try {
+      jobInput(job, 'capture');
+    } catch (error) {
+      this.opts.log.error(`capture refused: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    }
     this.outbox.push(job);
     this.batcher.add(true);
+    return true;
   }
 
-  /** After a (re)connection: replay what waited. */
+  /** After a (re)connection: adopt spill files of windows closed since, then replay what waited. */
   onConnected(): void {
+    this.adoptOrphans();
     void this.send();
+  }
+
+  /** The window is closing: what is still in memory goes to the spill file now. */
+  persist(): void {
+    this.outbox.persist();
+  }
+
+  /**
+   * Spill files of extension hosts that are gone. Each is claimed by renaming it to a name of our
+   * own first: rename is atomic, so when two windows restored together race for one file exactly
+   * one wins (the other gets ENOENT), and no file is ever read by two outboxes.
+   */
+  private adoptOrphans(): void {
+    const alive = this.opts.isProcessAlive ?? isProcessAlive;
+    for (const file of orphanSpillFiles(this.opts.storageDir, this.pid, alive)) {
+      const claimed = join(this.opts.storageDir, `outbox-${this.pid}-adopted-${++this.adoptions}.jsonl`);
+      try {
+        renameSync(file, claimed);
+        const corrupt = `${file}.corrupt`;
+        if (existsSync(corrupt)) renameSync(corrupt, `${claimed}.corrupt`);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') this.opts.log.warn(`could not adopt ${file}: ${String(error)}`);
+        continue; // another window claimed it first
+      }
+      try {
+        this.orphans.push(this.store.add(new Outbox({ spillFile: claimed })));
+        this.opts.log.info(`replaying captures left by a closed window (${file})`);
+      } catch (error) {
+        // A spill file we cannot read must not break activation; it stays on disk for a later try.
+        this.opts.log.error(`could not read ${claimed}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
   }
 
   get stats(): { memory: number; spilled: number; dropped: number } {

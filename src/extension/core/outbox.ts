@@ -114,6 +114,18 @@ export class Outbox implements Disposable {
   }
 
   /** Writes what is still in memory to the spill file, so the next session replays it. */
+  /**
+   * Moves every entry still in memory to the spill file now: the window is closing and the file
+   * outlives the extension host. Entries stay sendable (a drain still running sends them from the file).
+   */
+  persist(): void {
+    if (this.disposed || this.memory.length === 0) return;
+    const left = this.memory;
+    this.memory = [];
+    this.memoryChars = 0;
+    this.spill(left, { ignoreBound: true });
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;

@@ -65,9 +65,10 @@ export class SpillFile {
     if (serialized.length === 0) return 0;
     const text = serialized.map((line) => `${line}\n`).join('');
     const bytes = Buffer.byteLength(text);
-    mkdirSync(dirname(this.path), { recursive: true });
+    // Private: these lines are selections and command lines before the daemon's secret filter.
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
     try {
-      appendFileSync(this.path, text);
+      appendFileSync(this.path, text, { mode: 0o600 });
     } catch (error) {
       // A partial write would glue the next line onto a torn one.
       try {
@@ -149,7 +150,7 @@ export class SpillFile {
     const temp = `${this.path}.tmp`;
     const from = openSync(this.path, 'r');
     try {
-      const to = openSync(temp, 'w');
+      const to = openSync(temp, 'w', 0o600);
       try {
         const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
         let position = this.start;
@@ -189,7 +190,7 @@ export class SpillFile {
   private setAside(text: string): void {
     this.corruptLines++;
     try {
-      appendFileSync(`${this.path}.corrupt`, `${text}\n`);
+      appendFileSync(`${this.path}.corrupt`, `${text}\n`, { mode: 0o600 });
     } catch {
       // Setting aside is for a human to look at later; failing to must not block the replay.
     }

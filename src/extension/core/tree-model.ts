@@ -17,6 +17,8 @@ export interface TreeNodeModel {
   /** 'error' / 'warning' colour the icon. */
   tone?: 'error' | 'warning';
   contextValue?: string;
+  /** Memory rows: the memory's id (context-menu commands receive the node). */
+  memoryId?: number;
   children?: TreeNodeModel[];
   /** Start expanded (sections and recall groups). */
   expanded?: boolean;
@@ -180,6 +182,7 @@ function memoryNode(parent: string, hit: RecallHit, now: number, icon: string): 
     ...(hit.snippet ? { tooltip: hit.snippet } : {}),
     icon,
     contextValue: `dormouse.memory.${hit.kind}`,
+    memoryId: hit.id,
     command: { command: 'dormouse.openMemory', title: 'Open memory', args: [hit.id] },
   };
 }

@@ -1,7 +1,6 @@
 // The command palette entries. Each handler is small and delegates; errors become one clear
 // notification instead of an unhandled rejection.
 import * as vscode from 'vscode';
-import type { RecallHit } from '../../shared/protocol';
 import type { StatusPresentation } from '../core/status-presentation';
 import { COMMAND_IDS } from './command-ids';
 
@@ -13,8 +12,8 @@ export interface CommandHandlers {
   recall(query?: string): Promise<void>;
   captureSelection(args?: { note?: string }): Promise<boolean>;
   showLog(): void;
-  openMemory(id: number | RecallHit): Promise<void>;
-  compareMemory(id: number | { id: number }): Promise<void>;
+  openMemory(id: number): Promise<void>;
+  compareMemory(id: number): Promise<void>;
   presentation(): StatusPresentation;
 }
 
@@ -32,7 +31,17 @@ export function registerCommands(h: CommandHandlers): vscode.Disposable[] {
         return undefined;
       }
     };
-  const idOf = (arg: number | { id: number }) => (typeof arg === 'number' ? arg : arg.id);
+  // A memory arrives as its id (tree row click, tests, keybindings), as a recall hit, or as the
+  // tree element itself when the command runs from the row's context menu.
+  const idOf = (arg: unknown): number => {
+    if (typeof arg === 'number') return arg;
+    if (arg && typeof arg === 'object') {
+      const o = arg as { memoryId?: unknown; id?: unknown };
+      if (typeof o.memoryId === 'number') return o.memoryId;
+      if (typeof o.id === 'number') return o.id;
+    }
+    throw new Error('no memory given');
+  };
   return [
     vscode.commands.registerCommand(COMMAND_IDS.wake, guard('Wake daemon', async () => say(await h.wake()))),
     vscode.commands.registerCommand(COMMAND_IDS.hibernate, guard('Hibernate now', async () => say(await h.hibernate()))),
@@ -43,8 +52,8 @@ export function registerCommands(h: CommandHandlers): vscode.Disposable[] {
     vscode.commands.registerCommand(COMMAND_IDS.showLog, () => h.showLog()),
     vscode.commands.registerCommand(COMMAND_IDS.openSettings, () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:dormouse.dormouse')),
     vscode.commands.registerCommand(COMMAND_IDS.focusView, () => vscode.commands.executeCommand('dormouse.status.focus')),
-    vscode.commands.registerCommand(COMMAND_IDS.openMemory, guard('Open memory', (arg: number | RecallHit) => h.openMemory(arg))),
-    vscode.commands.registerCommand(COMMAND_IDS.compareMemory, guard('Compare memory', (arg: number | { id: number }) => h.compareMemory(idOf(arg)))),
+    vscode.commands.registerCommand(COMMAND_IDS.openMemory, guard('Open memory', (arg: unknown) => h.openMemory(idOf(arg)))),
+    vscode.commands.registerCommand(COMMAND_IDS.compareMemory, guard('Compare memory', (arg: unknown) => h.compareMemory(idOf(arg)))),
     vscode.commands.registerCommand(COMMAND_IDS.showActions, guard('Show actions', () => showActions(h.presentation()))),
   ];
 }

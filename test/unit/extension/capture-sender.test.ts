@@ -266,7 +266,7 @@ describe('CaptureSender', () => {
     const liveBefore = readFileSync(live, 'utf8');
     writeFileSync(join(storageDir, 'outbox-333.jsonl.corrupt'), 'not a spill file\n');
     const { clock, daemon, sender, log } = setup({ isProcessAlive: (pid) => pid === 222 });
-    expect(log.lines.some((l) => l.includes(`replaying captures left by a closed window: ${closed}`))).toBe(true);
+    expect(log.lines.some((l) => l.includes(`replaying captures left by a closed window (${closed})`))).toBe(true);
     expect(sender.stats.spilled).toBe(2);
 
     daemon.autoAck = true;
@@ -277,6 +277,45 @@ describe('CaptureSender', () => {
     expect(existsSync(closed)).toBe(false);
     expect(readFileSync(live, 'utf8')).toBe(liveBefore);
     expect(sender.stats).toEqual({ memory: 0, spilled: 0, dropped: 0 });
+  });
+
+  it('two windows restored together never both replay one closed window\'s spill file', async () => {
+    const line = (text: string) => JSON.stringify({ ...capture(text), dedupeKey: `k-${text}` });
+    writeSpill(111, [line('orphan-1'), line('orphan-2')]);
+    const alive = (pid: number) => pid === 500 || pid === 600;
+    const a = setup({ pid: 500, isProcessAlive: alive });
+    const b = setup({ pid: 600, isProcessAlive: alive });
+    a.daemon.autoAck = true;
+    b.daemon.autoAck = true;
+    a.sender.onConnected();
+    b.sender.onConnected();
+    await a.clock.advance(150);
+    await b.clock.advance(150);
+    expect([...a.daemon.sent, ...b.daemon.sent].sort()).toEqual(['orphan-1', 'orphan-2']);
+  });
+
+  it('a spill file adopted by a window that died before replaying it is adopted again', async () => {
+    const line = (text: string) => JSON.stringify({ ...capture(text), dedupeKey: `k-${text}` });
+    writeSpill(111, [line('orphan')]);
+    const first = setup({ pid: 500, isProcessAlive: () => false });
+    first.daemon.connected = false;
+    first.sender.onConnected(); // adopts, cannot send
+    expect(first.sender.stats.spilled).toBe(1);
+    const next = setup({ pid: 600, isProcessAlive: (pid) => pid === 600 });
+    next.daemon.autoAck = true;
+    next.sender.onConnected();
+    await next.clock.advance(150);
+    expect(next.daemon.sent).toEqual(['orphan']);
+  });
+
+  it('a capture the daemon would refuse is refused at once and blocks nothing', async () => {
+    const { clock, daemon, sender, log } = setup();
+    daemon.autoAck = true;
+    expect(sender.submit({ kind: 'capture', payload: { type: 'text', text: '' } })).toBe(false);
+    expect(log.lines.some((l) => l.includes('capture refused'))).toBe(true);
+    sender.submit(capture('fine'));
+    await clock.advance(150);
+    expect(daemon.sent).toEqual(['fine']);
   });
 
   it('captures left when a window closes are sent by the next window', async () => {
