@@ -144,6 +144,8 @@ export class DormouseWindow implements vscode.Disposable {
     const settings = store.add(
       new SettingsSync({
         log: log.child('settings'),
+        memento: context.globalState,
+        daemonPid: () => supervisor.daemonPid,
         daemonConfig: () => (supervisor.state === 'running' ? (supervisor.status?.config ?? null) : null),
         reload: (update) => request('reload', { settings: update }),
         restartDaemon: async () => supervisor.restart().catch((e: unknown) => log.error(`restart failed: ${String(e)}`)),

@@ -47,9 +47,17 @@ export function settingId(key: SettingKey): string {
  * its default. Changes are computed against the daemon's own config from its status.
  */
 export class SettingsGate {
-  /** Keys this window last sent an explicit value for. */
-  private managed = new Set<DaemonSettingKey>();
+  /** Keys last sent with an explicit value (persisted by the caller, so a removal after a window reload still resets them). */
+  private managed: Set<DaemonSettingKey>;
   private pendingManaged: Set<DaemonSettingKey> | null = null;
+
+  constructor(managed: readonly string[] = []) {
+    this.managed = new Set(DAEMON_SETTING_KEYS.filter((k) => managed.includes(k)));
+  }
+
+  get managedKeys(): DaemonSettingKey[] {
+    return [...this.managed];
+  }
 
   /**
    * Reads every daemon setting through `read` (undefined = not set explicitly) and returns what to

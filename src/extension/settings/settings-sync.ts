@@ -10,6 +10,10 @@ import { DAEMON_SETTING_KEYS, type DaemonSettingKey, SettingsGate, describeRejec
 
 export interface SettingsSyncOptions {
   log: Logger;
+  /** Where the keys this extension manages are remembered across window reloads (globalState). */
+  memento: vscode.Memento;
+  /** The daemon's pid, to tell a restarted daemon (pending restarts are then applied). */
+  daemonPid(): number | null;
   /** The daemon's current config (from its status), or null when not connected. */
   daemonConfig(): Settings | null;
   reload(settings: Partial<Settings>): Promise<ReloadResult>;
@@ -25,14 +29,20 @@ function explicitValue(key: DaemonSettingKey): unknown {
   return inspected.workspaceFolderValue ?? inspected.workspaceValue ?? inspected.globalValue;
 }
 
+const MANAGED_KEY = 'dormouse.managedSettings';
+
 export class SettingsSync implements vscode.Disposable {
-  private readonly gate = new SettingsGate();
+  private readonly gate: SettingsGate;
+  /** Restart-required values already sent to this daemon (its status shows the old value until it restarts). */
+  private pendingSent = new Map<string, string>();
+  private pendingPid: number | null = null;
   private readonly subscription: vscode.Disposable;
   private running: Promise<void> | null = null;
   private again = false;
   private readonly lastWarned = new Map<string, string>();
 
   constructor(private readonly opts: SettingsSyncOptions) {
+    this.gate = new SettingsGate(opts.memento.get<string[]>(MANAGED_KEY, []));
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration('dormouse')) return;
       opts.onExtensionSettingsChanged();
@@ -59,19 +69,30 @@ export class SettingsSync implements vscode.Disposable {
 
   private async syncOnce(): Promise<void> {
     const daemon = this.opts.daemonConfig();
+    const pid = this.opts.daemonPid();
+    if (pid !== this.pendingPid) {
+      this.pendingSent.clear(); // a new daemon started with them applied
+      this.pendingPid = pid;
+    }
     const { update, rejected } = this.gate.evaluate(explicitValue, daemon ?? defaultSettings());
+    for (const [key, value] of Object.entries(update)) {
+      if (this.pendingSent.get(key) === JSON.stringify(value)) delete (update as Record<string, unknown>)[key];
+    }
     for (const r of rejected) this.warnOnce(r.setting, describeRejection(r));
     for (const key of DAEMON_SETTING_KEYS) if (!rejected.some((r) => r.setting === settingId(key))) this.lastWarned.delete(settingId(key));
     if (!daemon) return; // not connected: the next connection syncs
     if (Object.keys(update).length === 0) {
-      this.gate.commit();
+      this.commit();
       return;
     }
     try {
       const result = await this.opts.reload(update);
-      this.gate.commit();
+      this.commit();
+      const fresh = result.pendingRestart.filter((k) => k in update);
+      for (const key of fresh) this.pendingSent.set(key, JSON.stringify((update as Record<string, unknown>)[key]));
       this.opts.log.info(`settings sent: ${result.changes.map((c) => `${c.key} ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`).join(', ') || 'no change'}`);
-      if (result.pendingRestart.length > 0) this.offerRestart(result.pendingRestart);
+      // Every window sends the same change; the focused one asks.
+      if (fresh.length > 0 && vscode.window.state.focused) this.offerRestart(fresh);
     } catch (error) {
       if (error instanceof RpcError && error.code === 'INVALID_SETTINGS') {
         for (const r of error.details?.rejected ?? []) {
@@ -82,6 +103,11 @@ export class SettingsSync implements vscode.Disposable {
       }
       this.opts.log.warn(`settings not sent: ${error instanceof Error ? error.message : String(error)}`);
     }
+  }
+
+  private commit(): void {
+    this.gate.commit();
+    void this.opts.memento.update(MANAGED_KEY, this.gate.managedKeys);
   }
 
   private warnOnce(setting: string, message: string): void {

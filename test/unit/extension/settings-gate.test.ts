@@ -44,6 +44,15 @@ describe('SettingsGate', () => {
     expect(gate.evaluate(reader({}), daemon).update).toEqual({ suspendAfterMs: 300_000 });
   });
 
+  it('a setting sent before a window reload still goes back to its default when removed after it', () => {
+    const before = new SettingsGate();
+    before.evaluate(reader({ suspendAfterMs: 5000 }), defaultSettings());
+    before.commit();
+    const after = new SettingsGate(before.managedKeys); // what globalState carried over
+    const daemon = { ...defaultSettings(), suspendAfterMs: 5000 };
+    expect(after.evaluate(reader({}), daemon).update).toEqual({ suspendAfterMs: 300_000 });
+  });
+
   it('covers the suspend window first', () => {
     expect(DAEMON_SETTING_KEYS[0]).toBe('suspendAfterMs');
   });
