@@ -511,6 +511,8 @@ export class Daemon {
 
   private async shutDown(reason: string): Promise<void> {
     this.log.info(`stopping: ${reason}`);
+    // Clients learn it is deliberate before the socket closes, so they do not count a crash.
+    this.server.broadcast('shutdown', { reason });
     this.statusEventTimer?.dispose();
     let code = 0;
     try {

@@ -192,7 +192,7 @@ export const PARAMS: { [M in MethodName]: Check<Params<M>> } = {
   }) as Check<Params<'recall'>>,
   related: object({ path: str({ min: 1, max: MAX_PATH }), limit: optional(int({ min: 1, max: 200 })) }) as Check<Params<'related'>>,
   memory: object({ id: int({ min: 1 }) }),
-  subscribe: object({ events: arrayOf(oneOf<EventName>('status', 'related', 'jobStarted'), { max: 10 }) }),
+  subscribe: object({ events: arrayOf(oneOf<EventName>('status', 'related', 'jobStarted', 'shutdown'), { max: 10 }) }),
   stop: empty,
   debug: object({
     action: oneOf<DebugParams['action']>('wedge-loop', 'release-loop'),
@@ -216,6 +216,8 @@ export interface Events {
   related: RelatedMemories;
   /** A job was handed to a worker (benchmarks measure enqueue-to-start with it). */
   jobStarted: { id: number; kind: JobKind; attempt: number };
+  /** The daemon is stopping on purpose (stop request, signal, idle exit): the disconnect that follows is not a crash. */
+  shutdown: { reason: string };
 }
 export type EventName = keyof Events;
 

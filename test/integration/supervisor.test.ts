@@ -192,6 +192,22 @@ describe('DaemonSupervisor with real daemons', () => {
     expect(w.states).toEqual(['starting', 'running', 'crashed', 'starting', 'running']);
   });
 
+  it('a deliberate stop by another client reconnects without spending the crash budget', async () => {
+    // A budget of zero crashes: any counted crash would give up.
+    const w = window(dataDir(), { crashBudget: new CrashBudget({ maxCrashes: 0 }) });
+    await w.supervisor.start();
+    const stopped = w.supervisor.daemonPid!;
+    const crashed = waitFor(w.supervisor.onDidChangeState, stateIs('crashed'));
+    const reconnected = waitFor(w.supervisor.onDidConnect);
+    const other = window(w.supervisor.status!.dataDir);
+    await other.supervisor.restart(); // another window's "Restart daemon"
+    expect((await crashed).reason).toMatch(/stopped: stop requested/);
+    await reconnected;
+    expect(w.supervisor.state).toBe('running');
+    expect(w.supervisor.daemonPid).not.toBe(stopped);
+    expect(w.log.lines.some((l) => l.includes('daemon crashed'))).toBe(false);
+  });
+
   it('when the shared daemon dies, every window reconnects to one new daemon', async () => {
     const dir = dataDir();
     const a = window(dir);

@@ -234,14 +234,22 @@ export class DaemonSupervisor implements Disposable {
       this.client = client;
       adopted = true;
       this.session = session;
-      session.add(client.onDidDisconnect(() => this.crashed(gen, `the connection to the daemon (pid ${pid}) closed unexpectedly`)));
+      let announced: string | null = null;
+      session.add(
+        client.onDidDisconnect(() =>
+          announced === null
+            ? this.crashed(gen, `the connection to the daemon (pid ${pid}) closed unexpectedly`)
+            : this.crashed(gen, `the daemon (pid ${pid}) stopped: ${announced}`, undefined, { deliberate: true }),
+        ),
+      );
       session.add(
         client.onEvent((message) => {
           if (message.event === 'status') this.setStatus(message.data as DaemonStatus);
+          if (message.event === 'shutdown') announced = (message.data as { reason: string }).reason;
           this.eventEmitter.fire(message);
         }),
       );
-      await this.requestWithin(client, 'subscribe', { events: ['status', 'related'] }, this.connectTimeoutMs);
+      await this.requestWithin(client, 'subscribe', { events: ['status', 'related', 'shutdown'] }, this.connectTimeoutMs);
       await this.requestWithin(client, 'wake', {}, this.connectTimeoutMs);
       const status = await this.requestWithin(client, 'status', {}, this.connectTimeoutMs);
       if (gen !== this.generation) return; // whoever moved the generation tore the session down
@@ -333,14 +341,26 @@ export class DaemonSupervisor implements Disposable {
   // ---- crashes ----
 
   /** The crash path: drop the connection, count the crash, then restart after a delay or give up. */
-  private crashed(gen: number, reason: string, afterDetach?: () => void): void {
+  /**
+   * The connection is gone. A `deliberate` stop (the daemon announced it: another window's
+   * Restart, `dormouse stop`, a signal) reconnects or starts a new daemon without spending the
+   * crash budget; anything else is a crash.
+   */
+  private crashed(gen: number, reason: string, afterDetach?: () => void, opts: { deliberate?: boolean } = {}): void {
     if (gen !== this.generation || this.disposed) return;
     this.generation++;
     this.detachConnection()?.close();
     afterDetach?.();
     this.lastErrorValue = reason;
-    this.opts.log.warn(`daemon crashed: ${reason}`);
     const crashGen = this.generation;
+    if (opts.deliberate) {
+      this.opts.log.info(`${reason}; reconnecting`);
+      this.setState('crashed', reason);
+      if (crashGen !== this.generation) return;
+      this.restartScheduler.schedule(this.restartDelayMs);
+      return;
+    }
+    this.opts.log.warn(`daemon crashed: ${reason}`);
     this.setState('crashed', reason);
     if (crashGen !== this.generation) return; // a listener stopped or restarted us
     const { restart, crashesInWindow } = this.budget.recordCrash();
@@ -403,6 +423,8 @@ export class DaemonSupervisor implements Disposable {
         this.opts.log.info(`daemon pid ${pid} stopped`);
         return;
       }
+      // The window closed while the daemon was stopping gracefully: let it finish.
+      if (this.disposed) return;
       this.opts.log.warn(`daemon pid ${pid} did not exit within ${this.stopTimeoutMs} ms of stop; killing it`);
     } catch (error) {
       this.opts.log.warn(`daemon pid ${pid} did not answer stop (${describe(error)}); killing it`);
