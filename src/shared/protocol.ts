@@ -42,9 +42,21 @@ export interface RecallPayload {
 
 export type JobKind = 'capture' | 'recall';
 
+/**
+ * dedupeKey: a waiting job of the same kind and key absorbs this one (merges repeated work).
+ * idempotencyKey: this exact request was maybe sent before (a replay after a lost reply): any job
+ * ever enqueued with the key, in any state, is returned instead of a new one.
+ */
+interface JobOptions {
+  dedupeKey?: string;
+  idempotencyKey?: string;
+  priority?: number;
+  maxAttempts?: number;
+}
+
 export type JobInput =
-  | { kind: 'capture'; payload: CapturePayload; dedupeKey?: string; priority?: number; maxAttempts?: number }
-  | { kind: 'recall'; payload: RecallPayload; dedupeKey?: string; priority?: number; maxAttempts?: number };
+  | ({ kind: 'capture'; payload: CapturePayload } & JobOptions)
+  | ({ kind: 'recall'; payload: RecallPayload } & JobOptions);
 
 const capturedAt = optional(int({ min: 0 }));
 
@@ -74,6 +86,7 @@ export const recallPayload: Check<RecallPayload> = object({
 
 const jobCommon = {
   dedupeKey: optional(str({ min: 1, max: 1000 })),
+  idempotencyKey: optional(str({ min: 1, max: 200 })),
   priority: optional(int({ min: -1000, max: 1000 })),
   maxAttempts: optional(int({ min: 1, max: 100 })),
 };

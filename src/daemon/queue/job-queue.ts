@@ -14,6 +14,7 @@ import { earliestRetry } from './earliest-retry';
 import { insertJob } from './enqueue';
 import { failJob } from './fail';
 import { findWaitingDuplicate } from './find-duplicate';
+import { findByIdempotencyKey } from './find-by-idempotency-key';
 import { leaseJobs } from './lease';
 import { listRetries } from './list-retries';
 import { pruneDoneJobs } from './prune-done';
@@ -60,8 +61,9 @@ export class JobQueue {
   }
 
   /**
-   * The single enqueue chokepoint: all inputs in one transaction. A dedupeKey matching a job of
-   * the same kind still waiting (queued or retrying) returns that job's id instead of a new row.
+   * The single enqueue chokepoint: all inputs in one transaction. An idempotencyKey seen before
+   * (any state) returns that job's id; a dedupeKey matching a job of the same kind still waiting
+   * (queued or retrying) returns that job's id instead of a new row.
    */
   enqueueBatch(inputs: readonly JobInput[]): number[] {
     if (inputs.length === 0) return [];
@@ -71,10 +73,12 @@ export class JobQueue {
     const kinds = new Set<JobKind>();
     let created = 0;
     // One plain INSERT commits atomically on its own: no explicit transaction (two statements) needed.
-    const single = inputs.length === 1 && inputs[0]!.dedupeKey === undefined;
+    const single = inputs.length === 1 && inputs[0]!.dedupeKey === undefined && inputs[0]!.idempotencyKey === undefined;
     const run = single ? <T>(fn: () => T): T => fn() : <T>(fn: () => T): T => db.transaction(fn);
     const ids = run(() =>
       inputs.map((input) => {
+        const seen = input.idempotencyKey === undefined ? null : findByIdempotencyKey(db, input.idempotencyKey);
+        if (seen !== null) return seen;
         const existing = input.dedupeKey === undefined ? null : findWaitingDuplicate(db, input.kind, input.dedupeKey);
         if (existing !== null) return existing;
         created++;

@@ -156,7 +156,10 @@ export class CaptureSender implements Disposable {
     const limit = Math.floor((this.opts.maxMessageBytes?.() ?? 1_048_576) * 0.9);
     let chunk: JobInput[] = [];
     let bytes = 0;
-    for (const job of jobs) {
+    for (const queued of jobs) {
+      // The outbox's per-capture id doubles as the idempotency key: a capture replayed after a
+      // lost reply (window closed, daemon died mid-request) is never stored twice, even if it ran.
+      const job: JobInput = queued.idempotencyKey || !queued.dedupeKey ? queued : { ...queued, idempotencyKey: queued.dedupeKey };
       const size = Buffer.byteLength(JSON.stringify(job));
       if (size > limit) {
         // Could never be sent: refusing it loudly beats blocking every capture behind it.

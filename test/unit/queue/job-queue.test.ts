@@ -71,6 +71,16 @@ describe('enqueue', () => {
     expect(wakes).toHaveLength(3); // the pure duplicate woke no one
   });
 
+  it('an idempotency key seen before returns the first job, even after it completed', () => {
+    const { queue } = setup();
+    const first = queue.enqueue(text(1, { idempotencyKey: 'capture-123' }));
+    const [leased] = queue.lease('capture', 1);
+    expect(leased!.id).toBe(first);
+    queue.complete(leased!.id, leased!.token);
+    expect(queue.enqueueBatch([text(1, { idempotencyKey: 'capture-123' }), text(2, { idempotencyKey: 'capture-456' })])[0]).toBe(first);
+    expect(queue.countStates().queued).toBe(1);
+  });
+
   it('a dedupe key of a leased job enqueues a new job', () => {
     const { queue } = setup();
     const first = queue.enqueue(text(1, { dedupeKey: 'k' }));

@@ -1,6 +1,7 @@
 // Every migration, in order. Add the next number at the end; never edit a released one.
 import { migration001Jobs } from './001-jobs';
 import { migration002Memories } from './002-memories';
+import { migration003Idempotency } from './003-idempotency';
 import type { Migration } from './migration';
 
-export const MIGRATIONS: readonly Migration[] = [migration001Jobs, migration002Memories];
+export const MIGRATIONS: readonly Migration[] = [migration001Jobs, migration002Memories, migration003Idempotency];
