@@ -12,6 +12,7 @@ import type { SupervisorState } from '../../src/extension/core/supervisor-state'
 import { RealClock } from '../../src/shared/clock';
 import { waitFor } from '../../src/shared/event';
 import { memoryLogger } from '../../src/shared/logger';
+import { isProcessAlive } from '../../src/shared/process-alive';
 import { dataDirPaths } from '../../src/shared/paths';
 import { DAEMON_SCRIPT, FAST_SETTINGS, tempDataDir } from '../helpers/daemon-process';
 
@@ -83,15 +84,6 @@ function kill(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe('DaemonSupervisor with real daemons', () => {
   it('starts a daemon when none runs and connects', async () => {
     const dir = dataDir();
@@ -104,7 +96,7 @@ describe('DaemonSupervisor with real daemons', () => {
     const pid = supervisor.daemonPid!;
     expect(pid).toEqual(expect.any(Number));
     expect(pid).not.toBe(process.pid);
-    expect(isAlive(pid)).toBe(true);
+    expect(isProcessAlive(pid)).toBe(true);
     expect(supervisor.status).toMatchObject({ pid, dataDir: dataDirPaths(dir).dataDir, clients: 1 });
     expect(supervisor.lastError).toBeNull();
     expect(log.lines.some((l) => l.includes(`started daemon pid ${pid}`))).toBe(true);
@@ -147,7 +139,7 @@ describe('DaemonSupervisor with real daemons', () => {
 
     expect(a.supervisor.state).toBe('stopped');
     expect(a.supervisor.daemonPid).toBeNull();
-    expect(isAlive(pid)).toBe(true);
+    expect(isProcessAlive(pid)).toBe(true);
     expect((await oneClientLeft)?.pid).toBe(pid);
     expect((await b.supervisor.request('status', {})).pid).toBe(pid);
     expect(b.supervisor.state).toBe('running');
@@ -313,7 +305,7 @@ describe('DaemonSupervisor with real daemons', () => {
     await a.supervisor.restart();
     await bBack;
 
-    expect(isAlive(old)).toBe(false);
+    expect(isProcessAlive(old)).toBe(false);
     expect(a.supervisor.daemonPid).not.toBe(old);
     expect(b.supervisor.daemonPid).toBe(a.supervisor.daemonPid);
     expect(a.log.lines.some((l) => l.includes(`daemon pid ${old} stopped`))).toBe(true);

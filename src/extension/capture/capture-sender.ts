@@ -5,6 +5,7 @@
 // Each window has its own spill file (outbox-<pid>.jsonl in global storage) because windows share
 // global storage; a window that finds spill files of extension hosts that are gone adopts them and
 // replays them on its next connection.
+import { isProcessAlive } from '../../shared/process-alive';
 import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../../shared/clock';
@@ -193,13 +194,4 @@ function orphanSpillFiles(dir: string, ownPid: number, alive: (pid: number) => b
     if (pid !== ownPid && !alive(pid)) files.push(join(dir, name));
   }
   return files;
-}
-
-function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -16,6 +16,7 @@
 //
 // The daemon is shared by every window of the user: two windows may race to start it (the loser's
 // fork reports alreadyRunning and it just connects), and a window that goes away only disconnects.
+import { isProcessAlive } from '../../shared/process-alive';
 import { DaemonClient, DaemonUnreachableError } from '../../client/daemon-client';
 import type { Clock } from '../../shared/clock';
 import { Emitter, type Event } from '../../shared/event';
@@ -437,7 +438,7 @@ export class DaemonSupervisor implements Disposable {
   /** Polls (through the clock) until `pid` is gone; false when it outlives `timeoutMs`. */
   private async waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
     const deadline = this.opts.clock.monotonicNow() + timeoutMs;
-    while (isAlive(pid)) {
+    while (isProcessAlive(pid)) {
       if (this.opts.clock.monotonicNow() >= deadline || this.disposed) return false;
       await this.delay(EXIT_POLL_MS).done;
     }
@@ -531,16 +532,6 @@ export class DaemonSupervisor implements Disposable {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    // ESRCH: gone. EPERM: the pid now belongs to another user's process, so ours is gone too.
-    return false;
-  }
 }
 
 function killQuietly(pid: number, signal: NodeJS.Signals): void {

@@ -58,15 +58,7 @@ export function waitForEvent<T>(
   });
 }
 
-/** Whether a process with this pid exists (signal 0 checks without signalling). */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { isProcessAlive } from '../../../src/shared/process-alive';
 
 // ---- the UI bridge (served by test/e2e/ui-bridge.mjs in the runner) ----
 
