@@ -5,13 +5,13 @@
 // Each window has its own spill file (outbox-<pid>.jsonl in global storage) because windows share
 // global storage; a window that finds spill files of extension hosts that are gone adopts them and
 // replays them on its next connection.
-import { isProcessAlive } from '../../shared/process-alive';
 import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../../shared/clock';
 import { Emitter } from '../../shared/event';
 import { DisposableStore, type Disposable } from '../../shared/lifecycle';
 import type { Logger } from '../../shared/logger';
+import { isProcessAlive } from '../../shared/process-alive';
 import { type JobInput, jobInput } from '../../shared/protocol';
 import { Batcher } from '../core/batcher';
 import { Outbox } from '../core/outbox';

@@ -7,6 +7,8 @@
 //   starting  --hello+subscribe+wake ok--> running     (onDidConnect: the window replays its outbox)
 //   starting  --connect/fork failed-->     crashed
 //   running   --unexpected disconnect-->   crashed     (the daemon died or was killed)
+//   running   --announced shutdown-->      crashed     (another window's restart, `dormouse stop`:
+//                                                       reconnects without spending the budget)
 //   running   --N failed probes in a row-> crashed     (unresponsive: its pid is SIGKILLed first)
 //   crashed   --budget left, after restartDelayMs--> starting (connect again; fork only if none runs)
 //   crashed   --budget spent-->            given-up    (onDidGiveUp with a user-facing message)
@@ -16,13 +18,13 @@
 //
 // The daemon is shared by every window of the user: two windows may race to start it (the loser's
 // fork reports alreadyRunning and it just connects), and a window that goes away only disconnects.
-import { isProcessAlive } from '../../shared/process-alive';
 import { DaemonClient, DaemonUnreachableError } from '../../client/daemon-client';
 import type { Clock } from '../../shared/clock';
 import { Emitter, type Event } from '../../shared/event';
 import { type Disposable, DisposableStore, toDisposable } from '../../shared/lifecycle';
 import type { Logger } from '../../shared/logger';
 import { type DataDirPaths, dataDirPaths } from '../../shared/paths';
+import { isProcessAlive } from '../../shared/process-alive';
 import { type EventMessage, type MethodName, type Params, type Result, RpcError } from '../../shared/protocol';
 import { RunOnceScheduler } from '../../shared/run-once-scheduler';
 import type { DaemonStatus } from '../../shared/status';
@@ -90,7 +92,7 @@ export class DaemonSupervisor implements Disposable {
   readonly onDidConnect: Event<void> = this.connectEmitter.event;
   /** Fired when the crash budget is spent (state given-up), with a user-facing message. */
   readonly onDidGiveUp: Event<{ message: string }> = this.giveUpEmitter.event;
-  /** Every event the daemon pushes (`status` and `related`, subscribed on each connection). */
+  /** Every event the daemon pushes (`status`, `related` and `shutdown`, subscribed on each connection). */
   readonly onDidReceiveEvent: Event<EventMessage> = this.eventEmitter.event;
 
   private stateValue: SupervisorState = 'stopped';
