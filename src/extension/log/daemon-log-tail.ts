@@ -48,7 +48,11 @@ export class DaemonLogTail implements Disposable {
     }
     try {
       const size = fstatSync(fd).size;
-      if (size < this.offset) this.offset = 0;
+      if (size < this.offset) {
+        // Rotated or truncated: a half line of the old file must not glue onto the new one.
+        this.offset = 0;
+        this.partial = '';
+      }
       if (size - this.offset > MAX_READ) this.offset = size - MAX_READ; // a burst: keep the tail
       const buf = Buffer.alloc(size - this.offset);
       const n = buf.length > 0 ? readSync(fd, buf, 0, buf.length, this.offset) : 0;

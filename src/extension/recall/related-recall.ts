@@ -10,6 +10,8 @@ import type { JobInput, RelatedMemories } from '../../shared/protocol';
 import { Debouncer } from '../core/batcher';
 import type { RecallSection } from '../core/tree-model';
 
+const RECENT_FILES = 20;
+
 export interface RelatedRecallOptions {
   clock: Clock;
   log: Logger;
@@ -22,6 +24,7 @@ export class RelatedRecall implements Disposable {
   private readonly store = new DisposableStore();
   private readonly debouncer: Debouncer<'focus'>;
   private activePath: string | null = null;
+  private readonly recent = new Map<string, Pick<RecallSection, 'hits' | 'history'>>();
   private section: RecallSection | null = null;
   private readonly changed = this.store.add(new Emitter<RecallSection | null>());
   readonly onDidChange = this.changed.event;
@@ -44,8 +47,9 @@ export class RelatedRecall implements Disposable {
       this.set(null);
       return;
     }
-    const same = this.section?.path === path;
-    this.set({ path, hits: same ? this.section!.hits : [], history: same ? this.section!.history : [], pending: true });
+    // Coming back to a file shows what it had while the fresh answer is computed.
+    const known = this.recent.get(path);
+    this.set({ path, hits: known?.hits ?? [], history: known?.history ?? [], pending: true });
     this.debouncer.run('focus', () => void this.request(path));
   }
 
@@ -64,8 +68,16 @@ export class RelatedRecall implements Disposable {
   }
 
   private onRelated(related: RelatedMemories): void {
+    this.remember(related);
     if (related.path !== this.activePath) return;
     this.set({ path: related.path, hits: related.hits, history: related.history ?? [], pending: false });
+  }
+
+  /** The last answers per file, most recent last (a Map keeps insertion order). */
+  private remember(related: RelatedMemories): void {
+    this.recent.delete(related.path);
+    this.recent.set(related.path, { hits: related.hits, history: related.history ?? [] });
+    if (this.recent.size > RECENT_FILES) this.recent.delete(this.recent.keys().next().value!);
   }
 
   private set(section: RecallSection | null): void {

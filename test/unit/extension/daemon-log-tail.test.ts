@@ -96,6 +96,17 @@ describe('DaemonLogTail', () => {
     expect(lines).toEqual([{ level: 'info', message: 'whole' }, { level: 'error', message: 'half a line' }]);
   });
 
+  it('a half line of a log that is then truncated does not glue onto the new first line', () => {
+    logsFolder();
+    writeFileSync(logFile, '');
+    const { t, lines } = tail();
+    appendFileSync(logFile, line('INFO', 'before') + '2026-11-23T10:00:00.000Z ERROR torn');
+    t.readNew();
+    writeFileSync(logFile, line('WARN', 'fresh'));
+    t.readNew();
+    expect(lines).toEqual([{ level: 'info', message: 'before' }, { level: 'warn', message: 'fresh' }]);
+  });
+
   it('blank lines are skipped', () => {
     logsFolder();
     writeFileSync(logFile, '');

@@ -75,6 +75,16 @@ describe('RelatedRecall', () => {
     expect(recall.current).toMatchObject({ path: '/w/a.ts', hits: [hit(1, '/w/x.ts')], pending: false });
   });
 
+  it('coming back to a file shows its last answer while the fresh one is computed', async () => {
+    const { clock, recall, answer } = setup();
+    recall.focus('/w/a.ts');
+    await clock.advance(400);
+    answer('/w/a.ts', [hit(1, '/w/x.ts')]);
+    recall.focus('/w/b.ts');
+    recall.focus('/w/a.ts');
+    expect(recall.current).toMatchObject({ path: '/w/a.ts', hits: [hit(1, '/w/x.ts')], pending: true });
+  });
+
   it('the file\'s own earlier versions come with the answer', async () => {
     const { clock, recall, answer } = setup();
     recall.focus('/w/a.ts');
