@@ -113,7 +113,6 @@ export class Outbox implements Disposable {
     return this.running;
   }
 
-  /** Writes what is still in memory to the spill file, so the next session replays it. */
   /**
    * Moves every entry still in memory to the spill file now: the window is closing and the file
    * outlives the extension host. Entries stay sendable (a drain still running sends them from the file).
@@ -123,17 +122,15 @@ export class Outbox implements Disposable {
     const left = this.memory;
     this.memory = [];
     this.memoryChars = 0;
+    // Over maxSpillBytes if need be: memory is bounded, and losing it at a reload is worse.
     this.spill(left, { ignoreBound: true });
   }
 
+  /** Writes what is still in memory to the spill file, so the next session replays it. */
   dispose(): void {
     if (this.disposed) return;
+    this.persist();
     this.disposed = true;
-    const left = this.memory;
-    this.memory = [];
-    this.memoryChars = 0;
-    // Over maxSpillBytes if need be: memory is bounded, and losing it at a reload is worse.
-    this.spill(left, { ignoreBound: true });
     try {
       this.file.compact();
     } catch {

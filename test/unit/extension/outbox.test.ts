@@ -75,6 +75,20 @@ describe('Outbox', () => {
     expect(existsSync(spillFile)).toBe(false);
   });
 
+  it('persist puts what is in memory on disk, and a later drain still sends each entry once', async () => {
+    const box = outbox();
+    box.push(job('a'));
+    box.push(job('b'));
+    box.persist();
+    expect(spillLines()).toHaveLength(2);
+    expect(box.stats).toMatchObject({ memory: 0, spilled: 2 });
+    box.push(job('c'));
+    const daemon = acceptingDaemon();
+    await box.drain(daemon.send);
+    expect(daemon.batches.flat()).toEqual(['a', 'b', 'c']);
+    expect(box.isEmpty).toBe(true);
+  });
+
   it('the memory byte bound spills as well', () => {
     const lineLength = JSON.stringify(job('x'.repeat(100) + 0)).length;
     const box = outbox({ maxMemoryBytes: 2 * lineLength + 10 });
