@@ -59,8 +59,8 @@ export async function startUiBridge({ page: currentPage, screenshotsDir, log }) 
       return {};
     },
     '/quickpick': async ({ timeoutMs, minItems }) => ({ rows: await quickPickRows(page(), minItems ?? 1, timeoutMs ?? DEFAULT_TIMEOUT_MS) }),
-    '/tree': ({ viewTitle, minRows, textIncludes, timeoutMs }) =>
-      treeRows(page(), { viewTitle: viewTitle ?? 'Dormouse', minRows: minRows ?? 0, textIncludes }, timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    '/tree': ({ viewTitle, minRows, textIncludes, welcomeIncludes, timeoutMs }) =>
+      treeRows(page(), { viewTitle: viewTitle ?? 'Dormouse', minRows: minRows ?? 0, textIncludes, welcomeIncludes }, timeoutMs ?? DEFAULT_TIMEOUT_MS),
     '/notifications': async ({ includes, timeoutMs }) => ({ messages: await notifications(page(), includes, timeoutMs ?? DEFAULT_TIMEOUT_MS) }),
   };
 
@@ -210,11 +210,12 @@ function visibleRows(page) {
 
 /**
  * The rows of the tree in the view pane titled `viewTitle` (case-insensitive), once it shows at
- * least `minRows` rows and, if given, a row whose text or aria-label includes `textIncludes`.
+ * least `minRows` rows and, if given, a row whose text or aria-label includes `textIncludes` and
+ * welcome content (shown when the tree is empty) that includes `welcomeIncludes`.
  */
-async function treeRows(page, { viewTitle, minRows, textIncludes }, timeoutMs) {
+async function treeRows(page, { viewTitle, minRows, textIncludes, welcomeIncludes }, timeoutMs) {
   const find = (args) => {
-    const [sel, title, min, rowText, waiting] = args;
+    const [sel, title, min, rowText, welcomeText, waiting] = args;
     const norm = (s) => (s ?? '').replace(/\s+/g, ' ').trim().toLowerCase();
     const wanted = norm(title);
     const panes = [...document.querySelectorAll(sel.pane)];
@@ -236,10 +237,13 @@ async function treeRows(page, { viewTitle, minRows, textIncludes }, timeoutMs) {
       level: Number(row.getAttribute('aria-level') ?? 0),
     }));
     const welcome = (body.querySelector(sel.welcomeView)?.textContent ?? '').replace(/\s+/g, ' ').trim();
-    const matches = rows.length >= min && (!rowText || rows.some((r) => r.text.includes(rowText) || r.ariaLabel.includes(rowText)));
+    const matches =
+      rows.length >= min &&
+      (!rowText || rows.some((r) => r.text.includes(rowText) || r.ariaLabel.includes(rowText))) &&
+      (!welcomeText || welcome.includes(welcomeText));
     return waiting && !matches ? false : { rows, welcome };
   };
-  const args = [SELECTORS, viewTitle, minRows, textIncludes ?? null];
+  const args = [SELECTORS, viewTitle, minRows, textIncludes ?? null, welcomeIncludes ?? null];
   try {
     const handle = await page.waitForFunction(find, [...args, true], { timeout: timeoutMs });
     return await handle.jsonValue();

@@ -122,7 +122,7 @@ export const bridge = {
    * `minRows` rows and a row including `textIncludes`. The pane must be open (palette "Dormouse:
    * Show Dormouse view"). `welcome` is the welcome view's text when the tree is empty.
    */
-  tree: (options: { viewTitle?: string; minRows?: number; textIncludes?: string; timeoutMs?: number } = {}) =>
+  tree: (options: { viewTitle?: string; minRows?: number; textIncludes?: string; welcomeIncludes?: string; timeoutMs?: number } = {}) =>
     call<{ rows: TreeRow[]; welcome: string }>('/tree', options),
   /** The messages in the notifications centre (toasts do not render headless), once one includes `includes`. */
   notifications: (options: { includes?: string; timeoutMs?: number } = {}) => call<{ messages: string[] }>('/notifications', options),

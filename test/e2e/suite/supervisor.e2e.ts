@@ -43,3 +43,35 @@ test(
   },
   { timeoutMs: 60_000 },
 );
+
+test(
+  'a daemon that keeps dying makes the supervisor give up, say so, and Restart daemon brings it back',
+  async () => {
+    const api = await getApi();
+    await waitForRunning(api);
+    // More than 5 crashes in 3 minutes: kill each daemon as soon as the window is running on it.
+    let gaveUp = false;
+    for (let crash = 1; crash <= 6 && !gaveUp; crash++) {
+      await waitForRunning(api);
+      const pid = api.daemonPid()!;
+      const next = waitForEvent(api.onDidChangeSupervisorState, (s) => s === 'running' || s === 'given-up', 20_000, `the supervisor to react to crash ${crash}`);
+      process.kill(pid, 'SIGKILL');
+      gaveUp = (await next) === 'given-up';
+    }
+    assert.equal(api.supervisorState(), 'given-up', 'the sixth crash in 3 minutes spends the budget');
+
+    await bridge.statusBar({ textIncludes: 'given up', timeoutMs: 10_000 });
+    const { messages } = await bridge.notifications({ includes: 'not restarting it', timeoutMs: 10_000 });
+    assert.ok(messages.some((m) => /crashed \d+ times in 3 minutes/.test(m)), `the user is told why: ${JSON.stringify(messages)}`);
+    await bridge.palette('Dormouse: Show Dormouse view');
+    const { welcome } = await bridge.tree({ welcomeIncludes: 'no longer restarted', timeoutMs: 10_000 });
+    assert.match(welcome, /Restart daemon/);
+    await bridge.screenshot('given-up');
+
+    await bridge.palette('Dormouse: Restart daemon');
+    await waitForRunning(api);
+    await bridge.tree({ textIncludes: 'Daemon', minRows: 1, timeoutMs: 10_000 });
+    await bridge.screenshot('restarted-after-given-up');
+  },
+  { timeoutMs: 120_000 },
+);
