@@ -147,7 +147,7 @@ export class DormouseWindow implements vscode.Disposable {
         memento: context.globalState,
         daemonPid: () => supervisor.daemonPid,
         daemonConfig: () => (supervisor.state === 'running' ? (supervisor.status?.config ?? null) : null),
-        reload: (update) => request('reload', { settings: update }),
+        reload: (update, unset) => request('reload', { settings: update, ...(unset.length > 0 ? { unset } : {}) }),
         restartDaemon: async () => supervisor.restart().catch((e: unknown) => log.error(`restart failed: ${String(e)}`)),
         onExtensionSettingsChanged: () => idle.setIdleMs(config().get<number>('editorIdleMs', 600_000)),
       }),

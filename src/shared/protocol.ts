@@ -168,7 +168,8 @@ export interface Methods {
   status: { params: Record<string, never>; result: DaemonStatus };
   wake: { params: Record<string, never>; result: { woken: string[] } };
   hibernate: { params: Record<string, never>; result: { hibernated: boolean; reason?: string } };
-  reload: { params: { configFile?: string; settings?: Record<string, unknown> }; result: ReloadResult };
+  /** settings: runtime values over the config file; unset: runtime values to drop (back to the file, else the default). */
+  reload: { params: { configFile?: string; settings?: Record<string, unknown>; unset?: string[] }; result: ReloadResult };
   enqueue: { params: { jobs: JobInput[] }; result: { ids: number[] } };
   recall: {
     params: { query: string; limit?: number; kind?: MemoryKind; pathPrefix?: string; since?: number; until?: number };
@@ -193,7 +194,11 @@ export const PARAMS: { [M in MethodName]: Check<Params<M>> } = {
   status: empty,
   wake: empty,
   hibernate: empty,
-  reload: object({ configFile: optional(str({ min: 1, max: MAX_PATH })), settings: optional(record) }) as Check<Params<'reload'>>,
+  reload: object({
+    configFile: optional(str({ min: 1, max: MAX_PATH })),
+    settings: optional(record),
+    unset: optional(arrayOf(str({ min: 1, max: 100 }), { max: 100 })),
+  }) as Check<Params<'reload'>>,
   enqueue: object({ jobs: arrayOf(jobInput, { min: 1, max: 1000 }) }),
   recall: object({
     query: str({ min: 1, max: 1000 }),

@@ -89,10 +89,16 @@ export class ConfigStore {
 
   /**
    * Validates and applies an update: the config file (re-read when named, or when no values are
-   * given, as SIGHUP does) plus explicit values. Effective = defaults < file < runtime values, so
+   * given, as SIGHUP does) plus explicit values, minus the runtime values named in `unset`. Effective = defaults < file < runtime values, so
    * a key removed from the file falls back to its default.
    */
-  reload(update: { configFile?: string; settings?: Record<string, unknown> }): ReloadOutcome {
+  reload(update: { configFile?: string; settings?: Record<string, unknown>; unset?: string[] }): ReloadOutcome {
+    const unknown = (update.unset ?? []).filter((key) => !isSettingKey(key));
+    if (unknown.length > 0) {
+      const rejected = unknown.map((key) => ({ key, reason: 'unknown setting: nothing to unset' }));
+      this.logRejected(rejected);
+      return { ok: false, rejected };
+    }
     let fileValues = this.fileValues;
     if (update.configFile !== undefined || !update.settings) {
       const file = update.configFile ?? this.configFile;
@@ -104,7 +110,10 @@ export class ConfigStore {
         return { ok: false, rejected };
       }
     }
-    const overrides = { ...this.overrides, ...(update.settings ?? {}) };
+    // Unset drops a runtime value: the key falls back to the config file, else its default.
+    const overrides = { ...this.overrides };
+    for (const key of update.unset ?? []) delete overrides[key];
+    Object.assign(overrides, update.settings ?? {});
     const inForce = { ...this.current, ...this.pending } as Settings;
     const result = applySettingsUpdate(inForce, { ...defaultSettings(), ...fileValues, ...overrides });
     if (!result.ok) {

@@ -34,6 +34,8 @@ export interface SettingRejectionNotice {
 export interface GateResult {
   /** Valid keys whose value differs from the daemon's. */
   update: Partial<Settings>;
+  /** Keys this extension set before and the user has removed: the daemon drops its runtime value (back to its config file, else the default). */
+  unset: DaemonSettingKey[];
   rejected: SettingRejectionNotice[];
 }
 
@@ -43,8 +45,9 @@ export function settingId(key: SettingKey): string {
 
 /**
  * Only settings the user set explicitly are sent (a daemon configured through its config file or
- * the CLI keeps those values for keys VS Code leaves alone); a key the user un-sets goes back to
- * its default. Changes are computed against the daemon's own config from its status.
+ * the CLI keeps those values for keys VS Code leaves alone); a key the user removes is unset in
+ * the daemon, which falls back to its config file, else the default. Changes are computed against
+ * the daemon's own config from its status.
  */
 export class SettingsGate {
   /** Keys last sent with an explicit value (persisted by the caller, so a removal after a window reload still resets them). */
@@ -68,17 +71,21 @@ export class SettingsGate {
     const rejected: SettingRejectionNotice[] = [];
     const candidate: Record<string, unknown> = {};
     const nextManaged = new Set<DaemonSettingKey>();
+    const unset: DaemonSettingKey[] = [];
     for (const key of DAEMON_SETTING_KEYS) {
       const raw = read(key);
-      if (raw === undefined && !this.managed.has(key)) continue;
-      const value = raw === undefined ? SETTING_SPECS[key].default : raw;
+      if (raw === undefined) {
+        if (this.managed.has(key)) unset.push(key);
+        continue;
+      }
+      const value = raw;
       const parsed = SETTING_SPECS[key].parse(value);
       if (!parsed.ok) {
         rejected.push({ setting: settingId(key), value, reason: parsed.reason, kept: daemon[key] });
         if (this.managed.has(key)) nextManaged.add(key);
         continue;
       }
-      if (raw !== undefined) nextManaged.add(key);
+      nextManaged.add(key);
       if (JSON.stringify(daemon[key]) !== JSON.stringify(parsed.value)) candidate[key] = parsed.value;
     }
     const merged = applySettingsUpdate(daemon, candidate);
@@ -90,7 +97,7 @@ export class SettingsGate {
       }
     }
     this.pendingManaged = nextManaged;
-    return { update: candidate as Partial<Settings>, rejected };
+    return { update: candidate as Partial<Settings>, unset, rejected };
   }
 
   /** The daemon accepted the last evaluated update. */

@@ -16,7 +16,7 @@ export interface SettingsSyncOptions {
   daemonPid(): number | null;
   /** The daemon's current config (from its status), or null when not connected. */
   daemonConfig(): Settings | null;
-  reload(settings: Partial<Settings>): Promise<ReloadResult>;
+  reload(settings: Partial<Settings>, unset: string[]): Promise<ReloadResult>;
   restartDaemon(): Promise<void>;
   /** Extension-side settings changed (editorIdleMs, capture toggles). */
   onExtensionSettingsChanged(): void;
@@ -74,19 +74,19 @@ export class SettingsSync implements vscode.Disposable {
       this.pendingSent.clear(); // a new daemon started with them applied
       this.pendingPid = pid;
     }
-    const { update, rejected } = this.gate.evaluate(explicitValue, daemon ?? defaultSettings());
+    const { update, unset, rejected } = this.gate.evaluate(explicitValue, daemon ?? defaultSettings());
     for (const [key, value] of Object.entries(update)) {
       if (this.pendingSent.get(key) === JSON.stringify(value)) delete (update as Record<string, unknown>)[key];
     }
     for (const r of rejected) this.warnOnce(r.setting, describeRejection(r));
     for (const key of DAEMON_SETTING_KEYS) if (!rejected.some((r) => r.setting === settingId(key))) this.lastWarned.delete(settingId(key));
     if (!daemon) return; // not connected: the next connection syncs
-    if (Object.keys(update).length === 0) {
+    if (Object.keys(update).length === 0 && unset.length === 0) {
       this.commit();
       return;
     }
     try {
-      const result = await this.opts.reload(update);
+      const result = await this.opts.reload(update, unset);
       this.commit();
       const fresh = result.pendingRestart.filter((k) => k in update);
       for (const key of fresh) this.pendingSent.set(key, JSON.stringify((update as Record<string, unknown>)[key]));

@@ -72,6 +72,22 @@ describe('config store', () => {
     expect(store.settings.pollFloorMs).toBe(100);
   });
 
+  it('unset drops a runtime value: the config file value comes back, else the default', () => {
+    const { store } = setup({ suspendAfterMs: 1000 });
+    store.reload({ settings: { suspendAfterMs: 5000, pollFloorMs: 100 } });
+    const result = store.reload({ unset: ['suspendAfterMs', 'pollFloorMs'] });
+    expect(result.ok).toBe(true);
+    expect(store.settings.suspendAfterMs).toBe(1000);
+    expect(store.settings.pollFloorMs).toBe(250);
+  });
+
+  it('unset of an unknown key is rejected and nothing applies', () => {
+    const { store } = setup();
+    store.reload({ settings: { suspendAfterMs: 5000 } });
+    expect(store.reload({ unset: ['suspendAfterMs', 'nope'] })).toMatchObject({ ok: false, rejected: [{ key: 'nope' }] });
+    expect(store.settings.suspendAfterMs).toBe(5000);
+  });
+
   it('a broken config file on reload is rejected and the old values kept', () => {
     const { store, configFile } = setup({ suspendAfterMs: 1000 });
     writeFileSync(configFile, '{ not json');

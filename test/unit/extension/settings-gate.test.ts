@@ -36,21 +36,23 @@ describe('SettingsGate', () => {
     expect(update).toEqual({ pollCeilingMs: 1000 });
   });
 
-  it('a setting the user removes goes back to its default once it was sent', () => {
+  it('a setting the user removes is unset in the daemon once it was sent', () => {
     const gate = new SettingsGate();
     gate.evaluate(reader({ suspendAfterMs: 5000 }), defaultSettings());
     gate.commit();
     const daemon = { ...defaultSettings(), suspendAfterMs: 5000 };
-    expect(gate.evaluate(reader({}), daemon).update).toEqual({ suspendAfterMs: 300_000 });
+    expect(gate.evaluate(reader({}), daemon)).toMatchObject({ update: {}, unset: ['suspendAfterMs'] });
+    gate.commit();
+    expect(gate.evaluate(reader({}), defaultSettings()).unset).toEqual([]); // said once
   });
 
-  it('a setting sent before a window reload still goes back to its default when removed after it', () => {
+  it('a setting sent before a window reload is still unset when removed after it', () => {
     const before = new SettingsGate();
     before.evaluate(reader({ suspendAfterMs: 5000 }), defaultSettings());
     before.commit();
     const after = new SettingsGate(before.managedKeys); // what globalState carried over
     const daemon = { ...defaultSettings(), suspendAfterMs: 5000 };
-    expect(after.evaluate(reader({}), daemon).update).toEqual({ suspendAfterMs: 300_000 });
+    expect(after.evaluate(reader({}), daemon).unset).toEqual(['suspendAfterMs']);
   });
 
   it('covers the suspend window first', () => {
