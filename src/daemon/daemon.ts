@@ -33,6 +33,7 @@ import { type LeasedJob, StaleLeaseError } from './queue/job-queue';
 import { completionScope } from './queue/completion-scope';
 import { Reaper } from './queue/reaper';
 import { RetryAlarm } from './queue/retry-alarm';
+import { fitMemoryToMessage } from './recall/fit-memory';
 import { RecallWorker } from './recall/recall-worker';
 import { searchMemories } from './recall/search';
 import { type Clock, RealClock } from '../shared/clock';
@@ -479,7 +480,10 @@ export class Daemon {
       },
       recall: (params: Params<'recall'>) => searchMemories(this.db, params),
       related: (params: Params<'related'>) => this.recallWorker.handle(params),
-      memory: (params: Params<'memory'>) => this.memories.get(params.id),
+      memory: (params: Params<'memory'>) => {
+        const memory = this.memories.get(params.id);
+        return memory && fitMemoryToMessage(memory, this.settings.ipcMaxMessageBytes);
+      },
       debug: (params: Params<'debug'>) => {
         if (!this.debugHooks) throw new RpcError('UNKNOWN_METHOD', TEST_HOOKS_DISABLED_MESSAGE);
         return this.debugHooks.handle(params);

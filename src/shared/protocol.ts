@@ -124,6 +124,8 @@ export interface MemoryRecord {
   content: string;
   capturedAt: string;
   updatedAt: string;
+  /** Set when the content was cut to fit the IPC message limit (ipcMaxMessageBytes). */
+  truncated?: boolean;
 }
 
 export interface RelatedMemories {

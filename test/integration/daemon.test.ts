@@ -60,6 +60,20 @@ describe('daemon process', () => {
     expect(hits.map((h) => h.title)).toContain('note');
   });
 
+  it('a memory larger than the message limit comes back truncated instead of failing the request', async () => {
+    const dataDir = tempDataDir();
+    const file = join(dataDir, 'big.txt');
+    writeFileSync(file, 'line of a big generated file\n'.repeat(100_000)); // 2.9 MB, over the 1 MiB message limit
+    const d = await daemon({ dataDir, settings: { captureMaxBytes: 4 * 1024 * 1024 } });
+    const client = await d.client();
+    await client.request('enqueue', { jobs: [{ kind: 'capture', payload: { type: 'file', path: file } }] });
+    await waitForStatus(client, (s) => s.counters.capturesStored === 1);
+    const [hit] = await client.request('recall', { query: 'generated' });
+    const memory = await client.request('memory', { id: hit!.id });
+    expect(memory?.truncated).toBe(true);
+    expect(memory!.content.startsWith('line of a big generated file\n')).toBe(true);
+  });
+
   it('hibernate is refused while work is queued', async () => {
     const d = await daemon({ settings: { maxConcurrent: 0 } });
     const client = await d.client();

@@ -45,6 +45,11 @@ export async function openMemory(fetch: FetchMemory, id: number): Promise<void> 
     void vscode.window.showWarningMessage(`Dormouse: memory ${id} no longer exists.`);
     return;
   }
+  if (memory.truncated) {
+    void vscode.window.showWarningMessage(
+      `Dormouse: this memory is larger than dormouse.ipcMaxMessageBytes; only its beginning is shown.`,
+    );
+  }
   const doc = await vscode.workspace.openTextDocument(memoryUri(id, memory.path ?? memory.title));
   if (memory.language) await vscode.languages.setTextDocumentLanguage(doc, memory.language).then(undefined, () => undefined);
   await vscode.window.showTextDocument(doc, { preview: true });
