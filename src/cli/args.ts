@@ -11,7 +11,7 @@ export type Command =
   | { name: 'wake' }
   | { name: 'hibernate' }
   | { name: 'stop' }
-  | { name: 'reload'; configFile?: string; settings: Record<string, unknown> }
+  | { name: 'reload'; configFile?: string; settings: Record<string, unknown>; unset: string[] }
   | { name: 'capture'; files: string[]; text?: string; title?: string }
   | { name: 'recall'; query: string; limit?: number }
   | { name: 'help'; topic?: CommandName };
@@ -39,7 +39,7 @@ const FLAGS: Record<CommandName, Record<string, Kind>> = {
   wake: {},
   hibernate: {},
   stop: {},
-  reload: { config: 'value', set: 'repeat' },
+  reload: { config: 'value', set: 'repeat', unset: 'repeat' },
   capture: { file: 'values', text: 'value', title: 'value' },
   recall: { limit: 'value' },
   help: {},
@@ -158,7 +158,8 @@ function build(name: CommandName, positionals: string[], values: Map<string, str
         settings[parsed.key] = parsed.value;
       }
       const configFile = one('config');
-      return { name, settings, ...(configFile !== undefined && { configFile }) };
+      const unset = values.get('unset') ?? [];
+      return { name, settings, unset, ...(configFile !== undefined && { configFile }) };
     }
     case 'capture': {
       noPositionals();

@@ -21,9 +21,10 @@ const COMMAND_HELP: Record<CommandName, string> = {
   Wakes every loop and the reaper now.`,
   hibernate: `dormouse hibernate
   Suspends the loops now unless work is queued or in flight.`,
-  reload: `dormouse reload [--config FILE] [--set key=value ...]
+  reload: `dormouse reload [--config FILE] [--set key=value ...] [--unset key ...]
   Validates and applies live settings and lists what changed. If any key is rejected, lists every
-  rejected key with its reason, keeps all old values, and exits 2.`,
+  rejected key with its reason, keeps all old values, and exits 2. --unset drops a value set at run
+  time (by --set or VS Code): the key falls back to the config file, else its default.`,
   capture: `dormouse capture --file PATH...
 dormouse capture --text TEXT [--title T]
   Enqueues one capture job per file (the daemon reads the file) or one for the text; prints the

@@ -82,6 +82,9 @@ describe('dormouse CLI against a real daemon', () => {
     const applied = await cli('reload', '--set', 'suspendAfterMs=1000');
     expect(applied.code, applied.stderr).toBe(0);
     expect(applied.stdout).toMatch(/suspendAfterMs/);
+    const unset = await cli('reload', '--unset', 'suspendAfterMs');
+    expect(unset.code, unset.stderr).toBe(0);
+    expect(unset.stdout).toMatch(/suspendAfterMs.*1000.*->/);
 
     const stopped = await cli('stop');
     expect(stopped.code).toBe(0);

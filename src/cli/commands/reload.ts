@@ -1,12 +1,13 @@
-// `dormouse reload [--config FILE] [--set key=value ...]`: all or nothing. Exit 0 lists what
+// `dormouse reload [--config FILE] [--set key=value ...] [--unset key ...]`: all or nothing. Exit 0 lists what
 // changed; INVALID_SETTINGS exits 2 listing every rejected key with its reason.
 import { resolve } from 'node:path';
 import { type CliContext, printJson, withClient } from '../context';
 
-export function reloadCommand(ctx: CliContext, opts: { configFile?: string; settings: Record<string, unknown> }): Promise<number> {
+export function reloadCommand(ctx: CliContext, opts: { configFile?: string; settings: Record<string, unknown>; unset?: string[] }): Promise<number> {
   const params = {
     ...(opts.configFile !== undefined && { configFile: resolve(ctx.cwd, opts.configFile) }),
     ...(Object.keys(opts.settings).length > 0 && { settings: opts.settings }),
+    ...(opts.unset && opts.unset.length > 0 && { unset: opts.unset }),
   };
   // INVALID_SETTINGS propagates: cli.ts lists every rejected key (stderr, and the JSON error
   // document with --json) and exits 2.

@@ -45,8 +45,10 @@ describe('parseArgs', () => {
     expect(ok(['reload', '--set', 'pollFloorMs=500', '--set', 'suspendEnabled=false', '--set', 'logLevel=debug', '--set=spawnJitterMs=[1,2]']).command).toEqual({
       name: 'reload',
       settings: { pollFloorMs: 500, suspendEnabled: false, logLevel: 'debug', spawnJitterMs: [1, 2] },
+      unset: [],
     });
-    expect(ok(['reload', '--config', 'x.json']).command).toEqual({ name: 'reload', configFile: 'x.json', settings: {} });
+    expect(ok(['reload', '--config', 'x.json']).command).toEqual({ name: 'reload', configFile: 'x.json', settings: {}, unset: [] });
+    expect(ok(['reload', '--unset', 'pollFloorMs', '--unset', 'logLevel']).command).toEqual({ name: 'reload', settings: {}, unset: ['pollFloorMs', 'logLevel'] });
     expect(bad(['reload', '--set', 'novalue'])).toMatch(/key=value/);
   });
 
