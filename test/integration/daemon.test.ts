@@ -3,21 +3,12 @@ import { connect } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/shared/event';
 import { RpcError } from '../../src/shared/protocol';
-import { type DaemonHandle, startDaemon, tempDataDir, waitForStatus } from '../helpers/daemon-process';
+import { startDaemon, tempDataDir, useDaemons, waitForStatus } from '../helpers/daemon-process';
 
-const running: DaemonHandle[] = [];
-async function daemon(opts: Parameters<typeof startDaemon>[0] = {}): Promise<DaemonHandle> {
-  const d = await startDaemon(opts);
-  running.push(d);
-  return d;
-}
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((d) => d.kill('SIGKILL')));
-});
+const daemon = useDaemons();
 
 describe('daemon process', () => {
   it('an idle daemon hibernates on its own and then runs no SQL and arms no timer', async () => {

@@ -3,21 +3,12 @@
 // loop and a stuck queue in the status bar.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DaemonStatus, LoopStatus } from '../../src/shared/status';
-import { CLI_SCRIPT, type DaemonHandle, startDaemon, waitForStatus } from '../helpers/daemon-process';
+import { CLI_SCRIPT, useDaemons, waitForStatus } from '../helpers/daemon-process';
 import { pollStatusUntil } from '../helpers/poll-status';
 
-const running: DaemonHandle[] = [];
-async function daemon(opts: Parameters<typeof startDaemon>[0] = {}): Promise<DaemonHandle> {
-  const d = await startDaemon(opts);
-  running.push(d);
-  return d;
-}
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((d) => d.kill('SIGKILL')));
-});
+const daemon = useDaemons();
 
 /** The test runner's environment with the hooks on, or surely off (whatever the shell exported). */
 function hooksEnv(enabled: boolean): NodeJS.ProcessEnv {
