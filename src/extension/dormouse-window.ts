@@ -141,6 +141,9 @@ export class DormouseWindow implements vscode.Disposable {
     }));
     store.add(related.onDidChange(() => tree.invalidate()));
 
+    /** Restart from a notification or the settings: failures are logged and shown by the state, never unhandled. */
+    const restart = () => void supervisor.restart().catch((e: unknown) => log.error(`restart failed: ${e instanceof Error ? e.message : String(e)}`));
+
     const settings = store.add(
       new SettingsSync({
         log: log.child('settings'),
@@ -148,16 +151,13 @@ export class DormouseWindow implements vscode.Disposable {
         daemonPid: () => supervisor.daemonPid,
         daemonConfig: () => (supervisor.state === 'running' ? (supervisor.status?.config ?? null) : null),
         reload: (update, unset) => request('reload', { settings: update, ...(unset.length > 0 ? { unset } : {}) }),
-        restartDaemon: async () => supervisor.restart().catch((e: unknown) => log.error(`restart failed: ${String(e)}`)),
+        restartDaemon: async () => restart(),
         onExtensionSettingsChanged: () => idle.setIdleMs(config().get<number>('editorIdleMs', 600_000)),
       }),
     );
 
     // ---- the daemon's log in the same channel ----
     const tail = store.add(new DaemonLogTail(paths.logFile, ({ level, message }) => channel[level](`[daemon] ${message}`)));
-
-    /** Restart from a notification or the settings: failures are logged and shown by the state, never unhandled. */
-    const restart = () => void supervisor.restart().catch((e: unknown) => log.error(`restart failed: ${e instanceof Error ? e.message : String(e)}`));
 
     // ---- supervisor events ----
     const setStateContext = () => void vscode.commands.executeCommand('setContext', 'dormouse.supervisorState', supervisor.state);
