@@ -5,7 +5,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterEach } from 'vitest';
 import { DAEMON_NODE_FLAGS } from '../../src/shared/daemon-flags';
 import { DaemonClient } from '../../src/client/daemon-client';
 import { waitFor } from '../../src/shared/event';
@@ -92,20 +91,4 @@ export async function waitForStatus(client: DaemonClient, predicate: (s: DaemonS
   const again = await client.request('status', {});
   if (predicate(again)) return again;
   return ((await event) as EventMessage).data as DaemonStatus;
-}
-
-/**
- * For a test file: a `daemon()` that starts a real daemon process and SIGKILLs every one it
- * started after each test, so a failing test never leaks a process into the next.
- */
-export function useDaemons(): (opts?: Parameters<typeof startDaemon>[0]) => Promise<DaemonHandle> {
-  const running: DaemonHandle[] = [];
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((d) => d.kill('SIGKILL')));
-  });
-  return async (opts = {}) => {
-    const d = await startDaemon(opts);
-    running.push(d);
-    return d;
-  };
 }

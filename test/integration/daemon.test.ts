@@ -6,7 +6,8 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/shared/event';
 import { RpcError } from '../../src/shared/protocol';
-import { startDaemon, tempDataDir, useDaemons, waitForStatus } from '../helpers/daemon-process';
+import { startDaemon, tempDataDir, waitForStatus } from '../helpers/daemon-process';
+import { useDaemons } from '../helpers/use-daemons';
 
 const daemon = useDaemons();
 

@@ -5,7 +5,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { DaemonStatus, LoopStatus } from '../../src/shared/status';
-import { CLI_SCRIPT, useDaemons, waitForStatus } from '../helpers/daemon-process';
+import { CLI_SCRIPT, waitForStatus } from '../helpers/daemon-process';
+import { useDaemons } from '../helpers/use-daemons';
 import { pollStatusUntil } from '../helpers/poll-status';
 
 const daemon = useDaemons();
