@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../../shared/clock';
+import { CoalescingRunner } from '../../shared/coalescing-runner';
 import { Emitter } from '../../shared/event';
 import { DisposableStore, type Disposable } from '../../shared/lifecycle';
 import type { Logger } from '../../shared/logger';
@@ -41,8 +42,7 @@ export class CaptureSender implements Disposable {
   private readonly batcher: Batcher<true>;
   private readonly flushed = new Emitter<{ count: number }>();
   readonly onDidFlush = this.flushed.event;
-  private draining: Promise<void> | null = null;
-  private again = false;
+  private readonly drains = new CoalescingRunner(() => this.drainOnce());
   /** Captures refused as too large so far: they leave the outbox but were never acknowledged. */
   private refused = 0;
   private readonly pid: number;
@@ -123,33 +123,24 @@ export class CaptureSender implements Disposable {
 
   /** Drains orphans then our outbox; one drain at a time, and a request during one runs once more after it. */
   send(): Promise<void> {
-    if (this.draining) {
-      this.again = true;
-      return this.draining;
+    return this.drains.run();
+  }
+
+  private async drainOnce(): Promise<void> {
+    if (!this.opts.isConnected()) return;
+    try {
+      for (const outbox of [...this.orphans, this.outbox]) {
+        if (outbox.isEmpty) continue;
+        const refusedBefore = this.refused;
+        const { sent } = await outbox.drain((jobs) => this.enqueueSplit(jobs), { batchSize: 100 });
+        const acknowledged = sent - (this.refused - refusedBefore);
+        if (acknowledged > 0) this.flushed.fire({ count: acknowledged });
+      }
+    } catch (error) {
+      // Stays buffered; the next connection (or the next capture) sends it. A send asked for
+      // while this one failed (e.g. a reconnection while a request timed out) still runs.
+      this.opts.log.warn(`captures kept for later: ${error instanceof Error ? error.message : String(error)}`);
     }
-    this.draining = (async () => {
-      do {
-        this.again = false;
-        if (!this.opts.isConnected()) return;
-        try {
-          for (const outbox of [...this.orphans, this.outbox]) {
-            if (outbox.isEmpty) continue;
-            const refusedBefore = this.refused;
-            const { sent } = await outbox.drain((jobs) => this.enqueueSplit(jobs), { batchSize: 100 });
-            const acknowledged = sent - (this.refused - refusedBefore);
-            if (acknowledged > 0) this.flushed.fire({ count: acknowledged });
-          }
-        } catch (error) {
-          // Stays buffered; the next connection (or the next capture) sends it. A send asked for
-          // while this one failed (e.g. a reconnection while a request timed out) still runs.
-          this.opts.log.warn(`captures kept for later: ${error instanceof Error ? error.message : String(error)}`);
-          continue;
-        }
-      } while (this.again);
-    })().finally(() => {
-      this.draining = null;
-    });
-    return this.draining;
   }
 
   /** One enqueue per batch, split when the JSON would exceed the daemon's message limit. */

@@ -3,6 +3,7 @@
 // value the daemon keeps, valid ones are sent as one `reload`. Settings that need a restart
 // (the daemon's pendingRestart) offer one. Split as rust-analyzer does: live vs restart-required.
 import * as vscode from 'vscode';
+import { CoalescingRunner } from '../../shared/coalescing-runner';
 import type { Logger } from '../../shared/logger';
 import { RpcError, type ReloadResult } from '../../shared/protocol';
 import { type Settings, defaultSettings } from '../../shared/settings';
@@ -37,8 +38,7 @@ export class SettingsSync implements vscode.Disposable {
   private pendingSent = new Map<string, string>();
   private pendingPid: number | null = null;
   private readonly subscription: vscode.Disposable;
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly syncs = new CoalescingRunner(() => this.syncOnce());
   private readonly lastWarned = new Map<string, string>();
 
   constructor(private readonly opts: SettingsSyncOptions) {
@@ -52,19 +52,7 @@ export class SettingsSync implements vscode.Disposable {
 
   /** Sends what changed; called on every settings change and after every (re)connection. */
   sync(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      do {
-        this.again = false;
-        await this.syncOnce();
-      } while (this.again);
-    })().finally(() => {
-      this.running = null;
-    });
-    return this.running;
+    return this.syncs.run();
   }
 
   private async syncOnce(): Promise<void> {
