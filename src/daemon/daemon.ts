@@ -423,6 +423,8 @@ export class Daemon {
       clients: this.server.clientCount,
       foreground: this.opts.foreground,
       lastActivityAt: this.activity.lastActivityAt,
+      // Pausing arrives with its own change (not implemented yet: the pause handler refuses).
+      capture: { paused: false, until: null },
     });
     const staleKey = status.health.staleLoops.join(',');
     if (staleKey !== this.lastStaleKey) {
@@ -484,6 +486,12 @@ export class Daemon {
         const memory = this.memories.get(params.id);
         return memory && fitMemoryToMessage(memory, this.settings.ipcMaxMessageBytes);
       },
+      // The contract of these four is in the protocol; their implementations land next.
+      forget: (): never => notImplemented('forget'),
+      pause: (): never => notImplemented('pause'),
+      resume: (): never => notImplemented('resume'),
+      export: (): never => notImplemented('export'),
+      import: (): never => notImplemented('import'),
       debug: (params: Params<'debug'>) => {
         if (!this.debugHooks) throw new RpcError('UNKNOWN_METHOD', TEST_HOOKS_DISABLED_MESSAGE);
         return this.debugHooks.handle(params);
@@ -549,4 +557,8 @@ export class Daemon {
       // Best effort: the start error is what the caller needs.
     }
   }
+}
+
+function notImplemented(method: string): never {
+  throw new RpcError('UNKNOWN_METHOD', `${method} is not implemented by this daemon yet`);
 }

@@ -7,7 +7,8 @@
 //   daemon -> client  'event'    { event, data }   (only after `subscribe`)
 // The first request of every connection must be `hello` with the token from the data dir;
 // anything else first, or a wrong token, drops the connection.
-import type { DaemonStatus } from './status';
+import type { MatchInfo } from './recall-query';
+import type { CapturePause, DaemonStatus } from './status';
 import type { SettingChange, SettingRejection } from './settings';
 import {
   type Check,
@@ -20,6 +21,7 @@ import {
   record,
   str,
   union,
+  ValidationError,
 } from './validate';
 
 export const PROTOCOL_VERSION = 1;
@@ -111,7 +113,33 @@ export interface RecallHit {
   snippet: string;
   /** Higher is better. */
   score: number;
+  /** Why it matched (tier, terms, typo corrections, filters); absent on related memories and history rows. */
+  match?: MatchInfo;
+  /** Terminal commands: the exit code (null when unknown). */
+  exitCode?: number | null;
+  /** The memory's language id, when known. */
+  language?: string | null;
 }
+
+/** A memory as `dormouse export` writes it (one JSON object per line) and `import` reads it back. */
+export interface ExportedMemory {
+  /** The id in the exporting store; import ignores it (a memory's identity is kind, path, time and content hash). */
+  id?: number;
+  kind: MemoryKind;
+  path: string | null;
+  title: string;
+  language: string | null;
+  note: string | null;
+  exitCode: number | null;
+  content: string;
+  /** ISO-8601. */
+  capturedAt: string;
+  /** ISO-8601. */
+  updatedAt: string;
+}
+
+/** What to forget: exactly one of the fields. */
+export type ForgetTarget = { id: number } | { path: string } | { before: number } | { all: true };
 
 export interface MemoryRecord {
   id: number;
@@ -173,10 +201,29 @@ export interface Methods {
   /** settings: runtime values over the config file; unset: runtime values to drop (back to the file, else the default). */
   reload: { params: { configFile?: string; settings?: Record<string, unknown>; unset?: string[] }; result: ReloadResult };
   enqueue: { params: { jobs: JobInput[] }; result: { ids: number[] } };
+  /**
+   * query: the query language (src/shared/query-language.ts): words, "phrases", -exclusions, kind:, in:,
+   * lang:, failed, since:/after:/before:/on:, today, yesterday, weekday names. An empty query (or only
+   * filters) lists the newest memories. kind/pathPrefix/since/until narrow further (ANDed with the
+   * query's own filters). roots: folders a relative `in:` starts from. offset: paging (Timeline).
+   * A bad filter value is a BAD_REQUEST naming the word.
+   */
   recall: {
-    params: { query: string; limit?: number; kind?: MemoryKind; pathPrefix?: string; since?: number; until?: number };
+    params: {
+      query: string; limit?: number; offset?: number; kind?: MemoryKind; pathPrefix?: string; since?: number; until?: number;
+      roots?: string[];
+    };
     result: RecallHit[];
   };
+  /** Deletes memories from disk (rows, index entries, freed pages). */
+  forget: { params: ForgetTarget; result: { forgotten: number } };
+  /** Pause capture until a wall-clock time (epoch ms), or until resumed when `until` is absent. */
+  pause: { params: { until?: number }; result: CapturePause };
+  resume: { params: Record<string, never>; result: CapturePause };
+  /** One page of memories, oldest first, for `dormouse export`; nextAfterId null on the last page. */
+  export: { params: { afterId?: number; since?: number; limit?: number }; result: { memories: ExportedMemory[]; nextAfterId: number | null } };
+  /** Idempotent: a memory already stored (same kind, path, capturedAt and content) is skipped. Secrets and excludes still apply. */
+  import: { params: { memories: ExportedMemory[] }; result: { imported: number; skipped: number; refused: number } };
   related: { params: { path: string; limit?: number }; result: RelatedMemories };
   memory: { params: { id: number }; result: MemoryRecord | null };
   subscribe: { params: { events: EventName[] }; result: Record<string, never> };
@@ -191,6 +238,44 @@ export type Result<M extends MethodName> = Methods[M]['result'];
 
 const empty = object({}) as Check<Record<string, never>>;
 
+const memoryKind = oneOf<MemoryKind>('file', 'selection', 'terminal', 'text');
+const isoTime: Check<string> = (v, path) => {
+  const s = str({ min: 1, max: 40 })(v, path);
+  if (Number.isNaN(Date.parse(s))) throw new ValidationError(`${path}: expected an ISO-8601 time, got ${JSON.stringify(s)}`);
+  return s;
+};
+
+export const exportedMemory: Check<ExportedMemory> = object({
+  id: optional(int({ min: 1 })),
+  kind: memoryKind,
+  path: nullable(str({ min: 1, max: MAX_PATH })),
+  title: str({ max: 500 }),
+  language: nullable(str({ max: 100 })),
+  note: nullable(str({ max: 10_000 })),
+  exitCode: nullable(int()),
+  content: str({ max: MAX_TEXT }),
+  capturedAt: isoTime,
+  updatedAt: isoTime,
+}) as Check<ExportedMemory>;
+
+/** Exactly one of id, path, before, all. */
+const forgetTarget: Check<ForgetTarget> = (v, path) => {
+  const parsed = object({
+    id: optional(int({ min: 1 })), path: optional(str({ min: 1, max: MAX_PATH })), before: optional(int({ min: 0 })),
+    all: optional(oneOfBool(true)),
+  })(v, path);
+  const given = Object.keys(parsed);
+  if (given.length !== 1) throw new ValidationError(`${path}: give exactly one of id, path, before, all (got ${given.length})`);
+  return parsed as ForgetTarget;
+};
+
+function oneOfBool(value: boolean): Check<boolean> {
+  return (v, path) => {
+    if (v !== value) throw new ValidationError(`${path}: expected ${value}, got ${JSON.stringify(v)}`);
+    return value;
+  };
+}
+
 export const PARAMS: { [M in MethodName]: Check<Params<M>> } = {
   hello: object({ token: str({ min: 1, max: 256 }), client: str({ min: 1, max: 100 }) }),
   status: empty,
@@ -203,8 +288,10 @@ export const PARAMS: { [M in MethodName]: Check<Params<M>> } = {
   }) as Check<Params<'reload'>>,
   enqueue: object({ jobs: arrayOf(jobInput, { min: 1, max: 1000 }) }),
   recall: object({
-    query: str({ min: 1, max: 1000 }),
+    query: str({ min: 0, max: 1000 }),
     limit: optional(int({ min: 1, max: 200 })),
+    offset: optional(int({ min: 0, max: 100_000 })),
+    roots: optional(arrayOf(str({ min: 1, max: MAX_PATH }), { max: 50 })),
     kind: optional(oneOf<MemoryKind>('file', 'selection', 'terminal', 'text')),
     pathPrefix: optional(str({ min: 1, max: MAX_PATH })),
     since: optional(int({ min: 0 })),
@@ -212,6 +299,13 @@ export const PARAMS: { [M in MethodName]: Check<Params<M>> } = {
   }) as Check<Params<'recall'>>,
   related: object({ path: str({ min: 1, max: MAX_PATH }), limit: optional(int({ min: 1, max: 200 })) }) as Check<Params<'related'>>,
   memory: object({ id: int({ min: 1 }) }),
+  forget: forgetTarget,
+  pause: object({ until: optional(int({ min: 0 })) }) as Check<Params<'pause'>>,
+  resume: empty,
+  export: object({
+    afterId: optional(int({ min: 0 })), since: optional(int({ min: 0 })), limit: optional(int({ min: 1, max: 1000 })),
+  }) as Check<Params<'export'>>,
+  import: object({ memories: arrayOf(exportedMemory, { min: 1, max: 1000 }) }),
   subscribe: object({ events: arrayOf(oneOf<EventName>('status', 'related', 'jobStarted', 'shutdown'), { max: 10 }) }),
   stop: empty,
   debug: object({
@@ -221,7 +315,9 @@ export const PARAMS: { [M in MethodName]: Check<Params<M>> } = {
 };
 
 /** Methods that are real work requests: they mark activity and may wake loops. The rest are control-plane. */
-export const ACTIVITY_METHODS: ReadonlySet<MethodName> = new Set<MethodName>(['enqueue', 'recall', 'related', 'memory']);
+export const ACTIVITY_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
+  'enqueue', 'recall', 'related', 'memory', 'forget', 'export', 'import',
+]);
 
 export function isMethodName(name: unknown): name is MethodName {
   return typeof name === 'string' && Object.prototype.hasOwnProperty.call(PARAMS, name);

@@ -57,6 +57,13 @@ export interface DatabaseStatus {
   quarantined: { movedTo: string; reason: string; at: string } | null;
 }
 
+/** Capture paused by the user (`pause`): nothing is captured or buffered until `until`, or until resumed. */
+export interface CapturePause {
+  paused: boolean;
+  /** ISO-8601 end of the pause; null while not paused or when paused until resumed. */
+  until: string | null;
+}
+
 export interface DaemonStatus {
   pid: number;
   version: string;
@@ -76,4 +83,6 @@ export interface DaemonStatus {
   foreground: boolean;
   /** Extra: ISO time of the last real work request (enqueue, recall), or null. Status probes never count. */
   lastActivityAt: string | null;
+  /** Extra: capture paused by the user. */
+  capture: CapturePause;
 }

@@ -7,7 +7,7 @@ import { isLoopStale } from './staleness';
 /** The fields copied as they are, plus the in-memory parts the rest is derived from. */
 export type StatusParts = Pick<
   DaemonStatus,
-  'pid' | 'version' | 'uptimeMs' | 'socket' | 'queue' | 'counters' | 'config' | 'pendingRestart' | 'database' | 'dataDir' | 'clients' | 'foreground'
+  'pid' | 'version' | 'uptimeMs' | 'socket' | 'queue' | 'counters' | 'config' | 'pendingRestart' | 'database' | 'dataDir' | 'clients' | 'foreground' | 'capture'
 > & {
   nowMono: number;
   /** The worker loops (their states make the daemon's state) and then any others (the reaper). */
@@ -68,5 +68,6 @@ export function buildStatus(p: StatusParts): DaemonStatus {
     clients: p.clients,
     foreground: p.foreground,
     lastActivityAt: iso(p.lastActivityAt),
+    capture: { ...p.capture },
   };
 }

@@ -75,6 +75,11 @@ async function startServer(): Promise<void> {
     recall: record('recall', () => [{ id: 1, kind: 'file', path: '/a.ts', title: 'a.ts', capturedAt: '2026-01-01T00:00:00.000Z', snippet: 'x [y] z', score: 0.5 }]),
     related: record('related', (p: Params<'related'>) => ({ path: p.path, hits: [], history: [], computedAt: '' })),
     memory: record('memory', () => null),
+    forget: record('forget', () => ({ forgotten: 0 })),
+    pause: record('pause', () => ({ paused: true, until: null })),
+    resume: record('resume', () => ({ paused: false, until: null })),
+    export: record('export', () => ({ memories: [], nextAfterId: null })),
+    import: record('import', () => ({ imported: 0, skipped: 0, refused: 0 })),
     // Like the daemon: reply, then close the socket (stop waits for the disconnect).
     stop: record('stop', () => {
       setImmediate(() => void server?.close());

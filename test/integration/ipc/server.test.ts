@@ -62,6 +62,11 @@ function handlers(): Handlers {
     related: ({ path }) => ({ path, hits: [], history: [], computedAt: 'now' }),
     // Never answers: for the timeout test.
     memory: () => new Promise((resolve) => never.push(() => resolve(null))),
+    forget: () => ({ forgotten: 0 }),
+    pause: () => ({ paused: true, until: null }),
+    resume: () => ({ paused: false, until: null }),
+    export: () => ({ memories: [], nextAfterId: null }),
+    import: () => ({ imported: 0, skipped: 0, refused: 0 }),
     stop: () => ({}),
   };
 }

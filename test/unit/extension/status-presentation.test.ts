@@ -31,6 +31,7 @@ function status(over: StatusOverrides = {}): DaemonStatus {
     counters: { sqlStatements: 0, wakes: 0, jobsCompleted: 0, capturesStored: 0, capturesSkipped: 0, jobsFailed: 0, skipsByReason: {}, timersArmed: 1 },
     config: defaultSettings(), pendingRestart: [], database: { path: '/tmp/db.sqlite', quarantined: null },
     dataDir: '/tmp', clients: 1, foreground: false, lastActivityAt: null,
+    capture: { paused: false, until: null },
     ...rest,
   };
 }
