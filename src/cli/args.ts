@@ -2,7 +2,7 @@
 // appear anywhere; each command declares its own flags; anything else is a usage error (exit 2).
 import { parseSetArgument } from '../shared/settings';
 
-export const COMMANDS = ['daemon', 'status', 'wake', 'hibernate', 'reload', 'capture', 'recall', 'stop', 'help'] as const;
+export const COMMANDS = ['daemon', 'status', 'wake', 'hibernate', 'reload', 'capture', 'recall', 'stop', 'mcp', 'help'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export type Command =
@@ -11,6 +11,7 @@ export type Command =
   | { name: 'wake' }
   | { name: 'hibernate' }
   | { name: 'stop' }
+  | { name: 'mcp' }
   | { name: 'reload'; configFile?: string; settings: Record<string, unknown>; unset: string[] }
   | { name: 'capture'; files: string[]; text?: string; title?: string }
   | { name: 'recall'; query: string; limit?: number }
@@ -39,6 +40,7 @@ const FLAGS: Record<CommandName, Record<string, Kind>> = {
   wake: {},
   hibernate: {},
   stop: {},
+  mcp: {},
   reload: { config: 'value', set: 'repeat', unset: 'repeat' },
   capture: { file: 'values', text: 'value', title: 'value' },
   recall: { limit: 'value' },
@@ -147,6 +149,7 @@ function build(name: CommandName, positionals: string[], values: Map<string, str
     case 'wake':
     case 'hibernate':
     case 'stop':
+    case 'mcp':
       noPositionals();
       return { name };
     case 'reload': {

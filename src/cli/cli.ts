@@ -9,6 +9,7 @@ import { type Command, type CommandName, parseArgs } from './args';
 import { captureCommand } from './commands/capture';
 import { daemonCommand } from './commands/daemon';
 import { hibernateCommand } from './commands/hibernate';
+import { mcpCommand } from './commands/mcp';
 import { recallCommand } from './commands/recall';
 import { reloadCommand } from './commands/reload';
 import { statusCommand } from './commands/status';
@@ -88,6 +89,8 @@ function dispatch(ctx: CliContext, command: Exclude<Command, { name: 'help' }>):
       return recallCommand(ctx, command);
     case 'stop':
       return stopCommand(ctx);
+    case 'mcp':
+      return mcpCommand(ctx);
   }
 }
 

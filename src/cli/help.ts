@@ -33,6 +33,10 @@ dormouse capture --text TEXT [--title T]
   Full-text search over captured memories (N from 1 to 200).`,
   stop: `dormouse stop
   Graceful stop: finishes in-flight jobs up to a timeout; queued jobs stay durable.`,
+  mcp: `dormouse mcp
+  An MCP server on stdin/stdout for AI agents: read-only tools over your memory (dormouse_search,
+  dormouse_get_memory, dormouse_recent_activity, dormouse_file_history). Starts the daemon when
+  none runs; exits when stdin closes. Set up with the VS Code command "Dormouse: Set up an AI agent…".`,
   help: `dormouse help [COMMAND]
   Shows help for all commands or one.`,
 };
