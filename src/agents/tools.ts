@@ -457,3 +457,25 @@ async function fileHistory(args: Args, ctx: ToolContext): Promise<string> {
     truncatedNote: (kept) => `Cut to the budget after ${kept} versions.`,
   });
 }
+
+/** What a call will read, in a sentence (VS Code's confirmation and progress messages). */
+export function describeCall(name: string, input: unknown): string {
+  const a = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' ? JSON.stringify(oneLine(v, 120)) : undefined);
+  switch (name) {
+    case 'dormouse_search': {
+      const narrow = [a.kind && `kind ${String(a.kind)}`, str(a.since) && `since ${str(a.since)}`, str(a.until) && `until ${str(a.until)}`].filter(Boolean);
+      return `Search your Dormouse memory for ${str(a.query) ?? 'memories'}${narrow.length ? ` (${narrow.join(', ')})` : ''}: ids, paths, times and snippets of matching memories.`;
+    }
+    case 'dormouse_get_memory': {
+      const lines = a.startLine !== undefined || a.endLine !== undefined ? `, lines ${String(a.startLine ?? 1)}-${String(a.endLine ?? 'end')}` : '';
+      return `Read Dormouse memory ${String(a.id ?? '?')}${lines}: its content, path and capture time.`;
+    }
+    case 'dormouse_recent_activity':
+      return `List your Dormouse activity from ${str(a.since) ?? 'the last 24 hours'}${str(a.until) ? ` until ${str(a.until)}` : ''}: files saved, commands run, selections and notes.`;
+    case 'dormouse_file_history':
+      return `List the stored versions of ${str(a.path) ?? 'a file'} in your Dormouse memory, with the lines each save changed.`;
+    default:
+      return `Call ${name}.`;
+  }
+}

@@ -10,6 +10,7 @@ import { dataDirPaths, defaultDataDir } from '../shared/paths';
 import type { Events, JobInput, MethodName, Params, RelatedMemories } from '../shared/protocol';
 import { defaultSettings } from '../shared/settings';
 import type { DormouseApi } from './api';
+import { registerAgentAccess } from './agents/agent-access';
 import { CaptureSender } from './capture/capture-sender';
 import { EditorCaptures } from './capture/editor-captures';
 import { EditorIdlePolicy } from './core/idle-policy';
@@ -232,6 +233,8 @@ export class DormouseWindow implements vscode.Disposable {
     })) {
       store.add(d);
     }
+
+    store.add(registerAgentAccess({ context, request, log: log.child('agents') }));
 
     focusFile(vscode.window.activeTextEditor);
 

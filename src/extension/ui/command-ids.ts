@@ -12,6 +12,7 @@ export const COMMAND_IDS = {
   openMemory: 'dormouse.openMemory',
   compareMemory: 'dormouse.compareMemory',
   focusView: 'dormouse.focusView',
+  setupAgent: 'dormouse.setupAgent',
 } as const;
 
 export const ALL_COMMAND_IDS: readonly string[] = [...Object.values(COMMAND_IDS), 'dormouse.status.focus'];
