@@ -234,7 +234,7 @@ export class DormouseWindow implements vscode.Disposable {
       store.add(d);
     }
 
-    store.add(registerAgentAccess({ context, request, log: log.child('agents') }));
+    const agents = store.add(registerAgentAccess({ context, request, log: log.child('agents') }));
 
     focusFile(vscode.window.activeTextEditor);
 
@@ -255,6 +255,7 @@ export class DormouseWindow implements vscode.Disposable {
       onDidFlushCaptures: captures.onDidFlush,
       request: (method, params) => supervisor.request(method as MethodName, params as never),
       daemonPid: () => supervisor.daemonPid,
+      agents: agents.info,
     };
     // Off the activation path: connect to (or start) the daemon, then wake it.
     void supervisor.start().catch((error: unknown) => log.error(`daemon start failed: ${error instanceof Error ? error.message : String(error)}`));

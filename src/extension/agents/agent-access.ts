@@ -36,55 +36,73 @@ export function extensionMcpLaunch(context: vscode.ExtensionContext): McpLaunch 
   });
 }
 
-export function registerAgentAccess(opts: AgentAccessOptions): vscode.Disposable {
+/** What was registered: the e2e tests read it through the extension's API. */
+export interface AgentAccessInfo {
+  /** Language model tools registered with vscode.lm.registerTool (empty without the API). */
+  tools: string[];
+  /** Whether VS Code accepted the MCP server definition provider (it throws for an id not contributed). */
+  mcpProvider: boolean;
+}
+
+export function registerAgentAccess(opts: AgentAccessOptions): vscode.Disposable & { info: AgentAccessInfo } {
   const store = new DisposableStore();
+  const info: AgentAccessInfo = { tools: [], mcpProvider: false };
   const { log } = opts;
   const lm = (vscode as { lm?: Partial<typeof vscode.lm> }).lm;
   const roots = () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
 
+  /** A registration VS Code refuses (it throws) costs that part, never the activation. */
+  const attempt = (what: string, register: () => vscode.Disposable): boolean => {
+    try {
+      store.add(register());
+      return true;
+    } catch (error) {
+      log.warn(`${what} not registered: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    }
+  };
+
   if (typeof lm?.registerTool === 'function') {
     for (const def of TOOL_DEFINITIONS) {
-      store.add(
-        lm.registerTool<Record<string, unknown>>(def.name, {
-          prepareInvocation: (options) => {
-            const what = describeCall(def.name, options.input);
-            return {
-              invocationMessage: what.replace(/^(\w+)/, (verb) => `${verb.replace(/e$/, '')}ing`).replace(/:.*$/, '…'),
-              confirmationMessages: { title: def.title, message: new vscode.MarkdownString(`${what}\n\nRead-only: nothing is changed or sent anywhere.`) },
-            };
-          },
-          invoke: async (options) => {
-            const answer = await callTool(def.name, options.input, { backend: { request: opts.request }, roots: roots(), accessEnabled });
-            // Errors go back to the model as its error; "access is off" is an answer it should relay.
-            if (answer.isError && answer.text !== ACCESS_OFF_MESSAGE) throw new Error(answer.text);
-            return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(answer.text)]);
-          },
-        }),
-      );
+      const tool: vscode.LanguageModelTool<Record<string, unknown>> = {
+        prepareInvocation: (options) => {
+          const what = describeCall(def.name, options.input);
+          return {
+            // "Search your Dormouse memory for …: ids …" -> "Searching your Dormouse memory for ……"
+            invocationMessage: what.replace(/^(\w+?)e?\b/, '$1ing').replace(/:.*$/, '…'),
+            confirmationMessages: { title: def.title, message: new vscode.MarkdownString(`${what}\n\nRead-only: nothing is changed or sent anywhere.`) },
+          };
+        },
+        invoke: async (options) => {
+          const answer = await callTool(def.name, options.input, { backend: { request: opts.request }, roots: roots(), accessEnabled });
+          // Errors go back to the model as its error; "access is off" is an answer it should relay.
+          if (answer.isError && answer.text !== ACCESS_OFF_MESSAGE) throw new Error(answer.text);
+          return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(answer.text)]);
+        },
+      };
+      if (attempt(`language model tool ${def.name}`, () => vscode.lm.registerTool(def.name, tool))) info.tools.push(def.name);
     }
   } else {
     log.info('this VS Code has no language model tools API (vscode.lm.registerTool): Dormouse tools are not offered in chat');
   }
 
   if (typeof lm?.registerMcpServerDefinitionProvider === 'function' && typeof vscode.McpStdioServerDefinition === 'function') {
-    const changed = new vscode.EventEmitter<void>();
-    store.add(changed);
+    const changed = store.add(new vscode.EventEmitter<void>());
     store.add(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(ACCESS_SETTING) && changed.fire()));
     const version = String((opts.context.extension?.packageJSON as { version?: unknown } | undefined)?.version ?? '');
-    store.add(
-      lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, {
-        onDidChangeMcpServerDefinitions: changed.event,
-        provideMcpServerDefinitions: () => {
-          if (!accessEnabled()) return [];
-          const launch = extensionMcpLaunch(opts.context);
-          return [new vscode.McpStdioServerDefinition('Dormouse', launch.command, launch.args, launch.env, version || undefined)];
-        },
-      }),
-    );
+    const provider: vscode.McpServerDefinitionProvider = {
+      onDidChangeMcpServerDefinitions: changed.event,
+      provideMcpServerDefinitions: () => {
+        if (!accessEnabled()) return [];
+        const launch = extensionMcpLaunch(opts.context);
+        return [new vscode.McpStdioServerDefinition('Dormouse', launch.command, launch.args, launch.env, version || undefined)];
+      },
+    };
+    info.mcpProvider = attempt('MCP server definition provider', () => vscode.lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, provider));
   } else {
     log.info('this VS Code has no MCP server definition API: the Dormouse MCP server is not provided (set it up by hand, see the README)');
   }
 
   store.add(vscode.commands.registerCommand(SETUP_AGENT_COMMAND, (target?: unknown) => runSetupAgentCommand(extensionMcpLaunch(opts.context), target)));
-  return store;
+  return Object.assign(store, { info });
 }
