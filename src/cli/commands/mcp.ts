@@ -6,7 +6,7 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { DaemonBackend } from '../../agents/daemon-backend';
 import { createMcpServer } from '../../agents/mcp-server';
-import pkg from '../../../package.json';
+import { VERSION } from '../../shared/version';
 import type { CliContext } from '../context';
 
 export interface McpStreams {
@@ -22,7 +22,7 @@ export async function mcpCommand(ctx: CliContext, streams: McpStreams = { stdin:
   const finished = new Promise<string>((resolve) => (finish = resolve));
   const server = createMcpServer({
     backend,
-    version: pkg.version,
+    version: VERSION,
     roots: [ctx.cwd],
     beforeCall: () => {
       // Reparented: the client that started us is gone (its pipe may be held open by another process).
