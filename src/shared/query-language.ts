@@ -207,7 +207,8 @@ function applyBare(filters: QueryFilters, bare: string, word: string, now: numbe
 export function parseKind(value: string, word = `kind:${value}`): MemoryKind {
   const kind = value.toLowerCase();
   if ((MEMORY_KINDS as readonly string[]).includes(kind)) return kind as MemoryKind;
-  throw new QueryError(word, `${word}: expected ${MEMORY_KINDS.map((k) => `kind:${k}`).join(', ')}`);
+  const accepted = word.startsWith('-') ? MEMORY_KINDS.join(', ') : MEMORY_KINDS.map((k) => `kind:${k}`).join(', ');
+  throw new QueryError(word, `${word}: expected ${accepted}`);
 }
 
 function parseLanguage(value: string, word: string): string {
