@@ -1,5 +1,8 @@
 // A hand-written argv parser for `dormouse` (no dependency for a dozen flags). Global options may
 // appear anywhere; each command declares its own flags; anything else is a usage error (exit 2).
+import type { MemoryKind } from '../shared/protocol';
+import { parseKind, parseTimeWord } from '../shared/query-language';
+import { QueryError } from '../shared/recall-query';
 import { parseSetArgument } from '../shared/settings';
 
 export const COMMANDS = ['daemon', 'status', 'wake', 'hibernate', 'reload', 'capture', 'recall', 'stop', 'help'] as const;
@@ -13,7 +16,7 @@ export type Command =
   | { name: 'stop' }
   | { name: 'reload'; configFile?: string; settings: Record<string, unknown>; unset: string[] }
   | { name: 'capture'; files: string[]; text?: string; title?: string }
-  | { name: 'recall'; query: string; limit?: number }
+  | { name: 'recall'; query: string; limit?: number; kind?: MemoryKind; in?: string; since?: string; until?: string }
   | { name: 'help'; topic?: CommandName };
 
 export interface GlobalOptions {
@@ -41,7 +44,7 @@ const FLAGS: Record<CommandName, Record<string, Kind>> = {
   stop: {},
   reload: { config: 'value', set: 'repeat', unset: 'repeat' },
   capture: { file: 'values', text: 'value', title: 'value' },
-  recall: { limit: 'value' },
+  recall: { limit: 'value', kind: 'value', in: 'value', since: 'value', until: 'value' },
   help: {},
 };
 
@@ -69,7 +72,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         continue;
       }
       if (!arg.startsWith('--')) {
-        if (arg.startsWith('-') && arg.length > 1 && !/^-\d/.test(arg)) throw new UsageError(`unknown option ${arg}`);
+        // recall's query language leaves a word out with `-word`: a positional there, not an option.
+        const exclusion = command === 'recall';
+        if (arg.startsWith('-') && arg.length > 1 && !/^-\d/.test(arg) && !exclusion) throw new UsageError(`unknown option ${arg}`);
         if (command === undefined) {
           if (!isCommandName(arg)) throw new UsageError(`unknown command ${JSON.stringify(arg)}`);
           command = arg;
@@ -173,14 +178,34 @@ function build(name: CommandName, positionals: string[], values: Map<string, str
     }
     case 'recall': {
       const query = positionals.join(' ').trim();
-      if (!query) throw new UsageError('recall needs a QUERY');
-      const raw = one('limit');
-      if (raw === undefined) return { name, query };
-      const limit = Number(raw);
-      if (!/^\d+$/.test(raw) || !Number.isInteger(limit) || limit < 1 || limit > 200) {
-        throw new UsageError(`--limit must be an integer from 1 to 200, got ${JSON.stringify(raw)}`);
+      const kind = one('kind');
+      const where = one('in');
+      const since = one('since');
+      const until = one('until');
+      if (!query && kind === undefined && where === undefined && since === undefined && until === undefined) {
+        throw new UsageError('recall needs a QUERY or a filter (--kind, --in, --since, --until)');
       }
-      return { name, query, limit };
+      const raw = one('limit');
+      let limit: number | undefined;
+      if (raw !== undefined) {
+        limit = Number(raw);
+        if (!/^\d+$/.test(raw) || !Number.isInteger(limit) || limit < 1 || limit > 200) {
+          throw new UsageError(`--limit must be an integer from 1 to 200, got ${JSON.stringify(raw)}`);
+        }
+      }
+      // The flags take the inline words' values; checked here with the same parser pieces (the
+      // times are resolved against the clock again when the request is made).
+      if (since !== undefined) checked(() => parseTimeWord('since', since, Date.now(), `--since ${since}`));
+      if (until !== undefined) checked(() => parseTimeWord('before', until, Date.now(), `--until ${until}`));
+      return {
+        name,
+        query,
+        ...(limit !== undefined && { limit }),
+        ...(kind !== undefined && { kind: checked(() => parseKind(kind, `--kind ${kind}`)) }),
+        ...(where !== undefined && { in: where }),
+        ...(since !== undefined && { since }),
+        ...(until !== undefined && { until }),
+      };
     }
     case 'help': {
       const topic = positionals[0];
@@ -188,5 +213,15 @@ function build(name: CommandName, positionals: string[], values: Map<string, str
       if (topic !== undefined && !isCommandName(topic)) throw new UsageError(`unknown command ${JSON.stringify(topic)}`);
       return topic === undefined ? { name } : { name, topic };
     }
+  }
+}
+
+/** A QueryError from a shared parser piece, as a usage error. */
+function checked<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof QueryError) throw new UsageError(error.message);
+    throw error;
   }
 }

@@ -29,8 +29,23 @@ const COMMAND_HELP: Record<CommandName, string> = {
 dormouse capture --text TEXT [--title T]
   Enqueues one capture job per file (the daemon reads the file) or one for the text; prints the
   job ids.`,
-  recall: `dormouse recall QUERY [--limit N] [--json]
-  Full-text search over captured memories (N from 1 to 200).`,
+  recall: `dormouse recall QUERY [--kind K] [--in PATH] [--since T] [--until T] [--limit N] [--json]
+  Searches captured memories (N from 1 to 200). QUERY may be left out when a filter is given: the
+  newest memories that pass the filters. The query language (docs/cli.md):
+    words                the last word also matches as a prefix unless the query ends with a space
+    '"exact phrase"'     one exact phrase (quote the quotes for the shell)
+    -word                leave out memories containing the word
+    kind:K               file, selection, terminal or text
+    in:PATH              a folder or file, relative to the working directory; several are alternatives
+    lang:ID              language id or file extension, e.g. lang:ts
+    failed               terminal commands with a non-zero exit code ('"failed"' is the word)
+    since:T  after:T     from T on (after:DAY: from the end of that day)
+    before:T             before T (before:DAY: before the start of that day)
+    on:DAY, DAY          that local day; DAY is YYYY-MM-DD, today, yesterday or a weekday name
+                         (the most recent one, today included; mon..sun only after a key)
+    T is a duration back from now (30m, 2h, 3d, 2w) or a DAY (its start).
+  --kind, --in and --since take the same values; --until T is before:T. All filters must hold.
+  A bad value exits 2 before the daemon is asked.`,
   stop: `dormouse stop
   Graceful stop: finishes in-flight jobs up to a timeout; queued jobs stay durable.`,
   help: `dormouse help [COMMAND]
