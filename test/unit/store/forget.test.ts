@@ -44,7 +44,7 @@ function mem(content: string, over: Partial<NewMemory> = {}): NewMemory {
 /** A finished capture job whose payload still holds the text (as jobs finished before payloads were blanked at completion). */
 function doneCaptureJob(payload: object, createdAt = clock.now()): number {
   return Number(
-    db.prepare<[string, number, number]>(
+    db.prepare<[string, number, number, number]>(
       `INSERT INTO jobs (kind, payload, state, max_attempts, next_run_at, created_at, updated_at, completed_at)
        VALUES ('capture', ?, 'done', 1, 0, ?, ?, ?)`,
     ).run(JSON.stringify(payload), createdAt, createdAt, createdAt).lastInsertRowid,
