@@ -48,6 +48,22 @@ dormouse capture --text TEXT [--title T]
   A bad value exits 2 before the daemon is asked.`,
   stop: `dormouse stop
   Graceful stop: finishes in-flight jobs up to a timeout; queued jobs stay durable.`,
+  forget: `dormouse forget ID | --path P | --before T | --all [--yes]
+  Deletes memories from disk: one by id, every memory of a file or folder (and under it), every
+  memory captured before T (an ISO date/time, or a duration: 3d means older than three days), or
+  all of them. Asks first on a terminal; without one, pass --yes (else exit 2). Prints how many.`,
+  pause: `dormouse pause [--for DURATION | --until TIME]
+  Pauses capture: until resumed, for a duration (15m, 1h, 2d) or until a time (ISO-8601). While
+  paused the daemon drops every capture; recall keeps working. Survives a daemon restart.`,
+  resume: `dormouse resume
+  Ends a capture pause.`,
+  export: `dormouse export [--since T] > memories.jsonl
+  Writes every memory (or those captured since T) as one JSON object per line, oldest first.`,
+  import: `dormouse import FILE
+  Reads JSONL as export writes it and stores each memory through the capture rules (excluded
+  paths and secrets are refused). Memories already stored are skipped, so importing twice imports
+  nothing the second time. A malformed line is reported with its number; the rest is imported and
+  the command exits 2.`,
   help: `dormouse help [COMMAND]
   Shows help for all commands or one.`,
 };
