@@ -72,7 +72,7 @@ export const TOOL_DEFINITIONS: readonly ToolDefinition[] = [
         query: { type: 'string', minLength: 1, maxLength: 1000, description: 'The search, in the query language (see the tool description), e.g. `retry backoff kind:file yesterday`.' },
         kind: { type: 'string', enum: KINDS, description: 'Only memories of this kind.' },
         since: timeProp('Only memories captured at or after this time'),
-        until: timeProp('Only memories captured before this time (a day word means the end of that day)'),
+        until: timeProp('Only memories captured before this time (a day: before it starts, like before:)'),
         limit: { type: 'integer', minimum: 1, maximum: 50, description: 'Results at most (default 10).' },
         offset: { type: 'integer', minimum: 0, maximum: 10_000, description: 'Skip this many results (the next page).' },
       },
@@ -113,7 +113,7 @@ export const TOOL_DEFINITIONS: readonly ToolDefinition[] = [
       type: 'object',
       properties: {
         since: timeProp('Start of the range (default 24 hours ago)'),
-        until: timeProp('End of the range (default now; a day word means the end of that day)'),
+        until: timeProp('End of the range, exclusive (default now; a day: before it starts, so since yesterday until today is all of yesterday)'),
         limit: { type: 'integer', minimum: 1, maximum: 1000, description: 'Memories read at most (default 200).' },
       },
       required: [],

@@ -48,16 +48,17 @@ describe('time bounds', () => {
   it('durations count back from now', () => {
     expect(parseTimeBound('since', '2h', now)).toBe(now - 7_200_000);
     expect(parseTimeBound('since', '30m ago', now)).toBe(now - 1_800_000);
-    expect(parseTimeBound('since', '1w', now)).toBe(now - 7 * 86_400_000);
+    expect(parseTimeBound('since', '1w', now)).toBe(new Date(2025, 4, 28, 15, 30).getTime());
   });
 
-  it('a day is its start as since and its end as until', () => {
+  it('a day is its start, as since and as until (until T is before:T)', () => {
     expect(parseTimeBound('since', 'today', now)).toBe(day(4));
-    expect(parseTimeBound('until', 'today', now)).toBe(day(5));
+    expect(parseTimeBound('until', 'today', now)).toBe(day(4));
     expect(parseTimeBound('since', 'yesterday', now)).toBe(day(3));
     expect(parseTimeBound('since', 'Monday', now)).toBe(day(2));
     expect(parseTimeBound('since', 'wednesday', now)).toBe(day(4));
-    expect(parseTimeBound('until', '2025-06-01', now)).toBe(day(2));
+    expect(parseTimeBound('until', '2025-06-01', now)).toBe(day(1));
+    expect(parseTimeBound('until', 'now', now)).toBe(now);
   });
 
   it('ISO times are taken as written', () => {

@@ -52,7 +52,7 @@ describe('agent tools: bad input is an error, never an empty success', () => {
     const { run } = setup();
     const r = await run('dormouse_recent_activity', { since: 'banana' });
     expect(r.isError).toBe(true);
-    expect(r.text).toMatch(/since: cannot read "banana" as a time; use an ISO date/);
+    expect(r.text).toMatch(/since: cannot read "banana" as a time; use a duration/);
   });
 
   it('an empty range (since not before until) is an error', async () => {
@@ -79,7 +79,7 @@ describe('dormouse_search', () => {
   it('passes the query language text through, with kind, time bounds in epoch ms and the workspace roots', async () => {
     const { run, backend } = setup();
     await run('dormouse_search', { query: ' retry kind:file "exact phrase" ', kind: 'file', since: 'monday', until: 'yesterday', limit: 5 }, { roots: ['/ws'] });
-    const midnight = new Date(2025, 5, 4).getTime(); // the end of yesterday
+    const midnight = new Date(2025, 5, 3).getTime(); // until yesterday: before it starts
     expect(backend.calls).toEqual([
       { method: 'recall', params: { query: 'retry kind:file "exact phrase"', limit: 6, kind: 'file', since: new Date(2025, 5, 2).getTime(), until: midnight, roots: ['/ws'] } },
     ]);
@@ -164,7 +164,7 @@ describe('dormouse_recent_activity', () => {
     const { run, backend } = setup();
     backend.hits = Array.from({ length: 450 }, (_, i) => hit(i + 1, { path: `/p/f${i % 3}.ts` }));
     const r = await run('dormouse_recent_activity', { since: '3d', limit: 450 });
-    const since = NOW - 3 * 86_400_000;
+    const since = new Date(2025, 5, 1, 15, 30).getTime(); // 3 calendar days back
     expect(backend.calls.map((c) => c.params)).toEqual([
       { query: '', limit: 200, since },
       { query: '', limit: 200, offset: 200, since },
