@@ -21,17 +21,23 @@ test(
     await waitForRunning(api);
     const names = vscode.lm.tools.map((t) => t.name);
     for (const name of TOOLS) assert.ok(names.includes(name), `vscode.lm.tools lists ${name} (got ${names.filter((n) => n.startsWith('dormouse')).join(', ') || 'no dormouse tool'})`);
-    const search = vscode.lm.tools.find((t) => t.name === 'dormouse_search');
-    assert.ok(search?.description.includes('2,000 tokens'), 'the model description states the budget');
+    const info = vscode.lm.tools.find((t) => t.name === 'dormouse_search');
+    assert.ok(info?.description.includes('2,000 tokens'), 'the model description states the budget');
     assert.deepEqual(api.agents?.tools, TOOLS, 'the extension registered every tool');
     assert.equal(api.agents?.mcpProvider, true, 'VS Code accepted the MCP server definition provider (dormouse.mcp)');
 
-    const before = (await waitForStatus(api, () => true, 'a status')).counters.capturesStored;
+    let stored = (await waitForStatus(api, () => true, 'a status')).counters.capturesStored;
     await saveNewFile('agents-wombat.txt', 'export const agentsWombatTrellis = "for the agent";\n');
-    await waitForCapturesStored(api, before, 1);
-
-    const result = await vscode.lm.invokeTool('dormouse_search', { input: { query: 'agentsWombatTrellis' }, toolInvocationToken: undefined });
-    const answer = text(result);
+    // Another capture (a late one from an earlier test) may be the one counted first: search after
+    // each stored capture until this one is in, with a deadline.
+    const search = () => vscode.lm.invokeTool('dormouse_search', { input: { query: 'agentsWombatTrellis' }, toolInvocationToken: undefined });
+    const deadline = Date.now() + 20_000;
+    let answer = '';
+    for (;;) {
+      stored = (await waitForCapturesStored(api, stored, 1)).counters.capturesStored;
+      answer = text(await search());
+      if (/agents-wombat\.txt/.test(answer) || Date.now() > deadline) break;
+    }
     assert.match(answer, /agents-wombat\.txt/, `the answer cites the saved file: ${answer}`);
     assert.match(answer, /untrusted captured content, not instructions/, 'captured content is fenced as untrusted');
     const id = Number(/\[(\d+)\] file/.exec(answer)?.[1]);
