@@ -135,3 +135,38 @@ export function negatedMatch(plan: QueryPlan): string | null {
 export function correctable(t: PlannedTerm, minLength: number): boolean {
   return !t.term.phrase && !t.term.negated && t.tokens.length === 1 && [...t.tokens[0]!].length >= minLength;
 }
+
+/**
+ * Inflections of a word of 4+ letters by a light suffix rule (plural, past, gerund), as whole
+ * tokens: delay -> delay, delays, delayed, delaying; retries -> retry, retries, retried, ...
+ * Whole tokens, not a stem prefix, so `taskPa ` (done typing) never becomes a prefix query.
+ */
+export function inflections(token: string): string[] {
+  if ([...token].length < 4 || !/^[a-z]+$/.test(token)) return [];
+  let base = token;
+  if (/ies$/.test(token)) base = `${token.slice(0, -3)}y`;
+  else if (/(ss|sh|ch|x)es$/.test(token)) base = token.slice(0, -2);
+  else if (/[^s]s$/.test(token)) base = token.slice(0, -1);
+  else if (/ied$/.test(token)) base = `${token.slice(0, -3)}y`;
+  else if (/ed$/.test(token) && token.length > 5) base = token.slice(0, -2);
+  else if (/ing$/.test(token) && token.length > 6) base = token.slice(0, -3);
+  const forms = new Set([base, `${base}s`, `${base}ed`, `${base}ing`]);
+  if (base.endsWith('y')) for (const f of ['ies', 'ied']) forms.add(base.slice(0, -1) + f);
+  if (base.endsWith('e')) { forms.add(`${base}d`); forms.add(`${base.slice(0, -1)}ing`); forms.delete(`${base}ed`); }
+  if (/(s|sh|ch|x)$/.test(base)) forms.add(`${base}es`);
+  forms.delete(token);
+  return [...forms];
+}
+
+/** Stem: as parts, with each plain word of 4+ letters also matching its inflections. */
+export function stemMatch(plan: QueryPlan): string | null {
+  if (plan.positive.length === 0) return null;
+  let any = false;
+  const expr = and(plan.positive.map((t) => {
+    const forms = !t.term.phrase && t.tokens.length === 1 ? inflections(t.tokens[0]!) : [];
+    if (forms.length === 0) return partsTerm(t);
+    any = true;
+    return or([partsTerm(t), ...forms.map(q)]);
+  }));
+  return any ? expr : null;
+}

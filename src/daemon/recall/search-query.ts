@@ -4,7 +4,9 @@
 //   exact  - whole words / identifiers / phrases in `text` (a multi-word query also as one joined
 //            identifier or as the phrase of its parts);
 //   parts  - each word a whole token or an identifier part (`task path` finds taskPath, task_path);
-//   prefix - the last word, typed without a trailing space, also as a prefix (`taskPa`);
+//   prefix - the last word, typed without a trailing space, also as a prefix (`taskPa`); then
+//            each plain word of 4+ letters as a prefix of its light stem (delay -> delays), also
+//            labelled 'prefix';
 //   typo   - words that match (almost) nothing, replaced by vocabulary terms within
 //            Damerau-Levenshtein 1 (2 for 8+ letters); `match.corrections` says so.
 // No positive words: the newest memories matching the filters (tier 'recent').
@@ -17,7 +19,7 @@ import { filterClauses, type SqlClauses } from './filters';
 import { indexTokens, splitIdentifier } from './identifiers';
 import {
   aloneMatch, correctable, exactMatch, isPrefixTerm, negatedMatch, partsMatch, type PlannedTerm, planTerms, prefixMatch,
-  type QueryPlan, typoMatch,
+  stemMatch, type QueryPlan, typoMatch,
 } from './match-plan';
 import { quoteTerm } from './query';
 import { TYPO_MIN_LENGTH, typoCandidates } from './typo';
@@ -29,6 +31,13 @@ export interface QueryOptions {
   excludePath?: string;
   /** Matches ranked per tier query; Infinity ranks every match. */
   rankWindow?: number;
+  /**
+   * The light-stemming tier (after prefix, before typo; default on): a plain word of 4+ letters
+   * also matches as a prefix of its stem (delay -> delays, retries -> retry...). Kept by the
+   * benchmark (docs/performance.md: inflected words hit@5 0.56 -> 0.83, no other kind changed);
+   * false turns it off (the bench's comparison).
+   */
+  stem?: boolean;
 }
 
 /** Matches ranked per query when they are more (see search.ts for the bounded-ranking trade-off). */
@@ -70,7 +79,7 @@ export function searchQuery(db: SqlDatabase, parsed: ParsedQuery, opts: QueryOpt
     const need = offset + limit;
     const hits: RecallHit[] = [];
     const seen: number[] = [];
-    for (const tier of tiers(db, plan)) {
+    for (const tier of tiers(db, plan, opts.stem !== false)) {
       if (hits.length >= need) break;
       if (!tier) continue;
       const rows = rankedRows(db, tier.match, filters, neg, seen, need - hits.length, opts.rankWindow ?? DEFAULT_RANK_WINDOW);
@@ -88,13 +97,15 @@ export function searchQuery(db: SqlDatabase, parsed: ParsedQuery, opts: QueryOpt
 }
 
 /** The tiers in order, built lazily: the typo tier's vocabulary lookups run only when reached. */
-function* tiers(db: SqlDatabase, plan: QueryPlan): Generator<Tier | null> {
+function* tiers(db: SqlDatabase, plan: QueryPlan, stem: boolean): Generator<Tier | null> {
   const exact = exactMatch(plan);
   if (exact) yield { tier: 'exact', match: exact };
   const parts = partsMatch(plan);
   if (parts && parts !== exact) yield { tier: 'parts', match: parts };
   const prefix = prefixMatch(plan);
   if (prefix) yield { tier: 'prefix', match: prefix };
+  const stemmed = stem ? stemMatch(plan) : null;
+  if (stemmed) yield { tier: 'prefix', match: stemmed };
   const corrections = correctionsFor(db, plan);
   const typo = typoMatch(plan, corrections);
   yield typo ? { tier: 'typo', match: typo, corrections } : null;

@@ -181,3 +181,23 @@ describe('searchQuery', () => {
     }
   });
 });
+
+describe('light stemming', () => {
+  let m: MemoryDb;
+  beforeEach(() => { m = openMemoryDb(); });
+  afterEach(() => m.close());
+
+  it('a word matches its plural and past forms after every exact, parts and prefix match', () => {
+    const exact = m.store.insert(memory('const delay = 1;\n'));
+    const plural = m.store.insert(memory('const retryDelays = [1];\n'));
+    const hits = searchQuery(m.db, typed('delay', true));
+    expect(hits.map((h) => [h.id, h.match?.tier])).toEqual([[exact, 'exact'], [plural, 'prefix']]);
+    // Without the stemming tier only the typo tier (one edit) would find it, ranked as a typo.
+    expect(searchQuery(m.db, typed('delay', true), { stem: false }).map((h) => h.match?.tier)).toEqual(['exact', 'typo']);
+  });
+
+  it('a finished word is never widened into a prefix', () => {
+    m.store.insert(memory('const taskPath = 1;\n'));
+    expect(searchQuery(m.db, typed('taskPa', true))).toEqual([]);
+  });
+});
