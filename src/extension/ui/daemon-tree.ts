@@ -65,6 +65,8 @@ export class DaemonTreeProvider implements vscode.TreeDataProvider<TreeNodeModel
       label: n.label,
       ...(n.description !== undefined ? { description: n.description } : {}),
       ...(n.tooltip !== undefined ? { tooltip: n.tooltip } : {}),
+      ...(n.contextValue !== undefined ? { contextValue: n.contextValue } : {}),
+      ...(n.memoryId !== undefined ? { memoryId: n.memoryId } : {}),
       ...(n.children ? { children: n.children.map(convert) } : {}),
     });
     return this.build().map(convert);
