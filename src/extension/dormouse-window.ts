@@ -30,6 +30,7 @@ import { showRecallQuickPick } from './recall/recall-quick-pick';
 import { SettingsSync } from './settings/settings-sync';
 import { registerCommands } from './ui/commands';
 import { DaemonTreeProvider } from './ui/daemon-tree';
+import { createConfirm } from './ui/confirm';
 import { chooseForgetTarget } from './ui/forget-menu';
 import { DormouseStatusBar } from './ui/status-bar';
 
@@ -276,6 +277,7 @@ export class DormouseWindow implements vscode.Disposable {
         related.refresh();
       },
       now: () => clock.now(),
+      confirm: createConfirm(process.env.DORMOUSE_TEST_HOOKS === '1'),
     });
     store.add(vscode.workspace.registerTextDocumentContentProvider(MEMORY_SCHEME, new MemoryDocumentProvider(fetchMemory)));
     for (const d of registerCommands({

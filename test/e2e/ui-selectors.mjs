@@ -30,6 +30,10 @@ export const SELECTORS = {
   treeRowContents: '.monaco-tl-contents',
   welcomeView: '.welcome-view-content',
 
+  // Context menus (right click on a tree row) render in the DOM as a monaco menu.
+  contextMenu: '.context-view .monaco-menu',
+  contextMenuLabel: '.context-view .monaco-menu .action-item .action-label',
+
   // The notifications centre (toasts do not render in headless runs; the centre does).
   notificationsCenter: '.notifications-center',
   notificationMessage: '.notifications-center .notification-list-item-message',

@@ -6,6 +6,7 @@ import { existsSync, statSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { ForgetTarget, MemoryRecord } from '../../shared/protocol';
 import { commandLineOf, forgetPrompt } from '../core/memory-actions';
+import type { Confirm } from '../ui/confirm';
 import type { FetchMemory } from './memory-documents';
 
 export interface MemoryActionsDeps {
@@ -14,6 +15,7 @@ export interface MemoryActionsDeps {
   /** After a forget: redraw whatever lists memories. */
   onForgotten(): void;
   now(): number;
+  confirm: Confirm;
 }
 
 async function need(fetch: FetchMemory, id: number): Promise<MemoryRecord> {
@@ -36,12 +38,12 @@ export class MemoryActions {
     const doc = await vscode.workspace.openTextDocument(uri);
     const name = memory.path.split(/[\\/]/).pop();
     if (doc.isDirty) {
-      const ok = await vscode.window.showWarningMessage(
-        `${name} has unsaved changes. Replace them with the snapshot of ${when(memory)}?`,
-        { modal: true, detail: 'Undo (Ctrl+Z) in the editor brings the current text back.' },
-        'Restore',
-      );
-      if (ok !== 'Restore') return false;
+      const ok = await this.deps.confirm({
+        message: `${name} has unsaved changes. Replace them with the snapshot of ${when(memory)}?`,
+        detail: 'Undo in the editor brings the current text back.',
+        button: 'Restore',
+      });
+      if (!ok) return false;
     }
     const editor = await vscode.window.showTextDocument(doc, { preview: false });
     if (doc.getText() === memory.content) {
@@ -69,12 +71,8 @@ export class MemoryActions {
     if (memory.kind !== 'terminal') throw new Error('only terminal commands can be re-run');
     const command = commandLineOf(memory);
     const cwd = memory.path && existsSync(memory.path) && statSync(memory.path).isDirectory() ? memory.path : undefined;
-    const ok = await vscode.window.showWarningMessage(
-      `Run this command again?`,
-      { modal: true, detail: `${command}${cwd ? `\n\nin ${cwd}` : ''}` },
-      'Run',
-    );
-    if (ok !== 'Run') return false;
+    const ok = await this.deps.confirm({ message: 'Run this command again?', detail: `${command}${cwd ? `\n\nin ${cwd}` : ''}`, button: 'Run' });
+    if (!ok) return false;
     const terminal = vscode.window.createTerminal({ name: 'Dormouse: re-run', ...(cwd ? { cwd } : {}) });
     terminal.show();
     terminal.sendText(command, true);
@@ -84,8 +82,7 @@ export class MemoryActions {
   /** Forget with a modal confirmation; true once the daemon deleted it. */
   async forget(target: ForgetTarget, label?: string): Promise<boolean> {
     const prompt = forgetPrompt(target, label, this.deps.now());
-    const ok = await vscode.window.showWarningMessage(prompt.message, { modal: true, detail: prompt.detail }, prompt.button);
-    if (ok !== prompt.button) return false;
+    if (!(await this.deps.confirm({ message: prompt.message, detail: prompt.detail, button: prompt.button }))) return false;
     const { forgotten } = await this.deps.forget(target);
     this.deps.onForgotten();
     vscode.window.setStatusBarMessage(`$(trash) Dormouse: forgot ${forgotten} ${forgotten === 1 ? 'memory' : 'memories'}`, 4000);

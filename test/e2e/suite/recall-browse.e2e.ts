@@ -1,0 +1,166 @@
+// Browsing the memory as a user does: the Recall quick pick with an empty query (the newest
+// memories) and with a filter typed in the query language; the Timeline view grouped by day;
+// Restore of a file snapshot into its editor, undone by the real Undo; Forget from the Timeline's
+// context menu (with its modal); and Pause / Resume capture from the palette, shown in the
+// status bar, with a save during the pause never captured.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { test } from './framework';
+import { bridge, getApi, waitForEvent } from './harness';
+import { saveNewFile, waitForCapturesStored, waitForRunning, waitForStatus, workspaceDir } from './steps';
+
+type Hit = { id: number; kind: string; title: string };
+const recall = async (api: Awaited<ReturnType<typeof getApi>>, query: string, extra: object = {}) =>
+  (await api.request('recall', { query, ...extra })) as Hit[];
+
+/**
+ * Answers the "are you sure?" question. VS Code refuses modal dialogs while it runs extension
+ * tests, so under DORMOUSE_TEST_HOOKS the extension asks in a quick pick (src/extension/ui/confirm.ts):
+ * the question's text is checked, then its first row (the go-ahead button) is chosen.
+ */
+async function answer(button: string, questionIncludes: string): Promise<void> {
+  const { rows } = await bridge.quickPick({ minItems: 2, includes: questionIncludes, timeoutMs: 15_000 });
+  assert.equal(rows[0]!.label, button, `the question offers ${button} first: ${JSON.stringify(rows)}`);
+  await bridge.press('Enter');
+}
+
+test(
+  'Recall with an empty query lists the newest memories; kind:terminal typed in lists only terminal commands',
+  async () => {
+    const api = await getApi();
+    await waitForRunning(api);
+    const before = (await waitForStatus(api, () => true, 'a status')).counters.capturesStored;
+    // A terminal command as shell integration would send it (the terminal itself is ui.e2e's test).
+    await api.request('enqueue', {
+      jobs: [{ kind: 'capture', payload: { type: 'terminal', commandLine: 'echo browseKiwiCommand', exitCode: 0, cwd: workspaceDir(), capturedAt: Date.now() } }],
+    });
+    await saveNewFile('browseOkapi.ts', 'export const browseOkapiLine = 1;\n');
+    await waitForCapturesStored(api, before, 2);
+
+    await bridge.palette('Dormouse: Recall…', { opensQuickInput: true });
+    const newest = await bridge.quickPick({ minItems: 2, includes: 'browseOkapi.ts', timeoutMs: 15_000 });
+    assert.ok(newest.rows.some((r) => r.label.includes('echo browseKiwiCommand')), `the newest include the command: ${JSON.stringify(newest.rows)}`);
+    assert.ok(newest.rows[0]!.description.includes('ago') || newest.rows[0]!.description.includes('just now'), `each row says when: ${JSON.stringify(newest.rows[0])}`);
+    await bridge.screenshot('recall-browse-newest');
+
+    await bridge.type('kind:terminal ');
+    const terminals = await bridge.quickPick({ minItems: 1, includes: 'browseKiwiCommand', excludes: 'browseOkapi.ts', timeoutMs: 15_000 });
+    assert.ok(terminals.rows.every((r) => !r.label.includes('.ts')), `only terminal commands: ${JSON.stringify(terminals.rows)}`);
+    await bridge.screenshot('recall-browse-kind-terminal');
+    await bridge.press('Escape');
+
+    // A bad filter value is shown in place of the results, naming the word.
+    await bridge.palette('Dormouse: Recall…', { opensQuickInput: true });
+    await bridge.type('since:banana');
+    await bridge.quickPick({ minItems: 1, includes: 'since:banana', timeoutMs: 10_000 });
+    await bridge.screenshot('recall-browse-bad-filter');
+    await bridge.press('Escape');
+  },
+  { timeoutMs: 60_000 },
+);
+
+test(
+  "the Timeline shows today's group with a saved file",
+  async () => {
+    const api = await getApi();
+    const before = api.status()!.counters.capturesStored;
+    await saveNewFile('timelineTapir.ts', 'export const timelineTapir = 1;\n');
+    await waitForCapturesStored(api, before, 1);
+    await bridge.palette('Dormouse: Show Dormouse view');
+    const { rows } = await bridge.tree({ viewTitle: 'Timeline', textIncludes: 'timelineTapir.ts', timeoutMs: 15_000 });
+    assert.ok(rows.some((r) => r.text.startsWith('Today')), `a Today group: ${JSON.stringify(rows)}`);
+    const today = (await api.timelineSnapshot()).find((n) => n.label === 'Today');
+    assert.ok(today?.children?.some((g) => g.label === 'timelineTapir.ts'), 'the file is grouped under Today');
+    await bridge.screenshot('timeline-today');
+  },
+  { timeoutMs: 60_000 },
+);
+
+test(
+  'Restore puts the snapshot into the editor (asking first over unsaved changes) and Undo reverts it',
+  async () => {
+    const api = await getApi();
+    const before = api.status()!.counters.capturesStored;
+    const v1 = 'export const restoreIbis = "first version";\n';
+    const v2 = 'export const restoreIbis = "unsaved second version";\n';
+    const doc = await saveNewFile('restoreIbis.ts', v1);
+    await waitForCapturesStored(api, before, 1);
+    const [hit] = await recall(api, 'restoreIbis', { kind: 'file' });
+    assert.ok(hit, 'the snapshot is recallable');
+
+    const editor = await vscode.window.showTextDocument(doc);
+    await editor.edit((b) => b.replace(new vscode.Range(0, 0, doc.lineCount, 0), v2));
+    assert.ok(doc.isDirty);
+
+    const restored = vscode.commands.executeCommand<boolean>('dormouse.restoreMemory', hit.id);
+    await answer('Restore', 'unsaved changes');
+    assert.equal(await restored, true);
+    assert.equal(doc.getText(), v1, 'the editor holds the snapshot');
+    await bridge.screenshot('restore-applied');
+
+    const undone = waitForEvent<vscode.TextDocumentChangeEvent>(
+      (listener) => vscode.workspace.onDidChangeTextDocument(listener),
+      (e) => e.document === doc && doc.getText() === v2,
+      10_000,
+      'Undo to bring the unsaved text back',
+    );
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('undo');
+    await undone;
+    await bridge.screenshot('restore-undone');
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  },
+  { timeoutMs: 60_000 },
+);
+
+test(
+  'Forget from the Timeline context menu asks, then removes the file and recall no longer finds it',
+  async () => {
+    const api = await getApi();
+    const before = api.status()!.counters.capturesStored;
+    await saveNewFile('forgetKoala.ts', 'export const forgetKoalaWord = 1;\n');
+    await waitForCapturesStored(api, before, 1);
+    assert.equal((await recall(api, 'forgetKoalaWord')).length, 1, 'recallable before');
+    await bridge.palette('Dormouse: Show Dormouse view');
+    await bridge.tree({ viewTitle: 'Timeline', textIncludes: 'forgetKoala.ts', timeoutMs: 15_000 });
+
+    await bridge.treeContextMenu('forgetKoala.ts', 'Forget every memory of this file', { viewTitle: 'Timeline' });
+    await answer('Forget all of this file', 'forgetKoala.ts');
+    await bridge.tree({ viewTitle: 'Timeline', textExcludes: 'forgetKoala.ts', minRows: 1, timeoutMs: 15_000 });
+    await bridge.screenshot('forget-from-timeline');
+    assert.equal((await recall(api, 'forgetKoalaWord')).length, 0, 'recall no longer finds it');
+  },
+  { timeoutMs: 60_000 },
+);
+
+test(
+  'Pause shows "paused" in the status bar and a save during the pause is not captured; Resume restores capture',
+  async () => {
+    const api = await getApi();
+    await bridge.palette('Dormouse: Pause capture…', { opensQuickInput: true });
+    await bridge.quickPick({ minItems: 4, includes: 'For 15 minutes' });
+    await bridge.press('Enter'); // the first choice: 15 minutes
+    const paused = await bridge.statusBar({ textIncludes: 'paused until', timeoutMs: 10_000 });
+    assert.match(paused.ariaLabel, /capture paused until/);
+    assert.equal(api.capturePause().paused, true);
+    await bridge.screenshot('capture-paused');
+
+    const storedBefore = api.status()!.counters.capturesStored;
+    const bufferedBefore = api.outboxStats().memory + api.outboxStats().spilled;
+    await saveNewFile('pausedYak.ts', 'export const pausedYakWord = 1;\n');
+    assert.equal(api.outboxStats().memory + api.outboxStats().spilled, bufferedBefore, 'nothing buffered while paused');
+
+    await bridge.palette('Dormouse: Resume capture');
+    await bridge.statusBar({ textExcludes: 'paused', timeoutMs: 10_000 });
+    assert.equal(api.capturePause().paused, false);
+    await bridge.screenshot('capture-resumed');
+
+    // Captures are sent in order: once the save after Resume is stored, one from the pause would have been too.
+    await saveNewFile('resumedYak.ts', 'export const resumedYakWord = 1;\n');
+    await waitForCapturesStored(api, storedBefore, 1);
+    assert.equal((await recall(api, 'resumedYakWord')).length, 1, 'captured after Resume');
+    assert.equal((await recall(api, 'pausedYakWord')).length, 0, 'the save during the pause was never captured');
+    assert.equal(api.status()!.counters.capturesStored, storedBefore + 1, 'exactly one capture stored across pause and resume');
+  },
+  { timeoutMs: 60_000 },
+);
