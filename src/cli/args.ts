@@ -1,8 +1,15 @@
 // A hand-written argv parser for `dormouse` (no dependency for a dozen flags). Global options may
 // appear anywhere; each command declares its own flags; anything else is a usage error (exit 2).
+import type { MemoryKind } from '../shared/protocol';
+import { parseKind, parseTimeWord } from '../shared/query-language';
+import { QueryError } from '../shared/recall-query';
 import { parseSetArgument } from '../shared/settings';
+import type { ForgetWhat } from './commands/forget';
+import { type TimeSpec, parseDuration, parseTimeSpec } from './time-arg';
 
-export const COMMANDS = ['daemon', 'status', 'wake', 'hibernate', 'reload', 'capture', 'recall', 'stop', 'help'] as const;
+export const COMMANDS = [
+  'daemon', 'status', 'wake', 'hibernate', 'reload', 'capture', 'recall', 'stop', 'forget', 'pause', 'resume', 'export', 'import', 'help',
+] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export type Command =
@@ -13,7 +20,12 @@ export type Command =
   | { name: 'stop' }
   | { name: 'reload'; configFile?: string; settings: Record<string, unknown>; unset: string[] }
   | { name: 'capture'; files: string[]; text?: string; title?: string }
-  | { name: 'recall'; query: string; limit?: number }
+  | { name: 'recall'; query: string; limit?: number; kind?: MemoryKind; in?: string; since?: string; until?: string }
+  | { name: 'forget'; what: ForgetWhat; yes: boolean }
+  | { name: 'pause'; for?: number; until?: TimeSpec }
+  | { name: 'resume' }
+  | { name: 'export'; since?: TimeSpec }
+  | { name: 'import'; file: string }
   | { name: 'help'; topic?: CommandName };
 
 export interface GlobalOptions {
@@ -41,7 +53,12 @@ const FLAGS: Record<CommandName, Record<string, Kind>> = {
   stop: {},
   reload: { config: 'value', set: 'repeat', unset: 'repeat' },
   capture: { file: 'values', text: 'value', title: 'value' },
-  recall: { limit: 'value' },
+  recall: { limit: 'value', kind: 'value', in: 'value', since: 'value', until: 'value' },
+  forget: { path: 'value', before: 'value', all: 'flag', yes: 'flag' },
+  pause: { for: 'value', until: 'value' },
+  resume: {},
+  export: { since: 'value' },
+  import: {},
   help: {},
 };
 
@@ -69,7 +86,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         continue;
       }
       if (!arg.startsWith('--')) {
-        if (arg.startsWith('-') && arg.length > 1 && !/^-\d/.test(arg)) throw new UsageError(`unknown option ${arg}`);
+        // recall's query language leaves a word out with `-word`: a positional there, not an option.
+        const exclusion = command === 'recall';
+        if (arg.startsWith('-') && arg.length > 1 && !/^-\d/.test(arg) && !exclusion) throw new UsageError(`unknown option ${arg}`);
         if (command === undefined) {
           if (!isCommandName(arg)) throw new UsageError(`unknown command ${JSON.stringify(arg)}`);
           command = arg;
@@ -126,6 +145,12 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   }
 }
 
+function timeSpec(flag: string, raw: string): TimeSpec {
+  const spec = parseTimeSpec(raw);
+  if (!spec) throw new UsageError(`${flag} must be an ISO-8601 date or time (2026-05-01, 2026-05-01T18:00) or a duration (30m, 3d), got ${JSON.stringify(raw)}`);
+  return spec;
+}
+
 /** Whether argv asks for JSON output, even when it fails to parse (before any `--`). */
 export function wantsJson(argv: readonly string[]): boolean {
   const end = argv.indexOf('--');
@@ -147,6 +172,7 @@ function build(name: CommandName, positionals: string[], values: Map<string, str
     case 'wake':
     case 'hibernate':
     case 'stop':
+    case 'resume':
       noPositionals();
       return { name };
     case 'reload': {
@@ -173,14 +199,71 @@ function build(name: CommandName, positionals: string[], values: Map<string, str
     }
     case 'recall': {
       const query = positionals.join(' ').trim();
-      if (!query) throw new UsageError('recall needs a QUERY');
-      const raw = one('limit');
-      if (raw === undefined) return { name, query };
-      const limit = Number(raw);
-      if (!/^\d+$/.test(raw) || !Number.isInteger(limit) || limit < 1 || limit > 200) {
-        throw new UsageError(`--limit must be an integer from 1 to 200, got ${JSON.stringify(raw)}`);
+      const kind = one('kind');
+      const where = one('in');
+      const since = one('since');
+      const until = one('until');
+      if (!query && kind === undefined && where === undefined && since === undefined && until === undefined) {
+        throw new UsageError('recall needs a QUERY or a filter (--kind, --in, --since, --until)');
       }
-      return { name, query, limit };
+      const raw = one('limit');
+      let limit: number | undefined;
+      if (raw !== undefined) {
+        limit = Number(raw);
+        if (!/^\d+$/.test(raw) || !Number.isInteger(limit) || limit < 1 || limit > 200) {
+          throw new UsageError(`--limit must be an integer from 1 to 200, got ${JSON.stringify(raw)}`);
+        }
+      }
+      // The flags take the inline words' values; checked here with the same parser pieces (the
+      // times are resolved against the clock again when the request is made).
+      if (since !== undefined) checked(() => parseTimeWord('since', since, Date.now(), `--since ${since}`));
+      if (until !== undefined) checked(() => parseTimeWord('before', until, Date.now(), `--until ${until}`));
+      return {
+        name,
+        query,
+        ...(limit !== undefined && { limit }),
+        ...(kind !== undefined && { kind: checked(() => parseKind(kind, `--kind ${kind}`)) }),
+        ...(where !== undefined && { in: where }),
+        ...(since !== undefined && { since }),
+        ...(until !== undefined && { until }),
+      };
+    }
+    case 'forget': {
+      const path = one('path');
+      const before = one('before');
+      const all = values.has('all');
+      const given = [positionals.length > 0, path !== undefined, before !== undefined, all].filter(Boolean).length;
+      if (given !== 1) throw new UsageError('forget takes exactly one of ID, --path P, --before T, --all');
+      const yes = values.has('yes');
+      if (path !== undefined) return { name, what: { path }, yes };
+      if (before !== undefined) return { name, what: { before: timeSpec('--before', before) }, yes };
+      if (all) return { name, what: { all: true }, yes };
+      if (positionals.length > 1) throw new UsageError(`forget takes one ID, got ${positionals.length}`);
+      const raw = positionals[0]!;
+      const id = Number(raw);
+      if (!/^\d+$/.test(raw) || !Number.isSafeInteger(id) || id < 1) throw new UsageError(`forget: ID must be a memory id (a positive integer), got ${JSON.stringify(raw)}`);
+      return { name, what: { id }, yes };
+    }
+    case 'pause': {
+      noPositionals();
+      const forRaw = one('for');
+      const untilRaw = one('until');
+      if (forRaw !== undefined && untilRaw !== undefined) throw new UsageError('pause takes --for or --until, not both');
+      if (forRaw !== undefined) {
+        const ms = parseDuration(forRaw);
+        if (ms === null) throw new UsageError(`--for must be a duration like 15m, 1h or 2d, got ${JSON.stringify(forRaw)}`);
+        return { name, for: ms };
+      }
+      return untilRaw === undefined ? { name } : { name, until: timeSpec('--until', untilRaw) };
+    }
+    case 'export': {
+      noPositionals();
+      const since = one('since');
+      return since === undefined ? { name } : { name, since: timeSpec('--since', since) };
+    }
+    case 'import': {
+      if (positionals.length !== 1) throw new UsageError('import needs one FILE (JSONL, as `dormouse export` writes it)');
+      return { name, file: positionals[0]! };
     }
     case 'help': {
       const topic = positionals[0];
@@ -188,5 +271,15 @@ function build(name: CommandName, positionals: string[], values: Map<string, str
       if (topic !== undefined && !isCommandName(topic)) throw new UsageError(`unknown command ${JSON.stringify(topic)}`);
       return topic === undefined ? { name } : { name, topic };
     }
+  }
+}
+
+/** A QueryError from a shared parser piece, as a usage error. */
+function checked<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof QueryError) throw new UsageError(error.message);
+    throw error;
   }
 }

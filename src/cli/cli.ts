@@ -6,8 +6,13 @@ import { defaultDataDir, dataDirPaths } from '../shared/paths';
 import { RpcError } from '../shared/protocol';
 import { InsecureSocketFolderError } from '../shared/socket-folder';
 import { type Command, type CommandName, parseArgs } from './args';
+import { createInterface } from 'node:readline/promises';
 import { captureCommand } from './commands/capture';
 import { daemonCommand } from './commands/daemon';
+import { exportCommand } from './commands/export';
+import { forgetCommand } from './commands/forget';
+import { importCommand } from './commands/import';
+import { pauseCommand, resumeCommand } from './commands/pause';
 import { hibernateCommand } from './commands/hibernate';
 import { recallCommand } from './commands/recall';
 import { reloadCommand } from './commands/reload';
@@ -23,6 +28,8 @@ export interface RunCliOptions {
   io?: CliIo;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** How to ask the user (forget's confirmation); default: stdin/stderr when both are a terminal, else none. */
+  prompt?: CliContext['prompt'] | null;
 }
 
 const processIo: CliIo = {
@@ -63,7 +70,8 @@ export async function runCli(argv: readonly string[], opts: RunCliOptions = {}):
   try {
     const dataDir = global.dataDir ?? defaultDataDir(env);
     const paths = dataDirPaths(dataDir, env);
-    ctx = { io, json: global.json, paths, cwd: opts.cwd ?? process.cwd(), env, connect: createConnect(paths) };
+    const prompt = opts.prompt === undefined ? terminalPrompt() : (opts.prompt ?? undefined);
+    ctx = { io, json: global.json, paths, cwd: opts.cwd ?? process.cwd(), env, connect: createConnect(paths), ...(prompt && { prompt }) };
     return await dispatch(ctx, command);
   } catch (error) {
     return report(ctx ?? { io, json: global.json }, error);
@@ -88,7 +96,30 @@ function dispatch(ctx: CliContext, command: Exclude<Command, { name: 'help' }>):
       return recallCommand(ctx, command);
     case 'stop':
       return stopCommand(ctx);
+    case 'forget':
+      return forgetCommand(ctx, command);
+    case 'pause':
+      return pauseCommand(ctx, command);
+    case 'resume':
+      return resumeCommand(ctx);
+    case 'export':
+      return exportCommand(ctx, command);
+    case 'import':
+      return importCommand(ctx, command);
   }
+}
+
+/** A question on stderr, the answer from stdin: only when both are a terminal. */
+function terminalPrompt(): CliContext['prompt'] {
+  if (!process.stdin.isTTY || !process.stderr.isTTY) return undefined;
+  return async (question) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return await rl.question(question);
+    } finally {
+      rl.close();
+    }
+  };
 }
 
 /** Prints a failure on stderr (and, with --json, as one error document on stdout); returns the exit code. */

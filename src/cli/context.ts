@@ -13,6 +13,8 @@ export interface CliContext {
   paths: DataDirPaths;
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** Asks the user a question and resolves with the answer; absent when there is no terminal to ask on. */
+  prompt?: (question: string) => Promise<string>;
   /** Connects and authenticates; DaemonUnreachableError when no daemon answers. */
   connect(opts?: { connectTimeoutMs?: number }): Promise<DaemonClient>;
 }

@@ -29,10 +29,41 @@ const COMMAND_HELP: Record<CommandName, string> = {
 dormouse capture --text TEXT [--title T]
   Enqueues one capture job per file (the daemon reads the file) or one for the text; prints the
   job ids.`,
-  recall: `dormouse recall QUERY [--limit N] [--json]
-  Full-text search over captured memories (N from 1 to 200).`,
+  recall: `dormouse recall QUERY [--kind K] [--in PATH] [--since T] [--until T] [--limit N] [--json]
+  Searches captured memories (N from 1 to 200). QUERY may be left out when a filter is given: the
+  newest memories that pass the filters. The query language (docs/cli.md):
+    words                the last word also matches as a prefix unless the query ends with a space
+    '"exact phrase"'     one exact phrase (quote the quotes for the shell)
+    -word                leave out memories containing the word
+    kind:K               file, selection, terminal or text
+    in:PATH              a folder or file, relative to the working directory; several are alternatives
+    lang:ID              language id or file extension, e.g. lang:ts
+    failed               terminal commands with a non-zero exit code ('"failed"' is the word)
+    since:T  after:T     from T on (after:DAY: from the end of that day)
+    before:T             before T (before:DAY: before the start of that day)
+    on:DAY, DAY          that local day; DAY is YYYY-MM-DD, today, yesterday or a weekday name
+                         (the most recent one, today included; mon..sun only after a key)
+    T is a duration back from now (30m, 2h, 3d, 2w) or a DAY (its start).
+  --kind, --in and --since take the same values; --until T is before:T. All filters must hold.
+  A bad value exits 2 before the daemon is asked.`,
   stop: `dormouse stop
   Graceful stop: finishes in-flight jobs up to a timeout; queued jobs stay durable.`,
+  forget: `dormouse forget ID | --path P | --before T | --all [--yes]
+  Deletes memories from disk: one by id, every memory of a file or folder (and under it), every
+  memory captured before T (an ISO date/time, or a duration: 3d means older than three days), or
+  all of them. Asks first on a terminal; without one, pass --yes (else exit 2). Prints how many.`,
+  pause: `dormouse pause [--for DURATION | --until TIME]
+  Pauses capture: until resumed, for a duration (15m, 1h, 2d) or until a time (ISO-8601). While
+  paused the daemon drops every capture; recall keeps working. Survives a daemon restart.`,
+  resume: `dormouse resume
+  Ends a capture pause.`,
+  export: `dormouse export [--since T] > memories.jsonl
+  Writes every memory (or those captured since T) as one JSON object per line, oldest first.`,
+  import: `dormouse import FILE
+  Reads JSONL as export writes it and stores each memory through the capture rules (excluded
+  paths and secrets are refused). Memories already stored are skipped, so importing twice imports
+  nothing the second time. A malformed line is reported with its number; the rest is imported and
+  the command exits 2.`,
   help: `dormouse help [COMMAND]
   Shows help for all commands or one.`,
 };

@@ -13,12 +13,14 @@ import { Emitter, setListenerErrorHandler } from '../shared/event';
 import { DisposableStore, toDisposable } from '../shared/lifecycle';
 import { type Logger, type LogSink, createLogger } from '../shared/logger';
 import { type DataDirPaths, dataDirPaths } from '../shared/paths';
-import { RpcError, type JobKind, type Params } from '../shared/protocol';
+import { RpcError, type JobKind, type Params, type Result } from '../shared/protocol';
 import { effectiveStaleThresholdMs, type Settings } from '../shared/settings';
 import type { DaemonStatus } from '../shared/status';
 import { VERSION } from '../shared/version';
 import { ActivityTracker } from './activity';
 import { CaptureWorker, type CommitScope } from './capture/capture-worker';
+import { CapturePauseStore } from './capture/capture-pause';
+import { importMemories } from './capture/import-memories';
 import { ConfigStore } from './config/config-store';
 import { DaemonCounters } from './counters';
 import { DebugHooks, TEST_HOOKS_DISABLED_MESSAGE, TEST_HOOKS_ENV, testHooksRequested } from './debug-hooks';
@@ -41,6 +43,8 @@ import { type CadenceOptions, suspensionAllowed } from './scheduling/cadence';
 import { Dispatcher } from './scheduling/dispatcher';
 import { PollLoop } from './scheduling/poll-loop';
 import { WakeBus } from './scheduling/wake-bus';
+import { exportPage } from './store/export-memories';
+import { forget } from './store/forget';
 import { MemoryStore } from './store/memory-store';
 import { openDatabase } from './store/open-database';
 import type { SqlDatabase } from './store/sql';
@@ -91,6 +95,9 @@ export class Daemon {
   private config!: ConfigStore;
   private queue!: JobQueue;
   private memories!: MemoryStore;
+  private captureWorker!: CaptureWorker;
+  /** Loaded once at start, then kept in memory: status and enqueue read it without I/O. */
+  private capturePause!: CapturePauseStore;
   private recallWorker!: RecallWorker;
   private workers: Worker[] = [];
   private reaper!: Reaper;
@@ -189,6 +196,8 @@ export class Daemon {
 
     this.memories = new MemoryStore(this.db, clock);
     const captureWorker = new CaptureWorker({ store: this.memories, clock, log: log.child('capture'), settings: () => this.settings });
+    this.captureWorker = captureWorker;
+    this.capturePause = new CapturePauseStore(paths.dataDir, log.child('pause'), clock.now());
     this.recallWorker = new RecallWorker({ db: this.db, store: this.memories, clock, log: log.child('recall') });
 
     if (this.opts.testHooks ?? testHooksRequested(process.env)) {
@@ -423,8 +432,7 @@ export class Daemon {
       clients: this.server.clientCount,
       foreground: this.opts.foreground,
       lastActivityAt: this.activity.lastActivityAt,
-      // Pausing arrives with its own change (not implemented yet: the pause handler refuses).
-      capture: { paused: false, until: null },
+      capture: this.capturePause.current(this.clock.now()),
     });
     const staleKey = status.health.staleLoops.join(',');
     if (staleKey !== this.lastStaleKey) {
@@ -478,7 +486,7 @@ export class Daemon {
       },
       enqueue: (params: Params<'enqueue'>) => {
         if (this.stopping) throw new RpcError('SHUTTING_DOWN', 'the daemon is stopping; enqueue again after it restarts');
-        return { ids: this.queue.enqueueBatch(params.jobs) };
+        return this.enqueue(params.jobs);
       },
       recall: (params: Params<'recall'>) => searchMemories(this.db, params),
       related: (params: Params<'related'>) => this.recallWorker.handle(params),
@@ -486,12 +494,20 @@ export class Daemon {
         const memory = this.memories.get(params.id);
         return memory && fitMemoryToMessage(memory, this.settings.ipcMaxMessageBytes);
       },
-      // The contract of these four is in the protocol; their implementations land next.
-      forget: (): never => notImplemented('forget'),
-      pause: (): never => notImplemented('pause'),
-      resume: (): never => notImplemented('resume'),
-      export: (): never => notImplemented('export'),
-      import: (): never => notImplemented('import'),
+      forget: (params: Params<'forget'>) => {
+        const outcome = forget(this.db, params);
+        // Which target only, never the path: the log must not keep what was forgotten.
+        this.log.info(`forgot ${outcome.forgotten} memorie(s) by ${Object.keys(params)[0]}; ${outcome.payloadsBlanked} job payload(s) blanked${outcome.checkpointed ? '' : '; WAL checkpoint incomplete'}`);
+        return { forgotten: outcome.forgotten };
+      },
+      // Control-plane: a file write at most, no SQL, no wake.
+      pause: (params: Params<'pause'>) => this.pauseChanged(this.capturePause.pause(params.until, this.clock.now())),
+      resume: () => this.pauseChanged(this.capturePause.resume(this.clock.now())),
+      export: (params: Params<'export'>) => exportPage(this.db, params, this.settings.ipcMaxMessageBytes),
+      import: (params: Params<'import'>) => importMemories(
+        { db: this.db, store: this.memories, worker: this.captureWorker, log: this.log.child('import'), snapshotsPerFile: () => this.settings.retentionSnapshotsPerFile },
+        params.memories,
+      ),
       debug: (params: Params<'debug'>) => {
         if (!this.debugHooks) throw new RpcError('UNKNOWN_METHOD', TEST_HOOKS_DISABLED_MESSAGE);
         return this.debugHooks.handle(params);
@@ -502,6 +518,22 @@ export class Daemon {
         return {};
       },
     };
+  }
+
+  /** While capture is paused, capture jobs are dropped (counted as skipped, reason 'paused'); the rest of the batch is queued. */
+  private enqueue(jobs: Params<'enqueue'>['jobs']): Result<'enqueue'> {
+    const now = this.clock.now();
+    if (!this.capturePause.isPaused(now)) return { ids: this.queue.enqueueBatch(jobs) };
+    const kept = jobs.filter((job) => job.kind !== 'capture');
+    const dropped = jobs.length - kept.length;
+    for (let i = 0; i < dropped; i++) this.counters.skipped('paused');
+    const ids = this.queue.enqueueBatch(kept);
+    return dropped > 0 ? { ids, dropped, capture: this.capturePause.current(now) } : { ids };
+  }
+
+  private pauseChanged<T>(result: T): T {
+    this.statusChanged();
+    return result;
   }
 
   /** SIGHUP: re-read the config file; an invalid one is rejected loudly and the old values kept. */
@@ -559,6 +591,3 @@ export class Daemon {
   }
 }
 
-function notImplemented(method: string): never {
-  throw new RpcError('UNKNOWN_METHOD', `${method} is not implemented by this daemon yet`);
-}

@@ -13,6 +13,7 @@ import type { SettingChange, SettingRejection } from './settings';
 import {
   type Check,
   arrayOf,
+  bool,
   int,
   nullable,
   object,
@@ -136,6 +137,8 @@ export interface ExportedMemory {
   capturedAt: string;
   /** ISO-8601. */
   updatedAt: string;
+  /** Set by export when the content was cut to fit one IPC message (ipcMaxMessageBytes); import stores what it gets. */
+  truncated?: boolean;
 }
 
 /** What to forget: exactly one of the fields. */
@@ -200,7 +203,12 @@ export interface Methods {
   hibernate: { params: Record<string, never>; result: { hibernated: boolean; reason?: string } };
   /** settings: runtime values over the config file; unset: runtime values to drop (back to the file, else the default). */
   reload: { params: { configFile?: string; settings?: Record<string, unknown>; unset?: string[] }; result: ReloadResult };
-  enqueue: { params: { jobs: JobInput[] }; result: { ids: number[] } };
+  /**
+   * ids: the jobs queued, in order. While capture is paused (`pause`) capture jobs are dropped,
+   * neither queued nor stored: they have no id, `dropped` counts them and `capture` says until
+   * when (both absent when nothing was dropped); the other jobs of the batch are queued as usual.
+   */
+  enqueue: { params: { jobs: JobInput[] }; result: { ids: number[]; dropped?: number; capture?: CapturePause } };
   /**
    * query: the query language (src/shared/query-language.ts): words, "phrases", -exclusions, kind:, in:,
    * lang:, failed, since:/after:/before:/on:, today, yesterday, weekday names. An empty query (or only
@@ -256,6 +264,7 @@ export const exportedMemory: Check<ExportedMemory> = object({
   content: str({ max: MAX_TEXT }),
   capturedAt: isoTime,
   updatedAt: isoTime,
+  truncated: optional(bool),
 }) as Check<ExportedMemory>;
 
 /** Exactly one of id, path, before, all. */

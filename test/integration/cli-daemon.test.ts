@@ -1,7 +1,7 @@
 // The built CLI (dist/cli.js) driving a real daemon it starts itself, detached, as a user would:
 // daemon → capture → recall → status → reload → stop.
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DaemonStatus } from '../../src/shared/status';
@@ -90,5 +90,68 @@ describe('dormouse CLI against a real daemon', () => {
     expect(stopped.code).toBe(0);
     const gone = await cli('status');
     expect(gone.code).toBe(1);
+  });
+
+  it('forget, pause and resume, export and import from the command line', async () => {
+    dataDir = tempDataDir('dm-cli-forget-');
+    env = { ...process.env };
+    delete env.DORMOUSE_DATA_DIR;
+    writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ spawnJitterMs: [0, 0], idleExitMs: 0 }));
+    expect((await cli('daemon')).code).toBe(0);
+    const doneCount = async (n: number) => {
+      for (;;) {
+        const s = JSON.parse((await cli('status', '--json')).stdout) as DaemonStatus;
+        if (s.queue.done >= n) return s;
+        await new Promise((r) => setImmediate(r));
+      }
+    };
+    expect((await cli('capture', '--text', 'alpha walrus_one', '--title', 'one')).code).toBe(0);
+    expect((await cli('capture', '--text', 'beta walrus_two', '--title', 'two')).code).toBe(0);
+    await doneCount(2);
+
+    const paused = await cli('pause', '--for', '1h');
+    expect(paused.code, paused.stderr).toBe(0);
+    expect(paused.stdout).toMatch(/capture paused until/);
+    expect((await cli('status')).stdout).toMatch(/capture paused until \d{4}-/);
+    const refused = await cli('capture', '--text', 'while paused');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/capture is paused/);
+    expect((await cli('resume')).stdout).toMatch(/not paused/);
+    expect((await cli('status')).stdout).not.toMatch(/capture paused/);
+
+    const exported = await cli('export');
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stderr).toMatch(/exported 2 memories/);
+    const lines = exported.stdout.trim().split('\n');
+    expect(lines.map((l) => (JSON.parse(l) as { title: string }).title)).toEqual(['one', 'two']);
+    const file = join(dataDir, 'memories.jsonl');
+    writeFileSync(file, exported.stdout);
+
+    const unconfirmed = await cli('forget', '--all');
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toMatch(/--yes/);
+    const forgotAll = await cli('forget', '--all', '--yes');
+    expect(forgotAll.code, forgotAll.stderr).toBe(0);
+    expect(forgotAll.stdout).toMatch(/forgot 2 memories/);
+    expect(JSON.parse((await cli('recall', 'walrus_one', '--json')).stdout)).toEqual([]);
+    expect(readFileSync(join(dataDir, 'dormouse.db')).toString('latin1')).not.toMatch(/walrus_one/);
+
+    const imported = await cli('import', file);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toMatch(/imported 2, skipped 0/);
+    expect((await cli('import', file)).stdout).toMatch(/imported 0, skipped 2/);
+    const mixed = join(dataDir, 'mixed.jsonl');
+    const third = { ...(JSON.parse(lines[0]!) as object), title: 'three', content: 'gamma walrus_three', capturedAt: new Date().toISOString() };
+    writeFileSync(mixed, `${lines[0]}\n{not json\n${JSON.stringify(third)}\n`);
+    const partly = await cli('import', mixed);
+    expect(partly.code).toBe(2);
+    expect(partly.stderr).toMatch(/mixed\.jsonl:2: skipped/);
+    expect(partly.stdout).toMatch(/imported 1, skipped 1/);
+
+    const [hit] = JSON.parse((await cli('recall', 'walrus_three', '--json')).stdout) as Array<{ id: number }>;
+    const forgotOne = await cli('forget', String(hit!.id), '--yes');
+    expect(forgotOne.stdout).toMatch(/forgot 1 memory/);
+    expect((await cli('forget', '--before', '2000-01-01', '--yes')).stdout).toMatch(/forgot 0 memories/);
+    expect((await cli('forget', '--before', 'soon', '--yes')).code).toBe(2);
   });
 });

@@ -1,11 +1,13 @@
 // The real daemon process, on a real socket and a real SQLite file.
+import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/shared/event';
-import { RpcError } from '../../src/shared/protocol';
+import type { DaemonClient } from '../../src/client/daemon-client';
+import { type ExportedMemory, type Result, RpcError } from '../../src/shared/protocol';
 import { startDaemon, tempDataDir, waitForStatus } from '../helpers/daemon-process';
 import { useDaemons } from '../helpers/use-daemons';
 
@@ -243,5 +245,167 @@ describe('daemon process stop', () => {
     db.close();
     expect(rows).toHaveLength(total);
     expect(rows.every((r) => r.n === 1)).toBe(true);
+  });
+});
+
+describe('daemon process: forget, pause, export and import', () => {
+  /** A 40-character token found nowhere else. */
+  const token = () => `tok${randomBytes(20).toString('hex').slice(0, 37)}`;
+  /** The database file and its -wal as they are on disk right now. */
+  const rawFiles = (dataDir: string) =>
+    ['dormouse.db', 'dormouse.db-wal'].map((f) => join(dataDir, f)).filter(existsSync).map((f) => readFileSync(f).toString('latin1')).join('\n');
+
+  it('a forgotten capture is gone from the database file, the WAL and the queue, and other memories stay', async () => {
+    const d = await daemon();
+    const client = await d.client();
+    const secret = token();
+    const keep = token();
+    await client.request('enqueue', {
+      jobs: [
+        { kind: 'capture', payload: { type: 'selection', text: `let forgotten = "${secret}";`, path: '/p/app/a.ts', note: 'the one to forget' } },
+        { kind: 'capture', payload: { type: 'text', text: `keep this ${keep}`, title: 'kept' } },
+      ],
+    });
+    await waitForStatus(client, (s) => s.counters.capturesStored === 2 && s.queue.done === 2);
+    const [hit] = await client.request('recall', { query: secret });
+    expect(hit).toBeDefined();
+    expect(rawFiles(d.dataDir)).toContain(secret); // the check below can see it
+
+    expect(await client.request('forget', { id: hit!.id })).toEqual({ forgotten: 1 });
+
+    expect(rawFiles(d.dataDir)).not.toContain(secret);
+    expect(rawFiles(d.dataDir)).toContain(keep);
+    expect(await client.request('recall', { query: secret })).toEqual([]);
+    expect(await client.request('memory', { id: hit!.id })).toBeNull();
+    expect((await client.request('recall', { query: keep })).map((h) => h.title)).toEqual(['kept']);
+    // Still gone after a restart (nothing came back from a journal).
+    await d.kill('SIGTERM');
+    expect(rawFiles(d.dataDir)).not.toContain(secret);
+  });
+
+  it('forget by path and forget all', async () => {
+    const d = await daemon();
+    const client = await d.client();
+    const t = token();
+    await client.request('enqueue', {
+      jobs: [
+        { kind: 'capture', payload: { type: 'file', path: '/p/app/src/a.ts', content: `a ${t}` } },
+        { kind: 'capture', payload: { type: 'terminal', commandLine: `echo ${t}`, exitCode: 0, cwd: '/p/app' } },
+        { kind: 'capture', payload: { type: 'file', path: '/p/apple/b.ts', content: `b ${t}` } },
+      ],
+    });
+    await waitForStatus(client, (s) => s.queue.done === 3);
+    expect(await client.request('forget', { path: '/p/app' })).toEqual({ forgotten: 2 });
+    expect((await client.request('recall', { query: t })).map((h) => h.path)).toEqual(['/p/apple/b.ts']);
+    expect(await client.request('forget', { all: true })).toEqual({ forgotten: 1 });
+    expect(rawFiles(d.dataDir)).not.toContain(t);
+  });
+
+  it('a pause drops captures (recalls of the same batch still run), survives a restart, and resume ends it', async () => {
+    const dataDir = tempDataDir();
+    const first = await daemon({ dataDir });
+    const client = await first.client();
+    expect(await client.request('pause', {})).toEqual({ paused: true, until: null });
+    expect((await client.request('status', {})).capture).toEqual({ paused: true, until: null });
+    await client.request('subscribe', { events: ['related'] });
+    const related = waitFor(client.onEvent, (e) => e.event === 'related');
+    const reply = await client.request('enqueue', {
+      jobs: [
+        { kind: 'capture', payload: { type: 'text', text: 'typed while paused' } },
+        { kind: 'recall', payload: { path: '/p/x.ts' } },
+      ],
+    });
+    expect(reply).toMatchObject({ dropped: 1, capture: { paused: true, until: null } });
+    expect(reply.ids).toHaveLength(1);
+    await related;
+    await first.kill('SIGTERM');
+
+    const second = await daemon({ dataDir });
+    const client2 = await second.client();
+    const status = await client2.request('status', {});
+    expect(status.capture).toEqual({ paused: true, until: null });
+    expect(status.queue.done).toBe(1); // the recall only
+    expect(await client2.request('enqueue', { jobs: [{ kind: 'capture', payload: { type: 'text', text: 'still paused' } }] }))
+      .toEqual({ ids: [], dropped: 1, capture: { paused: true, until: null } });
+    // A pause until a time: the status shows it.
+    const until = Date.now() + 3_600_000;
+    expect(await client2.request('pause', { until })).toEqual({ paused: true, until: new Date(until).toISOString() });
+
+    expect(await client2.request('resume', {})).toEqual({ paused: false, until: null });
+    const { ids } = await client2.request('enqueue', { jobs: [{ kind: 'capture', payload: { type: 'text', text: 'after resume zebra_note' } }] });
+    expect(ids).toHaveLength(1);
+    const done = await waitForStatus(client2, (s) => s.counters.capturesStored === 1);
+    expect(done.counters.skipsByReason).toEqual({ paused: 1 });
+    expect((await client2.request('recall', { query: 'zebra_note' })).length).toBe(1);
+    expect(await client2.request('recall', { query: 'paused' })).toEqual([]);
+  });
+
+  it('pause and resume are control-plane: no SQL, no activity, nothing woken', async () => {
+    const d = await daemon();
+    const client = await d.client();
+    await client.request('hibernate', {});
+    const before = await client.request('status', {});
+    await client.request('pause', { until: Date.now() + 60_000 });
+    await client.request('resume', {});
+    const after = await client.request('status', {});
+    expect(after.counters.sqlStatements).toBe(before.counters.sqlStatements);
+    expect(after.lastActivityAt).toBe(before.lastActivityAt);
+    expect(after.state).toBe('hibernating');
+  });
+
+  it('export pages into a second data dir through import, which is idempotent and keeps every field', async () => {
+    const a = await daemon();
+    const ca = await a.client();
+    await ca.request('enqueue', {
+      jobs: [
+        { kind: 'capture', payload: { type: 'file', path: '/p/app/retry.ts', content: 'export const curve = [1, 2, 4];\n'.repeat(60), language: 'typescript', capturedAt: Date.UTC(2026, 0, 2) } },
+        { kind: 'capture', payload: { type: 'selection', text: 'const x = 1;', path: '/p/app/x.ts', startLine: 3, endLine: 4, note: 'remember x', capturedAt: Date.UTC(2026, 0, 3) } },
+        { kind: 'capture', payload: { type: 'terminal', commandLine: 'npm test', exitCode: 1, cwd: '/p/app', capturedAt: Date.UTC(2026, 0, 4) } },
+        { kind: 'capture', payload: { type: 'text', text: 'a plain note', title: 'note', capturedAt: Date.UTC(2026, 0, 5) } },
+      ],
+    });
+    await waitForStatus(ca, (s) => s.counters.capturesStored === 4);
+    const exportAll = async (c: DaemonClient) => {
+      const all: ExportedMemory[] = [];
+      let afterId: number | null = 0;
+      while (afterId !== null) {
+        const page: Result<'export'> = await c.request('export', { afterId, limit: 3 });
+        all.push(...page.memories);
+        afterId = page.nextAfterId;
+      }
+      return all;
+    };
+    const exported = await exportAll(ca);
+    expect(exported.map((m) => m.kind)).toEqual(['file', 'selection', 'terminal', 'text']);
+    expect((await ca.request('export', { since: Date.UTC(2026, 0, 4) })).memories.map((m) => m.kind)).toEqual(['terminal', 'text']);
+
+    const b = await daemon();
+    const cb = await b.client();
+    expect(await cb.request('import', { memories: exported })).toEqual({ imported: 4, skipped: 0, refused: 0 });
+    expect(await cb.request('import', { memories: exported })).toEqual({ imported: 0, skipped: 4, refused: 0 });
+    const strip = (ms: ExportedMemory[]) => ms.map(({ id: _id, ...rest }) => rest);
+    expect(strip(await exportAll(cb))).toEqual(strip(exported));
+    // Indexed like a capture: the note is searchable, and the file's chunks are too.
+    expect((await cb.request('recall', { query: 'remember' })).map((h) => h.kind)).toEqual(['selection']);
+    expect((await cb.request('recall', { query: 'curve' })).map((h) => h.path)).toEqual(['/p/app/retry.ts']);
+  });
+
+  it('import refuses secrets and excluded paths, stores nothing of them, and imports the rest', async () => {
+    const d = await daemon();
+    const client = await d.client();
+    const at = new Date(Date.UTC(2026, 0, 1)).toISOString();
+    const base = { title: 't', language: null, note: null, exitCode: null, capturedAt: at, updatedAt: at };
+    const key = ['sk_live_', '4eC39HqLyjWDarjtT1zdp7dc'].join('');
+    const result = await client.request('import', {
+      memories: [
+        { ...base, kind: 'text', path: null, content: `stripe key ${key}` },
+        { ...base, kind: 'file', path: '/p/app/.env', content: 'HELLO=world' },
+        { ...base, kind: 'text', path: null, content: 'an ordinary imported note' },
+      ],
+    });
+    expect(result).toEqual({ imported: 1, skipped: 0, refused: 2 });
+    expect(rawFiles(d.dataDir)).not.toContain(key);
+    expect(await client.request('recall', { query: 'HELLO' })).toEqual([]);
+    expect((await client.request('recall', { query: 'ordinary' })).length).toBe(1);
   });
 });

@@ -33,7 +33,11 @@ export function captureCommand(ctx: CliContext, opts: { files: string[]; text?: 
         throw new CliError(2, `the text is too large for one IPC message (${frame} bytes; the daemon's ipcMaxMessageBytes is ${limit}); capture it with --file instead`, 'TOO_LARGE');
       }
     }
-    const { ids } = await client.request('enqueue', { jobs });
+    const { ids, dropped, capture } = await client.request('enqueue', { jobs });
+    if (dropped) {
+      const until = capture?.until ? `until ${capture.until}` : 'until `dormouse resume`';
+      throw new CliError(2, `capture is paused (${until}): nothing captured`, 'CAPTURE_PAUSED');
+    }
     if (ctx.json) printJson(ctx, { ids });
     else ctx.io.stdout(`queued ${ids.length} capture job${ids.length === 1 ? '' : 's'}: ${ids.join(', ')}\n`);
     return 0;

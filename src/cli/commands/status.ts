@@ -38,6 +38,7 @@ export function formatStatus(s: DaemonStatus): string {
     const counters = Object.entries(c).filter(([, v]) => typeof v === 'number').map(([k, v]) => `${k} ${v}`);
     lines.push(`counters: ${counters.join(', ')}`);
   }
+  if (s.capture?.paused) lines.push(s.capture.until === null ? 'capture paused until resumed (`dormouse resume`)' : `capture paused until ${s.capture.until}`);
   if (s.pendingRestart?.length) lines.push(`pending restart: ${s.pendingRestart.join(', ')}`);
   if (s.database?.quarantined) lines.push(`database: quarantined to ${s.database.quarantined.movedTo} (${s.database.quarantined.reason})`);
   return lines.join('\n') + '\n';

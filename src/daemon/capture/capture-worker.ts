@@ -32,7 +32,7 @@ export interface CaptureWorkerOptions {
 }
 
 /** A memory before the store step derives its hash, time and chunks. */
-type Draft = Omit<NewMemory, 'contentHash' | 'capturedAt' | 'chunks'>;
+export type Draft = Omit<NewMemory, 'contentHash' | 'capturedAt' | 'chunks'>;
 
 const TITLE_MAX = 200;
 
@@ -96,13 +96,28 @@ export class CaptureWorker {
         draft = { kind: 'text', path: null, title: p.title?.trim() || firstLine(p.text), language: null, note: null, exitCode: null, content: p.text };
         break;
     }
-    const bytes = Buffer.byteLength(draft.content);
-    if (bytes > settings.captureMaxBytes) throw new Skip('too-large', `${label}: ${bytes} bytes > captureMaxBytes ${settings.captureMaxBytes}`);
-    if (draft.content.includes('\0')) throw new Skip('binary', `${label}: contains NUL bytes`);
-    // Title and note are stored too, so they pass the same check as the content.
-    const secret = findSecret(draft.content) ?? findSecret(draft.title) ?? (draft.note ? findSecret(draft.note) : null);
-    if (secret) throw new Skip('secret', `${label}: looks like a ${secret.kind} at line ${secret.line}`);
+    checkContent(draft, label, settings.captureMaxBytes);
     return draft;
+  }
+
+  /**
+   * For a memory that did not come through a capture (import): the same checks, in the same
+   * order (excludes on the path, size, NUL bytes, secrets in content, title and note). Returns
+   * the skip, or null when it may be stored.
+   */
+  vet(draft: Draft): { reason: SkipReason; detail: string } | null {
+    const settings = this.opts.settings();
+    const excludable = draft.kind === 'file' || draft.kind === 'selection';
+    try {
+      if (excludable && draft.path !== null && this.excludes.get(settings.captureExcludes)(draft.path)) {
+        throw new Skip('excluded', `${draft.kind} ${draft.path} matches captureExcludes`);
+      }
+      checkContent(draft, draft.path ?? draft.kind, settings.captureMaxBytes);
+      return null;
+    } catch (err) {
+      if (!(err instanceof Skip)) throw err;
+      return { reason: err.reason, detail: err.detail };
+    }
   }
 
   /** Reads a file for capture: size from stat first, so an oversized file is never read. */
@@ -132,9 +147,7 @@ export class CaptureWorker {
   private store(d: Draft, at: number): CaptureOutcome {
     const { store } = this.opts;
     const settings = this.opts.settings();
-    const contentHash = createHash('sha256').update(d.content).digest('hex');
-    // A note is how the user meant to find this again: it is indexed as a chunk of its own.
-    const chunks = d.note ? [...chunkContent(d.content), d.note] : chunkContent(d.content);
+    const { contentHash, chunks } = toNewMemory(d, at);
     if (d.kind === 'file' && d.path !== null) {
       const latest = store.latestForPath(d.path);
       if (latest && latest.contentHash === contentHash) {
@@ -156,6 +169,27 @@ export class CaptureWorker {
     }
     return { stored: true, memoryId, merged: false };
   }
+}
+
+/** Size, NUL bytes and secrets: throws the Skip. Title and note are stored too, so they pass the same check as the content. */
+function checkContent(draft: Draft, label: string, maxBytes: number): void {
+  const bytes = Buffer.byteLength(draft.content);
+  if (bytes > maxBytes) throw new Skip('too-large', `${label}: ${bytes} bytes > captureMaxBytes ${maxBytes}`);
+  if (draft.content.includes('\0')) throw new Skip('binary', `${label}: contains NUL bytes`);
+  const secret = findSecret(draft.content) ?? findSecret(draft.title) ?? (draft.note ? findSecret(draft.note) : null);
+  if (secret) throw new Skip('secret', `${label}: looks like a ${secret.kind} at line ${secret.line}`);
+}
+
+/** A vetted draft as the store takes it: the content hash and the index chunks derived the one way every memory gets them. */
+export function toNewMemory(d: Draft, at: number): NewMemory {
+  const contentHash = contentHashOf(d.content);
+  // A note is how the user meant to find this again: it is indexed as a chunk of its own.
+  const chunks = d.note ? [...chunkContent(d.content), d.note] : chunkContent(d.content);
+  return { ...d, contentHash, capturedAt: at, chunks };
+}
+
+export function contentHashOf(content: string): string {
+  return createHash('sha256').update(content).digest('hex');
 }
 
 function firstLine(text: string): string {

@@ -18,6 +18,8 @@ export interface NewMemory {
   content: string;
   contentHash: string;
   capturedAt: number;
+  /** Defaults to capturedAt (a new capture); an import keeps the exported time. */
+  updatedAt?: number;
   chunks: readonly string[];
 }
 
@@ -86,6 +88,17 @@ export class MemoryStore {
   /** Deletes a memory (its chunks and index rows follow by trigger). Returns whether it existed. */
   delete(id: number): boolean {
     return this.db.prepare<[number]>('DELETE FROM memories WHERE id = ?').run(id).changes > 0;
+  }
+
+  /** Whether this exact memory is stored: same kind, path, capture time and content (an import's identity). */
+  has(kind: MemoryKind, path: string | null, capturedAt: number, contentHash: string): boolean {
+    return (
+      this.db
+        .prepare<[string | null, number, MemoryKind, string], { one: number }>(
+          'SELECT 1 AS one FROM memories WHERE path IS ? AND captured_at = ? AND kind = ? AND content_hash = ? LIMIT 1',
+        )
+        .get(path, capturedAt, kind, contentHash) !== undefined
+    );
   }
 
   /** The newest file snapshot of a path, without its content. */
@@ -174,7 +187,7 @@ export class MemoryStore {
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(m.kind, m.path, m.title, m.language, m.note, m.exitCode, m.content, m.contentHash,
-          Buffer.byteLength(m.content), m.capturedAt, m.capturedAt).lastInsertRowid,
+          Buffer.byteLength(m.content), m.capturedAt, m.updatedAt ?? m.capturedAt).lastInsertRowid,
     );
     this.insertChunks(id, m.chunks);
     return id;

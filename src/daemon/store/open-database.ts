@@ -77,6 +77,8 @@ function openChecked(path: string, opts: OpenDatabaseOptions): SqlDatabase {
     db.pragma('synchronous = NORMAL'); // durable across process crashes; WAL makes it safe.
     db.pragma('busy_timeout = 5000');
     db.pragma('foreign_keys = ON');
+    // Deleted content is overwritten with zeros, not left in free space: a forget must leave the disk (forget.ts).
+    db.pragma('secure_delete = ON');
     // Reading the schema parses page 1 and every CREATE statement: a broken page 1 throws here.
     db.prepare('SELECT count(*) AS n FROM sqlite_schema').get();
     if (opts.runQuickCheck) {

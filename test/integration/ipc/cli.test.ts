@@ -2,7 +2,7 @@
 // defined from __filename) run as a child process against a real IpcServer in this process.
 // Guards the node-ipc bundling trap and the CLI contract: exit codes, one JSON document.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
@@ -12,7 +12,7 @@ import { type Handlers, IpcServer } from '../../../src/daemon/ipc/server';
 import { createToken } from '../../../src/daemon/ipc/token';
 import { memoryLogger } from '../../../src/shared/logger';
 import { type DataDirPaths, dataDirPaths } from '../../../src/shared/paths';
-import { type Params, RpcError } from '../../../src/shared/protocol';
+import { type Params, type RecallHit, RpcError } from '../../../src/shared/protocol';
 import type { DaemonStatus } from '../../../src/shared/status';
 
 const root = join(__dirname, '..', '..', '..');
@@ -43,11 +43,17 @@ let paths: DataDirPaths;
 let server: IpcServer | undefined;
 let calls: Array<{ method: string; params: unknown }>;
 
+const TERMINAL_AT = new Date(2026, 10, 30, 14, 5).toISOString();
+
 const status = { pid: 42, version: '9.9.9', uptimeMs: 1500, socket: 's', state: 'hibernating', loops: [], queue: { queued: 1, leased: 0, retrying: 0, dead: 0, done: 3 }, health: { pollStale: false, stuckQueue: false, stuckSince: null, staleLoops: [] }, counters: { sqlStatements: 7, wakes: 0, jobsCompleted: 3, capturesStored: 3, capturesSkipped: 0, jobsFailed: 0, skipsByReason: {}, timersArmed: 0 } } as unknown as DaemonStatus;
 
 function run(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return runIn(undefined, ...args);
+}
+
+function runIn(cwd: string | undefined, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, '--data-dir', paths.dataDir, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, '--data-dir', paths.dataDir, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -72,7 +78,17 @@ async function startServer(): Promise<void> {
       return { changes: [{ key: 'pollFloorMs', from: 250, to: 500, live: true }], pendingRestart: [] };
     }),
     enqueue: record('enqueue', (p: Params<'enqueue'>) => ({ ids: p.jobs.map((_, i) => 10 + i) })),
-    recall: record('recall', () => [{ id: 1, kind: 'file', path: '/a.ts', title: 'a.ts', capturedAt: '2026-01-01T00:00:00.000Z', snippet: 'x [y] z', score: 0.5 }]),
+    recall: record('recall', (p: Params<'recall'>): RecallHit[] => {
+      if (p.query.includes('reject')) throw new RpcError('BAD_REQUEST', 'since:soon: expected a duration');
+      if (p.query.includes('nothing')) return [];
+      if (p.query.includes('taksPath')) {
+        return [{
+          id: 2, kind: 'terminal', path: null, title: 'npm test', capturedAt: TERMINAL_AT, snippet: 'npm test [taskPath]', score: 0.9, exitCode: 1,
+          match: { tier: 'typo', terms: ['taskpath'], corrections: [{ from: 'taksPath', to: 'taskPath' }], filters: ['kind:terminal', 'failed'] },
+        }];
+      }
+      return [{ id: 1, kind: 'file', path: '/a.ts', title: 'a.ts', capturedAt: '2026-01-01T00:00:00.000Z', snippet: 'x [y] z', score: 0.5 }];
+    }),
     related: record('related', (p: Params<'related'>) => ({ path: p.path, hits: [], history: [], computedAt: '' })),
     memory: record('memory', () => null),
     forget: record('forget', () => ({ forgotten: 0 })),
@@ -171,9 +187,89 @@ describe.runIf(process.platform !== 'win32')('the bundled dormouse CLI', () => {
     const r = await run('recall', 'y', '--json', '--limit', '3');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toHaveLength(1);
-    expect(calls.at(-1)).toEqual({ method: 'recall', params: { query: 'y', limit: 3 } });
+    expect(calls.at(-1)).toEqual({ method: 'recall', params: { query: 'y', limit: 3, roots: [process.cwd()] } });
     expect((await run('wake')).stdout).toBe('woke capture, recall\n');
     expect((await run('hibernate')).stdout).toBe('not hibernating: 1 job queued\n');
+  });
+
+  it('recall sends the working directory as the root and the filter flags resolved', async () => {
+    await startServer();
+    const before = Date.now();
+    const r = await runIn(dir, 'recall', 'retry', '-flaky', 'in:src/daemon', '--kind', 'terminal', '--in', 'src/', '--since', '3d', '--until', 'yesterday', '--limit', '5', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const cwd = realpathSync(dir);
+    const yesterday = new Date();
+    const startOfYesterday = new Date(yesterday.getFullYear(), yesterday.getMonth(), yesterday.getDate() - 1).getTime();
+    expect(calls).toEqual([{
+      method: 'recall',
+      params: { query: 'retry -flaky in:src/daemon', roots: [cwd], limit: 5, kind: 'terminal', pathPrefix: join(cwd, 'src'), since: expect.any(Number), until: startOfYesterday },
+    }]);
+    // --since 3d: the same local clock time three days ago.
+    const daysAgo = (ms: number) => {
+      const d = new Date(ms);
+      d.setDate(d.getDate() - 3);
+      return d.getTime();
+    };
+    const since = (calls[0]?.params as Params<'recall'>).since as number;
+    expect(since).toBeGreaterThanOrEqual(daysAgo(before));
+    expect(since).toBeLessThanOrEqual(daysAgo(Date.now()));
+  });
+
+  it('recall with only a filter sends an empty query', async () => {
+    await startServer();
+    expect((await run('recall', '--kind', 'file')).code).toBe(0);
+    expect(calls.at(-1)?.params).toEqual({ query: '', kind: 'file', roots: [process.cwd()] });
+  });
+
+  it('a bad recall value exits 2 with a clear message before contacting the daemon', async () => {
+    await startServer();
+    for (const args of [['x', '--since', 'banana'], ['since:banana'], ['kind:folder'], ['kind:file', '--kind', 'terminal'], ['today', '--until', '3d'], ['--in', '~/notes']]) {
+      const r = await run('recall', ...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(/^dormouse: (since:banana|--since banana|kind:folder|--in ~\/notes|kind:terminal|before:).*/);
+    }
+    const json = await run('recall', 'on:2026-13-45', '--json');
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toEqual({ error: { code: 'BAD_REQUEST', message: 'on:2026-13-45: 2026-13-45 is not a date; expected YYYY-MM-DD, e.g. 2026-11-30' } });
+    expect(calls).toEqual([]);
+  });
+
+  it('a BAD_REQUEST reply to recall exits 2', async () => {
+    await startServer();
+    const r = await run('recall', 'reject');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('since:soon: expected a duration');
+  });
+
+  it('recall prints time, kind, title, snippet and why each hit matched; typo corrections first', async () => {
+    await startServer();
+    const r = await run('recall', 'taksPath', 'failed', '--kind', 'terminal');
+    expect(r.code, r.stderr).toBe(0);
+    const at = new Date(TERMINAL_AT);
+    const pad = (x: number) => String(x).padStart(2, '0');
+    const when = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ${pad(at.getHours())}:${pad(at.getMinutes())}`;
+    expect(r.stdout).toBe(
+      'showing results for taskPath failed\n' +
+        `  1. npm test  [terminal, exit 1, ${when}]\n` +
+        '     npm test [taskPath]\n' +
+        '     why: typo-tolerant match on taskpath · kind:terminal, failed\n',
+    );
+  });
+
+  it('recall with no result says nothing matched and what to loosen', async () => {
+    await startServer();
+    const timed = await run('recall', 'nothing', 'yesterday', '--kind', 'file');
+    expect(timed).toMatchObject({ code: 0, stdout: 'nothing matched "nothing yesterday" with yesterday, --kind file\ntry a wider time: drop yesterday, or another filter (--kind file)\n' });
+    const plain = await run('recall', 'nothing');
+    expect(plain.stdout).toBe('nothing matched "nothing"\ntry fewer words, or the start of a word\n');
+    const json = await run('recall', 'nothing', '--json');
+    expect(JSON.parse(json.stdout)).toEqual([]);
+  });
+
+  it('recall --json keeps the array of hits, new fields inside them', async () => {
+    await startServer();
+    const r = await run('recall', 'taksPath', '--json');
+    expect(JSON.parse(r.stdout)).toEqual([expect.objectContaining({ id: 2, exitCode: 1, match: expect.objectContaining({ tier: 'typo' }) })]);
   });
 
   it('with --json a rejected reload prints one error document and exits 2', async () => {

@@ -272,7 +272,7 @@ describe.runIf(unix)('IpcServer over a real socket', () => {
     const seen: string[] = [];
     server.onDidRequest(({ method }) => seen.push(method));
     const c = await client();
-    await c.request('recall', { query: '' }).catch(() => {});
+    await c.request('recall', { query: 42 as unknown as string }).catch(() => {});
     await c.request('status', {});
     await c.request('recall', { query: 'q' });
     expect(seen).toEqual(['status', 'recall']);

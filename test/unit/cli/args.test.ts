@@ -64,10 +64,31 @@ describe('parseArgs', () => {
   it('recall joins the query and checks --limit', () => {
     expect(ok(['recall', 'sqlite', 'wal', '--limit', '5']).command).toEqual({ name: 'recall', query: 'sqlite wal', limit: 5 });
     expect(ok(['recall', '--', '--not-a-flag']).command).toEqual({ name: 'recall', query: '--not-a-flag' });
-    expect(bad(['recall'])).toMatch(/QUERY/);
     expect(bad(['recall', 'x', '--limit', '0'])).toMatch(/--limit/);
     expect(bad(['recall', 'x', '--limit', '201'])).toMatch(/--limit/);
     expect(bad(['recall', 'x', '--limit', '2.5'])).toMatch(/--limit/);
+  });
+
+  it('recall takes filter flags, and QUERY may be left out when one is given', () => {
+    expect(ok(['recall', 'retry', '--kind', 'Terminal', '--in', 'src', '--since', '2h', '--until', 'yesterday']).command).toEqual({
+      name: 'recall', query: 'retry', kind: 'terminal', in: 'src', since: '2h', until: 'yesterday',
+    });
+    expect(ok(['recall', '--kind', 'file']).command).toEqual({ name: 'recall', query: '', kind: 'file' });
+    expect(ok(['recall', '--since=2026-11-30']).command).toEqual({ name: 'recall', query: '', since: '2026-11-30' });
+    expect(bad(['recall'])).toMatch(/recall needs a QUERY or a filter \(--kind, --in, --since, --until\)/);
+    expect(bad(['recall', ''])).toMatch(/QUERY or a filter/);
+  });
+
+  it('recall flag values are checked with the query language', () => {
+    expect(bad(['recall', '--kind', 'folder'])).toBe('--kind folder: expected file, selection, terminal, text');
+    expect(bad(['recall', 'x', '--since', 'banana'])).toMatch(/^--since banana: expected a duration \(30m, 2h, 3d, 2w\), a date/);
+    expect(bad(['recall', 'x', '--until', '2026-13-45'])).toMatch(/^--until 2026-13-45: 2026-13-45 is not a date/);
+    expect(bad(['recall', 'x', '--kind', 'file', '--kind', 'text'])).toMatch(/--kind given twice/);
+  });
+
+  it('recall takes -word as an exclusion, not an option', () => {
+    expect(ok(['recall', 'retry', '-flaky']).command).toEqual({ name: 'recall', query: 'retry -flaky' });
+    expect(ok(['recall', 'retry', '-h']).command).toEqual({ name: 'help', topic: 'recall' });
   });
 
   it('unknown flags, commands and arguments are usage errors', () => {

@@ -46,6 +46,7 @@ describe('openDatabase', () => {
     expect(db.pragma('journal_mode')).toEqual([{ journal_mode: 'wal' }]);
     expect(db.pragma('synchronous')).toEqual([{ synchronous: 1 }]); // NORMAL
     expect(db.pragma('foreign_keys')).toEqual([{ foreign_keys: 1 }]);
+    expect(db.pragma('secure_delete')).toEqual([{ secure_delete: 1 }]);
     expect((db.pragma('busy_timeout') as Array<Record<string, number>>)[0]).toEqual({ timeout: 5_000 });
     db.close();
   });
