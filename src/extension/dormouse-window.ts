@@ -24,7 +24,7 @@ import { DaemonLogTail } from './log/daemon-log-tail';
 import { channelLogger, createOutputLog } from './log/output-log';
 import { MemoryActions } from './recall/memory-actions';
 import { MEMORY_SCHEME, MemoryDocumentProvider, compareMemory, memoryKindOf, openMemory } from './recall/memory-documents';
-import { parseQuery } from './recall/query-parse';
+import { parseQuery } from '../shared/query-language';
 import { RelatedRecall } from './recall/related-recall';
 import { showRecallQuickPick } from './recall/recall-quick-pick';
 import { SettingsSync } from './settings/settings-sync';
