@@ -61,6 +61,15 @@ export async function startUiBridge({ page: currentPage, screenshotsDir, log }) 
     '/quickpick': async ({ timeoutMs, minItems, includes, excludes }) => ({ rows: await quickPickRows(page(), minItems ?? 1, timeoutMs ?? DEFAULT_TIMEOUT_MS, { includes, excludes }) }),
     '/tree': ({ viewTitle, minRows, textIncludes, textExcludes, welcomeIncludes, timeoutMs }) =>
       treeRows(page(), { viewTitle: viewTitle ?? 'Dormouse', minRows: minRows ?? 0, textIncludes, textExcludes, welcomeIncludes }, timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    // Expands or collapses a side bar view pane by clicking its header (lists render only the rows
+    // in view, so a long view below another may need the space).
+    '/pane': async ({ viewTitle, expanded, timeoutMs }) => {
+      const pane = await paneLocator(page(), viewTitle);
+      const header = pane.locator(SELECTORS.paneHeader).first();
+      await header.waitFor({ state: 'visible', timeout: timeoutMs ?? DEFAULT_TIMEOUT_MS });
+      if (((await header.getAttribute('aria-expanded')) === 'true') !== !!expanded) await header.click();
+      return { expanded: (await header.getAttribute('aria-expanded')) === 'true' };
+    },
     // Right-clicks a tree row (found like /tree-click) and chooses `item` in its context menu.
     '/tree-context': async ({ viewTitle, ariaIncludes, item, timeoutMs }) => {
       const timeout = timeoutMs ?? DEFAULT_TIMEOUT_MS;

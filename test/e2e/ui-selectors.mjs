@@ -23,6 +23,7 @@ export const SELECTORS = {
   // bar's composite title) shows instead, so both are checked.
   pane: '.pane',
   paneTitle: '.pane-header h3.title',
+  paneHeader: '.pane-header',
   paneBody: '.pane-body',
   sideBarTitle: '#workbench\\.parts\\.sidebar .composite.title h2',
   sideBarPane: '#workbench\\.parts\\.sidebar .pane',

@@ -124,6 +124,8 @@ export const bridge = {
    */
   tree: (options: { viewTitle?: string; minRows?: number; textIncludes?: string; textExcludes?: string; welcomeIncludes?: string; timeoutMs?: number } = {}) =>
     call<{ rows: TreeRow[]; welcome: string }>('/tree', options),
+  /** Expands or collapses the side bar view pane titled `viewTitle` (its header's click). */
+  pane: (viewTitle: string, expanded: boolean, options: { timeoutMs?: number } = {}) => call<{ expanded: boolean }>('/pane', { viewTitle, expanded, ...options }),
   /** Right-clicks the first tree row whose accessibility label includes `ariaIncludes` and chooses `item` in the context menu. */
   treeContextMenu: (ariaIncludes: string, item: string, options: { viewTitle?: string; timeoutMs?: number } = {}) =>
     call<{ labels: string[] }>('/tree-context', { ariaIncludes, item, ...options }),

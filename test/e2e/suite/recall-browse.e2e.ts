@@ -67,6 +67,7 @@ test(
     await saveNewFile('timelineTapir.ts', 'export const timelineTapir = 1;\n');
     await waitForCapturesStored(api, before, 1);
     await bridge.palette('Dormouse: Show Dormouse view');
+    await bridge.pane('Timeline', true);
     const { rows } = await bridge.tree({ viewTitle: 'Timeline', textIncludes: 'timelineTapir.ts', timeoutMs: 15_000 });
     assert.ok(rows.some((r) => r.text.startsWith('Today')), `a Today group: ${JSON.stringify(rows)}`);
     const today = (await api.timelineSnapshot()).find((n) => n.label === 'Today');
@@ -122,6 +123,7 @@ test(
     await waitForCapturesStored(api, before, 1);
     assert.equal((await recall(api, 'forgetKoalaWord')).length, 1, 'recallable before');
     await bridge.palette('Dormouse: Show Dormouse view');
+    await bridge.pane('Timeline', true);
     await bridge.tree({ viewTitle: 'Timeline', textIncludes: 'forgetKoala.ts', timeoutMs: 15_000 });
 
     await bridge.treeContextMenu('forgetKoala.ts', 'Forget every memory of this file', { viewTitle: 'Timeline' });

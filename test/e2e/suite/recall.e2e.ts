@@ -18,7 +18,8 @@ test(
 
     await bridge.palette('Dormouse: Recall…', { opensQuickInput: true });
     await bridge.type('zanzibarQuokka');
-    const { rows } = await bridge.quickPick({ minItems: 1, timeoutMs: 15_000 });
+    // The empty query showed the newest memories first: wait for the answer to the typed one.
+    const { rows } = await bridge.quickPick({ minItems: 1, includes: 'zanzibar', timeoutMs: 15_000 });
     assert.ok(rows.some((r) => `${r.label} ${r.description} ${r.detail}`.includes('zanzibar')), `a result names the file: ${JSON.stringify(rows)}`);
     await bridge.screenshot('recall-quick-pick');
 

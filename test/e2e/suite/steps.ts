@@ -23,7 +23,9 @@ export async function saveNewFile(name: string, text: string): Promise<vscode.Te
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path));
   const editor = await vscode.window.showTextDocument(doc, { preview: false });
   await editor.edit((b) => b.replace(new vscode.Range(0, 0, doc.lineCount, 0), text));
-  if (!(await doc.save())) throw new Error(`saving ${path} failed`);
+  // A loaded machine can time out another extension's will-save participant (the workbench then
+  // fails the save: "Aborted onWillSaveTextDocument-event"); the user would press Save again.
+  if (!(await doc.save()) && !(doc.isDirty ? await doc.save() : true)) throw new Error(`saving ${path} failed`);
   return doc;
 }
 

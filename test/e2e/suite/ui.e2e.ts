@@ -40,6 +40,8 @@ test(
     assert.ok(section);
 
     await bridge.palette('Dormouse: Show Dormouse view');
+    // Lists render only the rows in view: the Timeline below takes half the side bar otherwise.
+    await bridge.pane('Timeline', false);
     const opened = waitForEvent<vscode.TextEditor | undefined>(
       (listener) => vscode.window.onDidChangeActiveTextEditor(listener),
       (e) => e?.document.uri.scheme === 'dormouse-memory',
@@ -64,6 +66,7 @@ test(
     assert.equal(input.original.scheme, 'dormouse-memory', 'the memory on the left');
     assert.equal(input.modified.fsPath, doc.uri.fsPath, 'the current file on the right');
     await bridge.screenshot('tree-recall-compare');
+    await bridge.pane('Timeline', true);
   },
   { timeoutMs: 60_000 },
 );
