@@ -13,6 +13,12 @@ type Hit = { id: number; kind: string; title: string };
 const recall = async (api: Awaited<ReturnType<typeof getApi>>, query: string, extra: object = {}) =>
   (await api.request('recall', { query, ...extra })) as Hit[];
 
+/** Captures stored so far, once connected (each test can run alone: DORMOUSE_E2E_ONLY). */
+async function storedNow(api: Awaited<ReturnType<typeof getApi>>): Promise<number> {
+  await waitForRunning(api);
+  return (await waitForStatus(api, () => true, 'a status')).counters.capturesStored;
+}
+
 /**
  * Answers the "are you sure?" question. VS Code refuses modal dialogs while it runs extension
  * tests, so under DORMOUSE_TEST_HOOKS the extension asks in a quick pick (src/extension/ui/confirm.ts):
@@ -28,8 +34,7 @@ test(
   'Recall with an empty query lists the newest memories; kind:terminal typed in lists only terminal commands',
   async () => {
     const api = await getApi();
-    await waitForRunning(api);
-    const before = (await waitForStatus(api, () => true, 'a status')).counters.capturesStored;
+    const before = await storedNow(api);
     // A terminal command as shell integration would send it (the terminal itself is ui.e2e's test).
     await api.request('enqueue', {
       jobs: [{ kind: 'capture', payload: { type: 'terminal', commandLine: 'echo browseKiwiCommand', exitCode: 0, cwd: workspaceDir(), capturedAt: Date.now() } }],
@@ -63,7 +68,7 @@ test(
   "the Timeline shows today's group with a saved file",
   async () => {
     const api = await getApi();
-    const before = api.status()!.counters.capturesStored;
+    const before = await storedNow(api);
     await saveNewFile('timelineTapir.ts', 'export const timelineTapir = 1;\n');
     await waitForCapturesStored(api, before, 1);
     await bridge.palette('Dormouse: Show Dormouse view');
@@ -81,7 +86,7 @@ test(
   'Restore puts the snapshot into the editor (asking first over unsaved changes) and Undo reverts it',
   async () => {
     const api = await getApi();
-    const before = api.status()!.counters.capturesStored;
+    const before = await storedNow(api);
     const v1 = 'export const restoreIbis = "first version";\n';
     const v2 = 'export const restoreIbis = "unsaved second version";\n';
     const doc = await saveNewFile('restoreIbis.ts', v1);
@@ -115,22 +120,48 @@ test(
 );
 
 test(
-  'Forget from the Timeline context menu asks, then removes the file and recall no longer finds it',
+  "Forget this memory from the Recall section's context menu asks, then the row goes and recall no longer finds it",
   async () => {
     const api = await getApi();
-    const before = api.status()!.counters.capturesStored;
-    await saveNewFile('forgetKoala.ts', 'export const forgetKoalaWord = 1;\n');
+    const before = await storedNow(api);
+    const doc = await saveNewFile('forgetKoala.ts', 'export const forgetKoalaWord = 1;\n');
     await waitForCapturesStored(api, before, 1);
     assert.equal((await recall(api, 'forgetKoalaWord')).length, 1, 'recallable before');
+    // Focus another file and come back: the focus change asks for the file's memories again.
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: 'scratch' }));
+    await vscode.window.showTextDocument(doc);
+    await bridge.palette('Dormouse: Show Dormouse view');
+    await bridge.pane('Timeline', false); // lists render only the rows in view
+    try {
+      await bridge.tree({ viewTitle: 'Dormouse', textIncludes: 'forgetKoala.ts: file', timeoutMs: 15_000 });
+      await bridge.treeContextMenu('forgetKoala.ts: file', 'Forget this memory', { viewTitle: 'Dormouse' });
+      await answer('Forget', 'forgetKoala.ts');
+      await bridge.tree({ viewTitle: 'Dormouse', textExcludes: 'forgetKoala.ts: file', minRows: 1, timeoutMs: 15_000 });
+      await bridge.screenshot('forget-from-recall-section');
+      assert.equal((await recall(api, 'forgetKoalaWord')).length, 0, 'recall no longer finds it');
+    } finally {
+      await bridge.pane('Timeline', true);
+    }
+  },
+  { timeoutMs: 60_000 },
+);
+
+test(
+  'Forget every memory of a file from the Timeline context menu asks, then the file leaves the Timeline',
+  async () => {
+    const api = await getApi();
+    const before = await storedNow(api);
+    await saveNewFile('forgetWombat.ts', 'export const forgetWombatWord = 1;\n');
+    await waitForCapturesStored(api, before, 1);
     await bridge.palette('Dormouse: Show Dormouse view');
     await bridge.pane('Timeline', true);
-    await bridge.tree({ viewTitle: 'Timeline', textIncludes: 'forgetKoala.ts', timeoutMs: 15_000 });
+    await bridge.tree({ viewTitle: 'Timeline', textIncludes: 'forgetWombat.ts', timeoutMs: 15_000 });
 
-    await bridge.treeContextMenu('forgetKoala.ts', 'Forget every memory of this file', { viewTitle: 'Timeline' });
-    await answer('Forget all of this file', 'forgetKoala.ts');
-    await bridge.tree({ viewTitle: 'Timeline', textExcludes: 'forgetKoala.ts', minRows: 1, timeoutMs: 15_000 });
+    await bridge.treeContextMenu('forgetWombat.ts', 'Forget every memory of this file', { viewTitle: 'Timeline' });
+    await answer('Forget all of this file', 'forgetWombat.ts');
+    await bridge.tree({ viewTitle: 'Timeline', textExcludes: 'forgetWombat.ts', minRows: 1, timeoutMs: 15_000 });
     await bridge.screenshot('forget-from-timeline');
-    assert.equal((await recall(api, 'forgetKoalaWord')).length, 0, 'recall no longer finds it');
+    assert.equal((await recall(api, 'forgetWombatWord')).length, 0, 'recall no longer finds it');
   },
   { timeoutMs: 60_000 },
 );
@@ -147,7 +178,7 @@ test(
     assert.equal(api.capturePause().paused, true);
     await bridge.screenshot('capture-paused');
 
-    const storedBefore = api.status()!.counters.capturesStored;
+    const storedBefore = await storedNow(api);
     const bufferedBefore = api.outboxStats().memory + api.outboxStats().spilled;
     await saveNewFile('pausedYak.ts', 'export const pausedYakWord = 1;\n');
     assert.equal(api.outboxStats().memory + api.outboxStats().spilled, bufferedBefore, 'nothing buffered while paused');
