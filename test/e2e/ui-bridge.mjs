@@ -142,6 +142,7 @@ async function paneLocator(page, title) {
   const count = await panes.count();
   const wanted = title.trim().toLowerCase();
   for (let i = 0; i < count; i++) {
+    if (!(await panes.nth(i).isVisible())) continue; // a hidden container's panes stay in the DOM
     const titles = await panes.nth(i).locator(SELECTORS.paneTitle).allTextContents();
     if (titles.some((t) => t.trim().toLowerCase() === wanted)) return panes.nth(i);
   }
@@ -271,7 +272,9 @@ async function treeRows(page, { viewTitle, minRows, textIncludes, textExcludes, 
     const [sel, title, min, rowText, welcomeText, absentText, waiting] = args;
     const norm = (s) => (s ?? '').replace(/\s+/g, ' ').trim().toLowerCase();
     const wanted = norm(title);
-    const panes = [...document.querySelectorAll(sel.pane)];
+    // Visible panes only: a hidden container keeps its panes in the DOM, and VS Code's own
+    // Explorer has a "Timeline" view too.
+    const panes = [...document.querySelectorAll(sel.pane)].filter((p) => p.getClientRects().length > 0);
     let pane = panes.find((p) => norm(p.querySelector(sel.paneTitle)?.textContent) === wanted);
     if (!pane) {
       // A container with one view hides the pane header and titles the side bar instead.
