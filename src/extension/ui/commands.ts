@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { type PauseChoice, TOMORROW_HOUR } from '../core/capture-pause';
 import type { StatusPresentation } from '../core/status-presentation';
 import { COMMAND_IDS } from './command-ids';
+import { memoryIdOf } from '../recall/memory-documents';
 import { activeMemoryId } from './forget-menu';
 
 export interface CommandHandlers {
@@ -58,7 +59,10 @@ export function registerCommands(h: CommandHandlers): vscode.Disposable[] {
   // shown in the active editor.
   const idOf = (arg: unknown): number => {
     if (typeof arg === 'number') return arg;
-    if (arg && typeof arg === 'object' && !(arg instanceof vscode.Uri)) {
+    if (arg instanceof vscode.Uri) {
+      const id = memoryIdOf(arg);
+      if (id !== null) return id;
+    } else if (arg && typeof arg === 'object') {
       const o = arg as { memoryId?: unknown; id?: unknown };
       if (typeof o.memoryId === 'number') return o.memoryId;
       if (typeof o.id === 'number') return o.id;
