@@ -58,7 +58,21 @@ export async function startUiBridge({ page: currentPage, screenshotsDir, log }) 
       await page().keyboard.press(String(key));
       return {};
     },
-    '/quickpick': async ({ timeoutMs, minItems, includes, excludes }) => ({ rows: await quickPickRows(page(), minItems ?? 1, timeoutMs ?? DEFAULT_TIMEOUT_MS, { includes, excludes }) }),
+    '/quickpick': async ({ timeoutMs, minItems, includes, excludes }) => {
+      const rows = await quickPickRows(page(), minItems ?? 1, timeoutMs ?? DEFAULT_TIMEOUT_MS, { includes, excludes });
+      return { rows, value: await page().locator(SELECTORS.quickInputBox).inputValue() };
+    },
+    // Clicks a button of the visible quick input (title bar or inline) by its tooltip / accessibility label.
+    '/quickpick-button': async ({ ariaIncludes, timeoutMs }) => {
+      const button = page().locator(`${SELECTORS.quickInputButton}[aria-label*=${JSON.stringify(ariaIncludes)}]`).first();
+      try {
+        await button.click({ timeout: timeoutMs ?? DEFAULT_TIMEOUT_MS });
+      } catch (error) {
+        const labels = await page().locator(SELECTORS.quickInputButton).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+        throw new Error(`no quick input button labelled ${JSON.stringify(ariaIncludes)} (${error.message.split('\n')[0]}); buttons: ${JSON.stringify(labels)}`);
+      }
+      return {};
+    },
     '/tree': ({ viewTitle, minRows, textIncludes, textExcludes, welcomeIncludes, timeoutMs }) =>
       treeRows(page(), { viewTitle: viewTitle ?? 'Dormouse', minRows: minRows ?? 0, textIncludes, textExcludes, welcomeIncludes }, timeoutMs ?? DEFAULT_TIMEOUT_MS),
     // Expands or collapses a side bar view pane by clicking its header (lists render only the rows

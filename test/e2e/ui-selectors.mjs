@@ -17,6 +17,8 @@ export const SELECTORS = {
   quickInputRowLabel: '.label-name',
   quickInputRowDescription: '.label-description',
   quickInputRowDetail: '.quick-input-list-detail',
+  // Buttons of the quick input itself (QuickPick.buttons): action bar entries labelled by their tooltip.
+  quickInputButton: '.quick-input-widget .quick-input-header .action-label, .quick-input-widget .quick-input-titlebar .action-label',
 
   // Views: each view is a .pane whose .pane-header holds the title in h3.title. When a view
   // container has a single view its pane header is hidden and the container's title (the side

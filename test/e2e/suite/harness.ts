@@ -116,7 +116,9 @@ export const bridge = {
   type: (text: string) => call<object>('/type', { text }),
   press: (key: string) => call<object>('/press', { key }),
   /** The visible quick pick's rows, once at least `minItems` are shown, some row's text `includes` and none `excludes`. */
-  quickPick: (options: { timeoutMs?: number; minItems?: number; includes?: string; excludes?: string } = {}) => call<{ rows: QuickPickRow[] }>('/quickpick', options),
+  quickPick: (options: { timeoutMs?: number; minItems?: number; includes?: string; excludes?: string } = {}) => call<{ rows: QuickPickRow[]; value: string }>('/quickpick', options),
+  /** Clicks a button of the visible quick pick (its title bar) by its tooltip. */
+  quickPickButton: (ariaIncludes: string, options: { timeoutMs?: number } = {}) => call<object>('/quickpick-button', { ariaIncludes, ...options }),
   /**
    * The rows of the tree in the view pane titled `viewTitle` (default "Dormouse"), once it shows
    * `minRows` rows and a row including `textIncludes`. The pane must be open (palette "Dormouse:

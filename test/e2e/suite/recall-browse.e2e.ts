@@ -48,10 +48,22 @@ test(
     assert.ok(newest.rows[0]!.description.includes('ago') || newest.rows[0]!.description.includes('just now'), `each row says when: ${JSON.stringify(newest.rows[0])}`);
     await bridge.screenshot('recall-browse-newest');
 
-    await bridge.type('kind:terminal ');
+    // The title bar's kind button writes the filter into the query, where the user sees it.
+    await bridge.quickPickButton('(kind:terminal)');
     const terminals = await bridge.quickPick({ minItems: 1, includes: 'browseKiwiCommand', excludes: 'browseOkapi.ts', timeoutMs: 15_000 });
+    assert.equal(terminals.value, 'kind:terminal ', 'the button put kind:terminal into the query');
     assert.ok(terminals.rows.every((r) => !r.label.includes('.ts')), `only terminal commands: ${JSON.stringify(terminals.rows)}`);
     await bridge.screenshot('recall-browse-kind-terminal');
+    // Pressed again it takes the filter out: the newest of every kind again.
+    await bridge.quickPickButton('(remove kind:terminal)');
+    const all = await bridge.quickPick({ minItems: 2, includes: 'browseOkapi.ts', timeoutMs: 15_000 });
+    assert.equal(all.value, '');
+    await bridge.press('Escape');
+
+    // The same filter typed in the query language.
+    await bridge.palette('Dormouse: Recall…', { opensQuickInput: true });
+    await bridge.type('kind:terminal browseKiwi');
+    await bridge.quickPick({ minItems: 1, includes: 'browseKiwiCommand', excludes: 'browseOkapi.ts', timeoutMs: 15_000 });
     await bridge.press('Escape');
 
     // A bad filter value is shown in place of the results, naming the word.
