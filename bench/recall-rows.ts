@@ -12,18 +12,23 @@ export async function benchRecall(chunks: number, dir: string): Promise<BenchRow
     for (const r of result.rows) {
       const selective = r.matchShare < 0.01;
       const budget = selective ? 50 : 250;
+      // A p99 needs >= 100 samples; with fewer the row reports the max and says so.
+      const enough = r.bounded.samples >= 100;
+      const figure = enough ? 'p99' : `max of ${r.bounded.samples} (too few runs for a p99)`;
+      const value = enough ? r.bounded.p99 : r.bounded.max;
       rows.push({
         section: `recall ${size}`,
-        name: `${r.query} (matches ${(r.matchShare * 100).toFixed(r.matchShare < 0.01 ? 2 : 0)} %) p99`,
-        value: r.bounded.p99,
+        name: `${r.query} (matches ${(r.matchShare * 100).toFixed(r.matchShare < 0.01 ? 2 : 0)} %) ${figure}`,
+        value,
         unit: 'ms',
-        baseline: { name: 'plain bm25', value: r.baseline.p99 },
+        baseline: { name: 'plain bm25', value: enough ? r.baseline.p99 : r.baseline.max },
         // The targets are stated at 1M chunks; at 100k they are only a guide.
         target: chunks >= 1_000_000 ? `<= ${budget} ms` : undefined,
-        pass: chunks >= 1_000_000 ? r.bounded.p99 <= budget : undefined,
+        pass: chunks >= 1_000_000 ? value <= budget : undefined,
       });
     }
     rows.push({ section: `recall ${size}`, name: 'insert rate', value: Math.round(chunks / result.insertSeconds), unit: 'chunks/s' });
+    rows.push({ section: `recall ${size}`, name: 'database size', value: Math.round(result.dbBytes / 1e6), unit: 'MB' });
     return rows;
   } finally {
     rmSync(dir, { recursive: true, force: true });

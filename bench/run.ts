@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { benchColdStart, benchHibernation, benchWakeLatency } from './daemon-benches';
 import { benchExtensionActivation } from './extension-activation';
 import { benchQueueThroughput } from './queue-bench';
+import { benchRecallQuality } from './quality-rows';
 import { benchRecall } from './recall-rows';
 import { type BenchRow, printReport } from './report';
 
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   await section('queue throughput vs plainjob', () => benchQueueThroughput(quick ? 5_000 : 20_000));
   await section('wake latency', () => benchWakeLatency(quick ? 50 : 300));
   await section('cold start and idle memory', () => benchColdStart(quick ? 5 : 15));
+  await section('recall quality (git history)', () => benchRecallQuality(process.cwd()));
   await section('recall (100k chunks)', () => benchRecall(100_000, mkdtempSync(join(tmpdir(), 'dm-bench-recall-'))));
   if (recall1m) await section('recall (1M chunks)', () => benchRecall(1_000_000, mkdtempSync(join(tmpdir(), 'dm-bench-recall-'))));
   await section('hibernation cost', () => benchHibernation(quick ? 10_000 : 30_000));

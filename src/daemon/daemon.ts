@@ -37,7 +37,8 @@ import { Reaper } from './queue/reaper';
 import { RetryAlarm } from './queue/retry-alarm';
 import { fitMemoryToMessage } from './recall/fit-memory';
 import { RecallWorker } from './recall/recall-worker';
-import { searchMemories } from './recall/search';
+import { queryErrorToRpc, toParsedQuery } from './recall/recall-request';
+import { searchQuery } from './recall/search-query';
 import { type Clock, RealClock } from '../shared/clock';
 import { type CadenceOptions, suspensionAllowed } from './scheduling/cadence';
 import { Dispatcher } from './scheduling/dispatcher';
@@ -488,7 +489,15 @@ export class Daemon {
         if (this.stopping) throw new RpcError('SHUTTING_DOWN', 'the daemon is stopping; enqueue again after it restarts');
         return this.enqueue(params.jobs);
       },
-      recall: (params: Params<'recall'>) => searchMemories(this.db, params),
+      recall: (params: Params<'recall'>) => {
+        let parsed;
+        try {
+          parsed = toParsedQuery(params, this.clock.now());
+        } catch (error) {
+          throw queryErrorToRpc(error);
+        }
+        return searchQuery(this.db, parsed, { limit: params.limit, offset: params.offset });
+      },
       related: (params: Params<'related'>) => this.recallWorker.handle(params),
       memory: (params: Params<'memory'>) => {
         const memory = this.memories.get(params.id);

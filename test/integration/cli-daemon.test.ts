@@ -69,7 +69,8 @@ describe('dormouse CLI against a real daemon', () => {
     const hits = JSON.parse(recalled.stdout) as Array<{ path: string; kind: string }>;
     expect(hits.map((h) => h.path)).toEqual([file]);
     expect(hits[0]).toMatchObject({ kind: 'file' });
-    expect(Object.keys(hits[0]!).sort()).toEqual(['capturedAt', 'id', 'kind', 'path', 'score', 'snippet', 'title']);
+    // The contract's fields, and the documented extensions (why it matched, exit code, language).
+    expect(Object.keys(hits[0]!).sort()).toEqual(['capturedAt', 'exitCode', 'id', 'kind', 'language', 'match', 'path', 'score', 'snippet', 'title']);
 
     const secretHits = await cli('recall', 'API_TOKEN', '--json');
     expect(JSON.parse(secretHits.stdout)).toEqual([]);

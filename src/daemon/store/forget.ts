@@ -18,6 +18,7 @@ import {
   blankFinishedCapturePayloadsUnder,
 } from '../queue/blank-payloads';
 import type { SqlDatabase } from './sql';
+import { rebuildVocabulary } from './vocabulary';
 
 export interface ForgetOutcome {
   /** Memories deleted. */
@@ -76,6 +77,9 @@ export function forgetAll(db: SqlDatabase): number {
  */
 export function purgeFreedContent(db: SqlDatabase): { checkpointed: boolean } {
   optimizeIndex(db);
+  // The typo vocabulary copies index terms: rebuilt from the optimized index, a word only the
+  // forgotten memories held leaves it too (secure_delete zeroes the freed pages).
+  rebuildVocabulary(db);
   return checkpointTruncate(db);
 }
 

@@ -3,7 +3,9 @@
 // transaction so a memory and its chunks appear, change and vanish together.
 import type { MemoryKind, MemoryRecord } from '../../shared/protocol';
 import type { Clock } from '../../shared/clock';
+import { chunkParts, vocabularyTerms } from '../recall/identifiers';
 import type { SqlDatabase } from './sql';
+import { addToVocabulary } from './vocabulary';
 
 const DAY_MS = 86_400_000;
 
@@ -193,8 +195,15 @@ export class MemoryStore {
     return id;
   }
 
+  /** Each chunk with its identifier parts (the `parts` index column); their terms join the vocabulary. */
   private insertChunks(memoryId: number, chunks: readonly string[]): void {
-    const stmt = this.db.prepare<[number, number, string]>('INSERT INTO chunks (memory_id, seq, text) VALUES (?, ?, ?)');
-    chunks.forEach((text, seq) => stmt.run(memoryId, seq, text));
+    const stmt = this.db.prepare<[number, number, string, string]>('INSERT INTO chunks (memory_id, seq, text, parts) VALUES (?, ?, ?, ?)');
+    const terms = new Set<string>();
+    chunks.forEach((text, seq) => {
+      const parts = chunkParts(text);
+      stmt.run(memoryId, seq, text, parts);
+      for (const t of vocabularyTerms(text, parts)) terms.add(t);
+    });
+    addToVocabulary(this.db, [...terms]);
   }
 }

@@ -1,9 +1,11 @@
-// Test helper: a real SQLite file in a temp dir with the memories migration applied.
+// Test helper: a real SQLite file in a temp dir with every migration applied.
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { migration002Memories } from '../../../src/daemon/store/migrations/002-memories';
+import { MIGRATIONS } from '../../../src/daemon/store/migrations';
+import { migrate } from '../../../src/daemon/store/migrations/runner';
+import { memoryLogger } from '../../../src/shared/logger';
 import { MemoryStore, type NewMemory } from '../../../src/daemon/store/memory-store';
 import { SqlDatabase } from '../../../src/daemon/store/sql';
 import { chunkContent } from '../../../src/daemon/capture/chunker';
@@ -19,7 +21,7 @@ export function openMemoryDb(): MemoryDb {
   const dir = mkdtempSync(join(tmpdir(), 'dormouse-mem-'));
   const db = new SqlDatabase(new Database(join(dir, 'dormouse.db')));
   db.pragma('journal_mode = WAL');
-  db.exec(migration002Memories.sql);
+  migrate(db, MIGRATIONS, memoryLogger());
   return {
     dir,
     db,

@@ -36,6 +36,7 @@ export function migrate(db: SqlDatabase, migrations: readonly Migration[], log: 
   for (const m of migrations.slice(from)) {
     db.transaction(() => {
       db.exec(m.sql);
+      m.run?.(db, log);
       db.pragma(`user_version = ${m.version}`);
     });
     log.info(`migrated database to version ${m.version} (${m.name})`);

@@ -1,0 +1,172 @@
+// ParsedQuery terms -> the FTS5 MATCH expression of each tier. Pure. Every user string goes
+// through quoteTerm, so no user text can ever be FTS5 syntax; column filters, OR, NOT, `*` and
+// parentheses come only from here.
+//
+// Columns: `text` holds whole tokens, `parts` the identifier parts of compounds (migration 004).
+// A quoted string unfiltered matches in either column; FTS5 tokenizes inside the quotes, so
+// `"task-path"` is the phrase task path and `"taskPath"` the token taskpath.
+import type { QueryTerm } from '../../shared/recall-query';
+import { indexTokens, splitIdentifier } from './identifiers';
+import { quoteTerm } from './query';
+
+export const MAX_TERMS = 16;
+/** A prefix shorter than this would expand to most of the index. */
+export const MIN_PREFIX = 2;
+
+/** One searchable word or phrase with what matching needs precomputed. */
+export interface PlannedTerm {
+  term: QueryTerm;
+  /** The index tokens of the text (one for a plain word or identifier; more for `a.b`, `task-path`, phrases). */
+  tokens: string[];
+  /** Identifier parts (retryDelaysMs -> retry, delays, ms); for a plain word, the word. */
+  parts: string[];
+}
+
+export interface QueryPlan {
+  positive: PlannedTerm[];
+  negated: PlannedTerm[];
+}
+
+export function planTerms(terms: readonly QueryTerm[]): QueryPlan {
+  const positive: PlannedTerm[] = [];
+  const negated: PlannedTerm[] = [];
+  for (const term of terms) {
+    const tokens = indexTokens(term.text);
+    if (tokens.length === 0) continue; // nothing searchable (`***`, `--`)
+    const planned = { term, tokens, parts: splitIdentifier(term.text) };
+    const list = term.negated ? negated : positive;
+    if (positive.length + negated.length < MAX_TERMS) list.push(planned);
+  }
+  return { positive, negated };
+}
+
+const q = (s: string) => quoteTerm(s);
+const and = (exprs: string[]) => exprs.map((e) => `(${e})`).join(' AND ');
+const or = (exprs: string[]) => exprs.map((e) => `(${e})`).join(' OR ');
+
+/** Whole tokens in `text` only: the word as typed (a phrase when it holds separators). */
+function exactTerm(t: PlannedTerm): string {
+  return `text : ${q(t.term.text)}`;
+}
+
+/** A word as a whole token in either column, or (a compound) as the phrase of its parts. */
+export function partsTerm(t: PlannedTerm): string {
+  if (t.term.phrase) return exactTerm(t);
+  if (t.parts.length < 2) return q(t.term.text);
+  return or([q(t.term.text), q(t.parts.join(' '))]);
+}
+
+/** Whether the term asks for (and is long enough for) a prefix match. */
+export function isPrefixTerm(t: PlannedTerm): boolean {
+  return t.term.prefix && !t.term.phrase && !t.term.negated && [...t.tokens.join('')].length >= MIN_PREFIX;
+}
+
+/** `taskPa` -> "taskpa"* (a token starting so) or "task pa"* (parts phrase ending in a prefix). */
+function prefixTerm(t: PlannedTerm): string {
+  const alts = [`${q(t.term.text)}*`];
+  if (t.parts.length >= 2 && [...t.parts[t.parts.length - 1]!].length >= MIN_PREFIX) alts.push(`${q(t.parts.join(' '))}*`);
+  return or(alts);
+}
+
+/** All positive terms are plain words (no phrases) and there are at least two: joined forms apply. */
+function multiWord(plan: QueryPlan): boolean {
+  return plan.positive.length >= 2 && plan.positive.every((t) => !t.term.phrase);
+}
+
+const joinedToken = (plan: QueryPlan) => plan.positive.flatMap((t) => t.tokens).join('');
+const allParts = (plan: QueryPlan) => plan.positive.flatMap((t) => t.parts);
+
+/**
+ * Exact: a word (or quoted phrase) whole in `text`. A multi-word query is exact as a phrase: its
+ * words adjacent in `text` (prose, task-path), one joined identifier (`task path` -> taskpath), or
+ * the phrase of all its parts in `parts` (taskPath, task_path). The same words scattered over a
+ * chunk are a parts match: `task path` should find task_path before "the path of a task".
+ */
+export function exactMatch(plan: QueryPlan): string | null {
+  if (plan.positive.length === 0) return null;
+  if (!multiWord(plan)) return and(plan.positive.map(exactTerm));
+  const tokens = plan.positive.flatMap((t) => t.tokens);
+  return or([`text : ${q(tokens.join(' '))}`, `text : ${q(tokens.join(''))}`, `parts : ${q(allParts(plan).join(' '))}`]);
+}
+
+/** Parts: each word matches a whole token or, for a compound, the phrase of its parts. */
+export function partsMatch(plan: QueryPlan): string | null {
+  if (plan.positive.length === 0) return null;
+  return and(plan.positive.map(partsTerm));
+}
+
+/** Prefix: as parts, with the last word (prefix: true) also matching as a prefix; null when it does not apply. */
+export function prefixMatch(plan: QueryPlan): string | null {
+  const last = plan.positive[plan.positive.length - 1];
+  if (!last || !isPrefixTerm(last)) return null;
+  const head = plan.positive.slice(0, -1).map(partsTerm);
+  const main = and([...head, prefixTerm(last)]);
+  if (!multiWord(plan)) return main;
+  const alts = [main, `text : ${q(joinedToken(plan))}*`];
+  const parts = allParts(plan);
+  if ([...parts[parts.length - 1]!].length >= MIN_PREFIX) alts.push(`parts : ${q(parts.join(' '))}*`);
+  return or(alts);
+}
+
+/** Typo: as parts (or prefix), with each corrected word replaced by an OR of its corrections. */
+export function typoMatch(plan: QueryPlan, corrections: ReadonlyMap<PlannedTerm, string[]>): string | null {
+  if (corrections.size === 0) return null;
+  const last = plan.positive[plan.positive.length - 1];
+  return and(
+    plan.positive.map((t) => {
+      const fixes = corrections.get(t);
+      if (fixes && fixes.length > 0) return or(fixes.map(q));
+      return t === last && isPrefixTerm(t) ? prefixTerm(t) : partsTerm(t);
+    }),
+  );
+}
+
+/** The expression for a word on its own (is it rare enough to correct?). */
+export function aloneMatch(t: PlannedTerm, isLast: boolean): string {
+  return isLast && isPrefixTerm(t) ? prefixTerm(t) : partsTerm(t);
+}
+
+/** Memories matching any negated term are left out. */
+export function negatedMatch(plan: QueryPlan): string | null {
+  return plan.negated.length > 0 ? or(plan.negated.map(partsTerm)) : null;
+}
+
+/** Whether a term may be typo-corrected: a plain single-token word, not a phrase, not negated. */
+export function correctable(t: PlannedTerm, minLength: number): boolean {
+  return !t.term.phrase && !t.term.negated && t.tokens.length === 1 && [...t.tokens[0]!].length >= minLength;
+}
+
+/**
+ * Inflections of a word of 4+ letters by a light suffix rule (plural, past, gerund), as whole
+ * tokens: delay -> delay, delays, delayed, delaying; retries -> retry, retries, retried, ...
+ * Whole tokens, not a stem prefix, so `taskPa ` (done typing) never becomes a prefix query.
+ */
+export function inflections(token: string): string[] {
+  if ([...token].length < 4 || !/^[a-z]+$/.test(token)) return [];
+  let base = token;
+  if (/ies$/.test(token)) base = `${token.slice(0, -3)}y`;
+  else if (/(ss|sh|ch|x)es$/.test(token)) base = token.slice(0, -2);
+  else if (/[^s]s$/.test(token)) base = token.slice(0, -1);
+  else if (/ied$/.test(token)) base = `${token.slice(0, -3)}y`;
+  else if (/ed$/.test(token) && token.length > 5) base = token.slice(0, -2);
+  else if (/ing$/.test(token) && token.length > 6) base = token.slice(0, -3);
+  const forms = new Set([base, `${base}s`, `${base}ed`, `${base}ing`]);
+  if (base.endsWith('y')) for (const f of ['ies', 'ied']) forms.add(base.slice(0, -1) + f);
+  if (base.endsWith('e')) { forms.add(`${base}d`); forms.add(`${base.slice(0, -1)}ing`); forms.delete(`${base}ed`); }
+  if (/(s|sh|ch|x)$/.test(base)) forms.add(`${base}es`);
+  forms.delete(token);
+  return [...forms];
+}
+
+/** Stem: as parts, with each plain word of 4+ letters also matching its inflections. */
+export function stemMatch(plan: QueryPlan): string | null {
+  if (plan.positive.length === 0) return null;
+  let any = false;
+  const expr = and(plan.positive.map((t) => {
+    const forms = !t.term.phrase && t.tokens.length === 1 ? inflections(t.tokens[0]!) : [];
+    if (forms.length === 0) return partsTerm(t);
+    any = true;
+    return or([partsTerm(t), ...forms.map(q)]);
+  }));
+  return any ? expr : null;
+}
