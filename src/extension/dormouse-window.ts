@@ -98,7 +98,9 @@ export class DormouseWindow implements vscode.Disposable {
         canFetch: () => supervisor.state === 'running',
       }),
     );
-    const timeline = store.add(new DaemonTreeProvider(() => buildTimeline(pager.input(clock.now()))));
+    // A folder inside the workspace reads relative ("src/recall"), one outside stays absolute.
+    const displayDir = (dir: string) => vscode.workspace.asRelativePath(dir, false);
+    const timeline = store.add(new DaemonTreeProvider(() => buildTimeline(pager.input(clock.now(), displayDir))));
     const timelineView = store.add(vscode.window.createTreeView('dormouse.timeline', { treeDataProvider: timeline, showCollapseAll: true }));
     const timelineVisible = (visible: boolean) => {
       timeline.setVisible(visible);

@@ -63,7 +63,7 @@ export function toggleKindInQuery(value: string, kind: MemoryKind): string {
   return rest.length > 0 ? `kind:${kind} ${rest}` : `kind:${kind} `;
 }
 
-/** "matched task, path", "prefix: taskp…", "typo: showing results for taskpath", "newest", each with " · filters". */
+/** "matched task, path", "prefix: taskp…", "typo: showing results for taskpath", each with " · filters"; the newest (no words) only the filters. */
 export function describeMatch(match: MatchInfo | undefined): string {
   if (!match) return '';
   const terms = match.terms.join(', ');
@@ -84,11 +84,12 @@ export function describeMatch(match: MatchInfo | undefined): string {
       break;
     }
     case 'recent':
-      why = 'newest';
+      // No words to match: the list is simply the newest, which every row saying so would only repeat.
+      why = '';
       break;
   }
-  const filters = match.filters && match.filters.length > 0 ? ` · ${match.filters.join(', ')}` : '';
-  return `${why}${filters}`;
+  const filters = match.filters && match.filters.length > 0 ? match.filters.join(', ') : '';
+  return why && filters ? `${why} · ${filters}` : why || filters;
 }
 
 /**

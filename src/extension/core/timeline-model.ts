@@ -27,6 +27,8 @@ export interface TimelineInput {
   /** Nothing fetched yet (daemon not connected, view never shown). */
   loaded: boolean;
   now: number;
+  /** How a file's folder is shown (the window makes it workspace-relative); default as is. */
+  displayDir?: (dir: string) => string;
 }
 
 const KIND_GROUPS: Record<Exclude<MemoryKind, 'file'>, { label: string; icon: string }> = {
@@ -36,13 +38,14 @@ const KIND_GROUPS: Record<Exclude<MemoryKind, 'file'>, { label: string; icon: st
 };
 
 /** The group a memory falls in within its day: its file, or its kind when it has none (terminal: the cwd is not "a file"). */
-function groupOf(hit: RecallHit): { key: string; label: string; description?: string; icon: string; path?: string } {
+function groupOf(hit: RecallHit, displayDir: (dir: string) => string): { key: string; label: string; description?: string; icon: string; path?: string } {
   if (hit.kind === 'terminal' || hit.kind === 'text' || !hit.path) {
     const g = KIND_GROUPS[hit.kind === 'file' ? 'text' : hit.kind];
     return { key: `kind:${hit.kind}`, label: g.label, icon: g.icon };
   }
   const { name, dir } = splitPath(hit.path);
-  return { key: `file:${hit.path}`, label: name, ...(dir ? { description: dir } : {}), icon: 'file', path: hit.path };
+  const shown = dir ? displayDir(dir) : '';
+  return { key: `file:${hit.path}`, label: name, ...(shown ? { description: shown } : {}), icon: 'file', path: hit.path };
 }
 
 export function splitPath(path: string): { name: string; dir: string } {
@@ -67,7 +70,7 @@ export function buildTimeline(input: TimelineInput): TreeNodeModel[] {
       dayIndex.set(key, day);
       days.push(node);
     }
-    const g = groupOf(hit);
+    const g = groupOf(hit, input.displayDir ?? ((d) => d));
     let group = day.groups.get(g.key);
     if (!group) {
       group = {
@@ -155,8 +158,8 @@ export class TimelinePager implements Disposable {
     this.debouncer = this.store.add(new Debouncer<'refresh'>({ clock: opts.clock, delayMs: opts.coalesceMs ?? 500 }));
   }
 
-  input(now: number): TimelineInput {
-    return { hits: this.hits, hasMore: this.full, loading: this.loading, error: this.error, loaded: this.loaded, now };
+  input(now: number, displayDir?: (dir: string) => string): TimelineInput {
+    return { hits: this.hits, hasMore: this.full, loading: this.loading, error: this.error, loaded: this.loaded, now, ...(displayDir ? { displayDir } : {}) };
   }
 
   setVisible(visible: boolean): void {

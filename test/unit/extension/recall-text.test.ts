@@ -31,7 +31,8 @@ describe('match reason text', () => {
     ['parts of an identifier', { tier: 'parts', terms: ['task', 'path'] }, 'matched parts task, path'],
     ['a prefix shows the term as unfinished', { tier: 'prefix', terms: ['taskp'] }, 'prefix: taskp…'],
     ['a typo says what it showed instead', { tier: 'typo', terms: ['taskpath'], corrections: [{ from: 'taksPath', to: 'taskpath' }] }, 'typo: showing results for taskpath'],
-    ['an empty query is the newest', { tier: 'recent', terms: [] }, 'newest'],
+    ['an empty query (the newest) says nothing: every row would repeat it', { tier: 'recent', terms: [] }, ''],
+    ['only filters (no words) show the filters', { tier: 'recent', terms: [], filters: ['kind:terminal'] }, 'kind:terminal'],
     ['filters follow the reason', { tier: 'exact', terms: ['retry'], filters: ['kind:terminal', 'yesterday'] }, 'matched retry · kind:terminal, yesterday'],
     ['no match info (related memories) says nothing', undefined, ''],
   ])('%s', (_rule, match, expected) => {

@@ -39,6 +39,13 @@ describe('timeline grouping', () => {
     expect(labels(rows[2]!.children)).toEqual(['Selections']);
   });
 
+  it("a file's folder is shown the way the window says (workspace-relative)", () => {
+    const [day] = buildTimeline(input([hit({ path: '/w/src/a.ts' })], { displayDir: (d) => d.replace(/^\/w\/?/, '') }));
+    expect(day!.children![0]!.description).toBe('src');
+    const [top] = buildTimeline(input([hit({ path: '/w/a.ts' })], { displayDir: (d) => d.replace(/^\/w\/?/, '') }));
+    expect(top!.children![0]!.description).toBe('1');
+  });
+
   it('only the newest day starts expanded, with its groups', () => {
     const rows = buildTimeline(input([hit({ capturedAt: at(23, 9) }), hit({ capturedAt: at(20, 9) })]));
     expect(rows.map((r) => r.expanded)).toEqual([true, false]);
