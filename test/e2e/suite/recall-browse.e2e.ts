@@ -7,11 +7,27 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { test } from './framework';
 import { bridge, getApi, waitForEvent } from './harness';
-import { saveNewFile, waitForCapturesStored, waitForRunning, waitForStatus, workspaceDir } from './steps';
+import { saveNewFile, waitForCapturesStored, waitForRunning, waitForStatus, workspaceDir, showDormouseView } from './steps';
 
 type Hit = { id: number; kind: string; title: string };
 const recall = async (api: Awaited<ReturnType<typeof getApi>>, query: string, extra: object = {}) =>
   (await api.request('recall', { query, ...extra })) as Hit[];
+
+/** Resolves once the tree's Recall section shows `name`'s memories and no search is in flight. */
+async function waitForSettledRecall(api: Awaited<ReturnType<typeof getApi>>, name: string): Promise<void> {
+  const settled = async () => {
+    const recallNode = (await api.treeSnapshot()).find((n) => n.label === 'Recall');
+    return !!recallNode && !String(recallNode.description).includes('searching') &&
+      (recallNode.children ?? []).some((g) => (g.children ?? []).some((c) => c.label === name));
+  };
+  // Checked again on each redraw of the tree (status events, recall answers).
+  const deadline = Date.now() + 15_000;
+  while (!(await settled())) {
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`the Recall section did not list ${name} within 15 s: ${JSON.stringify(await api.treeSnapshot()).slice(0, 500)}`);
+    await waitForEvent(api.onDidChangeTree, () => true, left, `a redraw of the tree`).catch(() => undefined);
+  }
+}
 
 /** Captures stored so far, once connected (each test can run alone: DORMOUSE_E2E_ONLY). */
 async function storedNow(api: Awaited<ReturnType<typeof getApi>>): Promise<number> {
@@ -83,7 +99,7 @@ test(
     const before = await storedNow(api);
     await saveNewFile('timelineTapir.ts', 'export const timelineTapir = 1;\n');
     await waitForCapturesStored(api, before, 1);
-    await bridge.palette('Dormouse: Show Dormouse view');
+    await showDormouseView();
     await bridge.pane('Timeline', true);
     const { rows } = await bridge.tree({ viewTitle: 'Timeline', textIncludes: 'timelineTapir.ts', timeoutMs: 15_000 });
     assert.ok(rows.some((r) => r.text.startsWith('Today')), `a Today group: ${JSON.stringify(rows)}`);
@@ -142,17 +158,23 @@ test(
     // Focus another file and come back: the focus change asks for the file's memories again.
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: 'scratch' }));
     await vscode.window.showTextDocument(doc);
-    await bridge.palette('Dormouse: Show Dormouse view');
+    await showDormouseView();
     await bridge.pane('Timeline', false); // lists render only the rows in view
     try {
+      // The section settled (its answer arrived): a row redrawn under the menu would be another element.
+      await waitForSettledRecall(api, 'forgetKoala.ts');
       await bridge.tree({ viewTitle: 'Dormouse', textIncludes: 'forgetKoala.ts: file', timeoutMs: 15_000 });
       await bridge.treeContextMenu('forgetKoala.ts: file', 'Forget this memory', { viewTitle: 'Dormouse' });
-      await answer('Forget', 'forgetKoala.ts');
+      await answer('Forget', 'forgetKoala.ts').catch(async (error: unknown) => {
+        // Say what the window said instead (a failed command shows an error notification).
+        const { messages } = await bridge.notifications({ timeoutMs: 2_000 }).catch(() => ({ messages: [] as string[] }));
+        throw new Error(`${error instanceof Error ? error.message : String(error)}; notifications: ${JSON.stringify(messages)}`);
+      });
       await bridge.tree({ viewTitle: 'Dormouse', textExcludes: 'forgetKoala.ts: file', minRows: 1, timeoutMs: 15_000 });
       await bridge.screenshot('forget-from-recall-section');
       assert.equal((await recall(api, 'forgetKoalaWord')).length, 0, 'recall no longer finds it');
     } finally {
-      await bridge.pane('Timeline', true);
+      await bridge.pane('Timeline', true).catch(() => undefined); // never hide the test's own failure
     }
   },
   { timeoutMs: 60_000 },
@@ -165,7 +187,7 @@ test(
     const before = await storedNow(api);
     await saveNewFile('forgetWombat.ts', 'export const forgetWombatWord = 1;\n');
     await waitForCapturesStored(api, before, 1);
-    await bridge.palette('Dormouse: Show Dormouse view');
+    await showDormouseView();
     await bridge.pane('Timeline', true);
     await bridge.tree({ viewTitle: 'Timeline', textIncludes: 'forgetWombat.ts', timeoutMs: 15_000 });
 

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { DormouseApi } from '../../../src/extension/api';
 import type { StatusValue } from '../../../src/extension/core/status-presentation';
 import type { DaemonStatus } from '../../../src/shared/status';
-import { waitForEvent } from './harness';
+import { bridge, waitForEvent } from './harness';
 
 export function workspaceDir(): string {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -59,4 +59,13 @@ export function waitForCapturesStored(api: DormouseApi, from: number, count: num
 export async function findTreeNode(api: DormouseApi, label: string) {
   const roots = await api.treeSnapshot();
   return roots.find((n) => n.label === label);
+}
+
+/**
+ * Opens the Dormouse view container and waits until its panes show (until then the Explorer's
+ * panes, which include a "Timeline" of VS Code's own, may still be the visible ones).
+ */
+export async function showDormouseView(): Promise<void> {
+  await bridge.palette('Dormouse: Show Dormouse view');
+  await bridge.tree({ viewTitle: 'Dormouse', minRows: 1, timeoutMs: 15_000 });
 }
