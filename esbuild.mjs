@@ -22,8 +22,21 @@ const noNetworkTransports = {
   },
 };
 
+// The MCP SDK's server imports an Ajv validator used only for elicitation, which `dormouse mcp`
+// never asks for (it passes its own validator): the CLI bundle gets a stub (src/agents/no-ajv.ts).
+const noAjv = {
+  name: 'no-ajv',
+  setup(build) {
+    build.onResolve({ filter: /[\\/]validation[\\/]ajv-provider\.js$/ }, (args) =>
+      /node_modules[\\/]@modelcontextprotocol[\\/]sdk[\\/]/.test(args.importer)
+        ? { path: new URL('./src/agents/no-ajv.ts', import.meta.url).pathname }
+        : undefined,
+    );
+  },
+};
+
 const common = {
-  plugins: [noNetworkTransports],
+  plugins: [noNetworkTransports, noAjv],
   bundle: true,
   platform: 'node',
   format: 'cjs',

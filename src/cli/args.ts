@@ -8,7 +8,7 @@ import type { ForgetWhat } from './commands/forget';
 import { type TimeSpec, parseDuration, parseTimeSpec } from './time-arg';
 
 export const COMMANDS = [
-  'daemon', 'status', 'wake', 'hibernate', 'reload', 'capture', 'recall', 'stop', 'forget', 'pause', 'resume', 'export', 'import', 'help',
+  'daemon', 'status', 'wake', 'hibernate', 'reload', 'capture', 'recall', 'stop', 'forget', 'pause', 'resume', 'export', 'import', 'mcp', 'help',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
@@ -18,6 +18,7 @@ export type Command =
   | { name: 'wake' }
   | { name: 'hibernate' }
   | { name: 'stop' }
+  | { name: 'mcp' }
   | { name: 'reload'; configFile?: string; settings: Record<string, unknown>; unset: string[] }
   | { name: 'capture'; files: string[]; text?: string; title?: string }
   | { name: 'recall'; query: string; limit?: number; kind?: MemoryKind; in?: string; since?: string; until?: string }
@@ -51,6 +52,7 @@ const FLAGS: Record<CommandName, Record<string, Kind>> = {
   wake: {},
   hibernate: {},
   stop: {},
+  mcp: {},
   reload: { config: 'value', set: 'repeat', unset: 'repeat' },
   capture: { file: 'values', text: 'value', title: 'value' },
   recall: { limit: 'value', kind: 'value', in: 'value', since: 'value', until: 'value' },
@@ -173,6 +175,7 @@ function build(name: CommandName, positionals: string[], values: Map<string, str
     case 'hibernate':
     case 'stop':
     case 'resume':
+    case 'mcp':
       noPositionals();
       return { name };
     case 'reload': {

@@ -14,6 +14,7 @@ import { forgetCommand } from './commands/forget';
 import { importCommand } from './commands/import';
 import { pauseCommand, resumeCommand } from './commands/pause';
 import { hibernateCommand } from './commands/hibernate';
+import { mcpCommand } from './commands/mcp';
 import { recallCommand } from './commands/recall';
 import { reloadCommand } from './commands/reload';
 import { statusCommand } from './commands/status';
@@ -106,6 +107,8 @@ function dispatch(ctx: CliContext, command: Exclude<Command, { name: 'help' }>):
       return exportCommand(ctx, command);
     case 'import':
       return importCommand(ctx, command);
+    case 'mcp':
+      return mcpCommand(ctx);
   }
 }
 

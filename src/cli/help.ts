@@ -64,6 +64,10 @@ dormouse capture --text TEXT [--title T]
   paths and secrets are refused). Memories already stored are skipped, so importing twice imports
   nothing the second time. A malformed line is reported with its number; the rest is imported and
   the command exits 2.`,
+  mcp: `dormouse mcp
+  An MCP server on stdin/stdout for AI agents: read-only tools over your memory (dormouse_search,
+  dormouse_get_memory, dormouse_recent_activity, dormouse_file_history). Starts the daemon when
+  none runs; exits when stdin closes. Set up with the VS Code command "Dormouse: Set up an AI agent…".`,
   help: `dormouse help [COMMAND]
   Shows help for all commands or one.`,
 };

@@ -46,4 +46,6 @@ export interface DormouseApi {
   request(method: string, params: unknown): Promise<unknown>;
   /** The daemon pid this window is connected to, or null. */
   daemonPid(): number | null;
+  /** Agent access: the language model tools registered, and whether VS Code accepted the MCP server definition provider. */
+  readonly agents?: { readonly tools: readonly string[]; readonly mcpProvider: boolean };
 }

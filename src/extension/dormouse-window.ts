@@ -11,6 +11,7 @@ import type { Events, JobInput, MethodName, Params, RelatedMemories } from '../s
 import { parseQuery } from '../shared/query-language';
 import { defaultSettings } from '../shared/settings';
 import type { DormouseApi } from './api';
+import { registerAgentAccess } from './agents/agent-access';
 import { CaptureSender } from './capture/capture-sender';
 import { EditorCaptures } from './capture/editor-captures';
 import { CapturePauseMemory, pauseEnd, pauseFromStatus } from './core/capture-pause';
@@ -357,6 +358,8 @@ export class DormouseWindow implements vscode.Disposable {
       store.add(d);
     }
 
+    const agents = store.add(registerAgentAccess({ context, request, log: log.child('agents') }));
+
     focusFile(vscode.window.activeTextEditor);
 
     const supervisorStateChanged = store.add(new Emitter<typeof supervisor.state>());
@@ -379,6 +382,7 @@ export class DormouseWindow implements vscode.Disposable {
       onDidFlushCaptures: captures.onDidFlush,
       request: (method, params) => supervisor.request(method as MethodName, params as never),
       daemonPid: () => supervisor.daemonPid,
+      agents: agents.info,
     };
     // Off the activation path: connect to (or start) the daemon, then wake it.
     void supervisor.start().catch((error: unknown) => log.error(`daemon start failed: ${error instanceof Error ? error.message : String(error)}`));

@@ -22,6 +22,7 @@ export const COMMAND_IDS = {
   rerunCommand: 'dormouse.rerunCommand',
   refreshTimeline: 'dormouse.refreshTimeline',
   timelineLoadMore: 'dormouse.timelineLoadMore',
+  setupAgent: 'dormouse.setupAgent',
 } as const;
 
 export const ALL_COMMAND_IDS: readonly string[] = [...Object.values(COMMAND_IDS), 'dormouse.status.focus', 'dormouse.timeline.focus'];

@@ -7,6 +7,7 @@ import { runAll } from './framework';
 import { bridge } from './harness';
 import './activation.e2e';
 import './recall.e2e';
+import './agents.e2e';
 import './ui.e2e';
 import './recall-browse.e2e';
 import './daemon-states.e2e';

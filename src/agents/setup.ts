@@ -1,0 +1,64 @@
+// The MCP configuration for other agents, written by "Dormouse: Set up an AI agent…": the
+// absolute command line of the installed extension's own CLI (VS Code's runtime running
+// dist/cli.js `mcp`), as a Claude Code `claude mcp add` line, a Cursor `.cursor/mcp.json` entry
+// and a generic mcp.json. No `vscode` import: unit-tested, and the README shows the same shapes.
+
+export const SERVER_NAME = 'dormouse';
+
+export interface McpLaunch {
+  /** Absolute path of the runtime (VS Code's process.execPath, or node). */
+  command: string;
+  args: string[];
+  /** Extra environment (ELECTRON_RUN_AS_NODE=1 when the runtime is Electron). */
+  env: Record<string, string>;
+}
+
+/**
+ * How to run the extension's CLI as an MCP server. Under Electron the runtime is the editor
+ * binary, which runs a script as plain Node only with ELECTRON_RUN_AS_NODE=1.
+ */
+export function mcpLaunch(opts: { execPath: string; cliScript: string; electron: boolean; dataDir?: string }): McpLaunch {
+  return {
+    command: opts.execPath,
+    args: [opts.cliScript, ...(opts.dataDir !== undefined ? ['--data-dir', opts.dataDir] : []), 'mcp'],
+    env: opts.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {},
+  };
+}
+
+/** A word for a POSIX shell (single quotes) or cmd/PowerShell (double quotes). */
+export function shellQuote(word: string, platform: NodeJS.Platform = process.platform): string {
+  if (/^[\w@%+=:,./-]+$/.test(word)) return word;
+  if (platform === 'win32') return `"${word.replace(/"/g, '""')}"`;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `claude mcp add --scope user dormouse [-e K=V] -- COMMAND ARGS…` */
+export function claudeCodeCommand(launch: McpLaunch, platform: NodeJS.Platform = process.platform): string {
+  const env = Object.entries(launch.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
+  return ['claude', 'mcp', 'add', '--scope', 'user', SERVER_NAME, ...env, '--', launch.command, ...launch.args].map((w) => shellQuote(w, platform)).join(' ');
+}
+
+/** The `mcpServers` entry that Cursor, Claude Desktop and most MCP clients read. */
+export function mcpServerEntry(launch: McpLaunch): { command: string; args: string[]; env?: Record<string, string> } {
+  return { command: launch.command, args: [...launch.args], ...(Object.keys(launch.env).length > 0 && { env: { ...launch.env } }) };
+}
+
+/** A whole generic mcp.json. */
+export function genericMcpJson(launch: McpLaunch): string {
+  return `${JSON.stringify({ mcpServers: { [SERVER_NAME]: mcpServerEntry(launch) } }, null, 2)}\n`;
+}
+
+/**
+ * `.cursor/mcp.json` with the Dormouse entry added or replaced, every other server kept. Throws
+ * when the existing file is not a JSON object (it is never overwritten then).
+ */
+export function mergeCursorConfig(existing: string | undefined, launch: McpLaunch): string {
+  let config: Record<string, unknown> = {};
+  if (existing !== undefined && existing.trim() !== '') {
+    const parsed: unknown = JSON.parse(existing);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('the existing file is not a JSON object');
+    config = parsed as Record<string, unknown>;
+  }
+  const servers = config.mcpServers && typeof config.mcpServers === 'object' && !Array.isArray(config.mcpServers) ? (config.mcpServers as Record<string, unknown>) : {};
+  return `${JSON.stringify({ ...config, mcpServers: { ...servers, [SERVER_NAME]: mcpServerEntry(launch) } }, null, 2)}\n`;
+}

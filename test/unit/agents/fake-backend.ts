@@ -1,0 +1,33 @@
+// An in-memory stand-in for the daemon's recall/memory/related methods, recording every request.
+import type { MemoryRecord, Params, RecallHit, RelatedMemories, Result } from '../../../src/shared/protocol';
+import type { AgentBackend, AgentMethod } from '../../../src/agents/tools';
+
+export class FakeBackend implements AgentBackend {
+  readonly calls: Array<{ method: AgentMethod; params: unknown }> = [];
+  hits: RecallHit[] = [];
+  memories = new Map<number, MemoryRecord>();
+  history: RecallHit[] = [];
+  failWith: Error | null = null;
+
+  async request<M extends AgentMethod>(method: M, params: Params<M>): Promise<Result<M>> {
+    this.calls.push({ method, params });
+    if (this.failWith) throw this.failWith;
+    if (method === 'recall') {
+      const p = params as Params<'recall'>;
+      const offset = p.offset ?? 0;
+      return this.hits.slice(offset, offset + (p.limit ?? 20)) as Result<M>;
+    }
+    if (method === 'memory') return (this.memories.get((params as Params<'memory'>).id) ?? null) as Result<M>;
+    const related: RelatedMemories = { path: (params as Params<'related'>).path, hits: [], history: this.history, computedAt: new Date(0).toISOString() };
+    return related as Result<M>;
+  }
+}
+
+export function hit(id: number, over: Partial<RecallHit> = {}): RecallHit {
+  return { id, kind: 'file', path: `/p/file${id}.ts`, title: `file${id}.ts`, capturedAt: new Date(Date.UTC(2025, 5, 1, 12, 0, id)).toISOString(), snippet: `the [retry] ${id}`, score: 1, ...over };
+}
+
+export function memory(id: number, content: string, over: Partial<MemoryRecord> = {}): MemoryRecord {
+  const at = new Date(Date.UTC(2025, 5, 1, 12, 0, id)).toISOString();
+  return { id, kind: 'file', path: `/p/file${id}.ts`, title: `file${id}.ts`, language: 'typescript', note: null, exitCode: null, content, capturedAt: at, updatedAt: at, ...over };
+}
