@@ -1,7 +1,6 @@
 // Steps the e2e suites share: writing and saving real files in the sample workspace, changing
 // settings the way a user does, and waiting for the daemon's status or the status bar to show
 // something. All waits are on events (status, presentation, capture flushes), never sleeps.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DormouseApi } from '../../../src/extension/api';
@@ -18,8 +17,9 @@ export function workspaceDir(): string {
 /** Creates a file, opens it, changes it in the editor and saves it: a real save event. */
 export async function saveNewFile(name: string, text: string): Promise<vscode.TextDocument> {
   const path = join(workspaceDir(), 'e2e', name);
-  mkdirSync(join(workspaceDir(), 'e2e'), { recursive: true });
-  writeFileSync(path, '// draft\n');
+  // Through VS Code's file service, not node:fs: the workbench then knows the file's time on disk,
+  // so a late watcher event cannot make the save below look like a conflict (which fails it).
+  await vscode.workspace.fs.writeFile(vscode.Uri.file(path), new TextEncoder().encode('// draft\n'));
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path));
   const editor = await vscode.window.showTextDocument(doc, { preview: false });
   await editor.edit((b) => b.replace(new vscode.Range(0, 0, doc.lineCount, 0), text));
