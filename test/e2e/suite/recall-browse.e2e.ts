@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { test } from './framework';
 import { bridge, getApi, waitForEvent } from './harness';
-import { saveNewFile, waitForCapturesStored, waitForRunning, waitForStatus, workspaceDir, showDormouseView } from './steps';
+import { saveNewFile, waitForCapturesStored, waitForRunning, waitForStatus, workspaceDir, showDormouseView, waitUntilRecallable } from './steps';
 
 type Hit = { id: number; kind: string; title: string };
 const recall = async (api: Awaited<ReturnType<typeof getApi>>, query: string, extra: object = {}) =>
@@ -26,20 +26,6 @@ async function waitForSettledRecall(api: Awaited<ReturnType<typeof getApi>>, nam
     const left = deadline - Date.now();
     if (left <= 0) throw new Error(`the Recall section did not list ${name} within 15 s: ${JSON.stringify(await api.treeSnapshot()).slice(0, 500)}`);
     await waitForEvent(api.onDidChangeTree, () => true, left, `a redraw of the tree`).catch(() => undefined);
-  }
-}
-
-/**
- * Resolves once `query` finds a memory. Checked again on each status event (a stored capture
- * changes the counters): a count of stored captures alone can include an unrelated one, e.g. the
- * user settings.json an earlier test saved.
- */
-async function waitUntilRecallable(api: Awaited<ReturnType<typeof getApi>>, query: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while ((await recall(api, query)).length === 0) {
-    const left = deadline - Date.now();
-    if (left <= 0) throw new Error(`nothing recallable for ${JSON.stringify(query)} within ${timeoutMs} ms`);
-    await waitForEvent(api.onDidChangeStatus, () => true, left, `a status while waiting for ${query}`).catch(() => undefined);
   }
 }
 

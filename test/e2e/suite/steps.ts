@@ -69,3 +69,18 @@ export async function showDormouseView(): Promise<void> {
   await bridge.palette('Dormouse: Show Dormouse view');
   await bridge.tree({ viewTitle: 'Dormouse', minRows: 1, timeoutMs: 15_000 });
 }
+
+/**
+ * Resolves once `query` finds a memory. Checked again on each status event (a stored capture
+ * changes the counters): a count of stored captures alone can include an unrelated one, e.g. the
+ * user settings.json an earlier test saved.
+ */
+export async function waitUntilRecallable(api: DormouseApi, query: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (((await api.request('recall', { query })) as unknown[]).length === 0) {
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`nothing recallable for ${JSON.stringify(query)} within ${timeoutMs} ms`);
+    await waitForEvent(api.onDidChangeStatus, () => true, left, `a status while waiting for ${query}`).catch(() => undefined);
+  }
+}
+
