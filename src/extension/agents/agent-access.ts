@@ -3,11 +3,14 @@
 // (vscode.lm.registerMcpServerDefinitionProvider), and "Dormouse: Set up an AI agent…". Each API is
 // feature-checked: on a VS Code without it the extension still activates, without that part.
 // `dormouse.agentAccess` off: the tools answer that access is off and no MCP server is provided.
+// On activation the MCP launcher (mcp-launcher.ts) is brought up to date in the global storage
+// folder: the configs the setup command writes for other agents run it, so they survive updates.
 import * as vscode from 'vscode';
 import { ACCESS_OFF_MESSAGE, type AgentBackend, TOOL_DEFINITIONS, callTool, describeCall } from '../../agents/tools';
-import { type McpLaunch, mcpLaunch } from '../../agents/setup';
+import { type McpLaunch, launcherLaunch, mcpLaunch } from '../../agents/setup';
 import type { Logger } from '../../shared/logger';
 import { DisposableStore } from '../../shared/lifecycle';
+import { writeMcpLauncher } from './mcp-launcher';
 import { runSetupAgentCommand } from './setup-agent';
 
 export const MCP_PROVIDER_ID = 'dormouse.mcp';
@@ -36,6 +39,25 @@ export function extensionMcpLaunch(context: vscode.ExtensionContext): McpLaunch 
   });
 }
 
+/**
+ * What other agents' configs run: the launcher in the global storage folder, written (when its
+ * content changed) to run extensionMcpLaunch(). Falls back to that direct, versioned command line
+ * (`stable: false`) when the folder is not a local one or cannot be written.
+ */
+export function agentConfigLaunch(context: vscode.ExtensionContext, log: Logger): { launch: McpLaunch; stable: boolean } {
+  const direct = extensionMcpLaunch(context);
+  const storage = context.globalStorageUri;
+  if (storage.scheme !== 'file') return { launch: direct, stable: false };
+  try {
+    const { file, written } = writeMcpLauncher(storage.fsPath, direct);
+    if (written) log.info(`MCP launcher written: ${file}`);
+    return { launch: launcherLaunch(file), stable: true };
+  } catch (error) {
+    log.warn(`MCP launcher not written (agent setups will name this extension version): ${error instanceof Error ? error.message : String(error)}`);
+    return { launch: direct, stable: false };
+  }
+}
+
 /** What was registered: the e2e tests read it through the extension's API. */
 export interface AgentAccessInfo {
   /** Language model tools registered with vscode.lm.registerTool (empty without the API). */
@@ -61,6 +83,9 @@ export function registerAgentAccess(opts: AgentAccessOptions): vscode.Disposable
       return false;
     }
   };
+
+  // Now, not only at setup: after an update, configs written before must run the new extension.
+  agentConfigLaunch(opts.context, log);
 
   if (typeof lm?.registerTool === 'function') {
     for (const def of TOOL_DEFINITIONS) {
@@ -94,6 +119,8 @@ export function registerAgentAccess(opts: AgentAccessOptions): vscode.Disposable
       onDidChangeMcpServerDefinitions: changed.event,
       provideMcpServerDefinitions: () => {
         if (!accessEnabled()) return [];
+        // The direct command, not the launcher: VS Code asks this running extension again on each
+        // start, so the paths are always current, and it needs no shell or writable folder.
         const launch = extensionMcpLaunch(opts.context);
         return [new vscode.McpStdioServerDefinition('Dormouse', launch.command, launch.args, launch.env, version || undefined)];
       },
@@ -103,6 +130,10 @@ export function registerAgentAccess(opts: AgentAccessOptions): vscode.Disposable
     log.info('this VS Code has no MCP server definition API: the Dormouse MCP server is not provided (set it up by hand, see the README)');
   }
 
-  store.add(vscode.commands.registerCommand(SETUP_AGENT_COMMAND, (target?: unknown) => runSetupAgentCommand(extensionMcpLaunch(opts.context), target)));
+  store.add(vscode.commands.registerCommand(SETUP_AGENT_COMMAND, (target?: unknown) => {
+    // Written again here: the launcher may have been deleted since activation.
+    const { launch, stable } = agentConfigLaunch(opts.context, log);
+    return runSetupAgentCommand(launch, target, { stable });
+  }));
   return Object.assign(store, { info });
 }

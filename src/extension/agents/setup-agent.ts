@@ -1,6 +1,7 @@
 // "Dormouse: Set up an AI agent…": the MCP configuration for Claude Code (a `claude mcp add` line,
 // copied and offered in a terminal), Cursor (.cursor/mcp.json, merged), or any client (a generic
-// mcp.json, copied and shown), each with the absolute command of this installed extension's CLI.
+// mcp.json, copied and shown), each running the MCP launcher that the extension keeps pointing at
+// its installed CLI (or, when it could not be written, that CLI's own versioned command line).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -10,10 +11,16 @@ import { type McpLaunch, claudeCodeCommand, genericMcpJson, mergeCursorConfig } 
 export type SetupTarget = 'claude-code' | 'cursor' | 'generic';
 
 /** Resolves with what was written or copied (the e2e tests and other extensions read it). */
-export async function runSetupAgentCommand(launch: McpLaunch, target?: unknown): Promise<{ target: SetupTarget; text: string; file?: string } | undefined> {
+export async function runSetupAgentCommand(
+  launch: McpLaunch,
+  target?: unknown,
+  opts: { stable: boolean } = { stable: true },
+): Promise<{ target: SetupTarget; text: string; file?: string } | undefined> {
   const chosen = isTarget(target) ? target : await pickTarget();
   if (!chosen) return undefined;
-  const note = 'It runs this installed extension (run the setup again after updating it).';
+  const note = opts.stable
+    ? 'It runs a launcher that Dormouse keeps up to date, so extension updates need no new setup.'
+    : 'It runs this installed extension (run the setup again after updating it).';
   switch (chosen) {
     case 'claude-code': {
       const text = claudeCodeCommand(launch);

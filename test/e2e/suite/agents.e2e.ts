@@ -1,8 +1,10 @@
 // AI agents in a real VS Code: the Dormouse tools are registered language model tools, invoking
 // `dormouse_search` through vscode.lm.invokeTool (no model needed) finds a file saved in this test,
 // dormouse.agentAccess off makes it answer that access is off, and VS Code accepted the MCP server
-// definition provider. "Dormouse: Set up an AI agent…" writes the installed CLI's command line.
+// definition provider. "Dormouse: Set up an AI agent…" writes the MCP launcher, which runs the
+// installed CLI.
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { test } from './framework';
 import { getApi } from './harness';
@@ -71,15 +73,18 @@ test(
 );
 
 test(
-  'agents: Set up an AI agent writes the installed CLI as an MCP server command',
+  'agents: Set up an AI agent writes the MCP launcher, which runs the installed CLI',
   async () => {
     const result = (await vscode.commands.executeCommand('dormouse.setupAgent', 'generic')) as { text: string } | undefined;
     assert.ok(result, 'the command returned what it wrote');
     const config = JSON.parse(result.text) as { mcpServers: { dormouse: { command: string; args: string[] } } };
     const { command, args } = config.mcpServers.dormouse;
-    assert.ok(command.length > 0 && args[0]?.endsWith('dist/cli.js') && args[args.length - 1] === 'mcp', `command line: ${command} ${args.join(' ')}`);
+    // POSIX: the launcher itself; Windows: cmd /c LAUNCHER.cmd.
+    const launcher = process.platform === 'win32' ? (args[1] ?? '') : command;
+    assert.match(launcher, /dormouse-mcp(\.cmd)?$/, `command line: ${command} ${args.join(' ')}`);
+    assert.match(readFileSync(launcher, 'utf8'), /dist[\\/]cli\.js.*\bmcp\b/, 'the launcher runs the installed CLI with `mcp`');
     const claude = (await vscode.commands.executeCommand('dormouse.setupAgent', 'claude-code')) as { text: string };
-    assert.match(claude.text, /^claude mcp add --scope user dormouse .*-- .*dist\/cli\.js.* mcp$/);
+    assert.match(claude.text, /^claude mcp add --scope user dormouse -- .*dormouse-mcp/);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   },
   { timeoutMs: 30_000 },
