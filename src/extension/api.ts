@@ -10,6 +10,9 @@ export interface TreeSnapshotNode {
   label: string;
   description?: string;
   tooltip?: string;
+  contextValue?: string;
+  /** Memory rows: the memory's id. */
+  memoryId?: number;
   children?: TreeSnapshotNode[];
 }
 
@@ -29,6 +32,12 @@ export interface DormouseApi {
   treeSnapshot(): Promise<TreeSnapshotNode[]>;
   /** Fired when the tree's rows may have changed (status, recall results, supervisor state). */
   readonly onDidChangeTree: Event<void>;
+  /** The Timeline view's rows, expanded. */
+  timelineSnapshot(): Promise<TreeSnapshotNode[]>;
+  /** Fired when the Timeline's rows may have changed (a fetch started or ended). */
+  readonly onDidChangeTimeline: Event<void>;
+  /** The capture pause this window enforces now (an expired one reads as not paused). */
+  capturePause(): { paused: boolean; until: number | null };
   /** Captures waiting in the fail-open buffer. */
   outboxStats(): { memory: number; spilled: number; dropped: number };
   /** Fired after each enqueue batch the daemon acknowledged. */

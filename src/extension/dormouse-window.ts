@@ -8,24 +8,31 @@ import { Emitter } from '../shared/event';
 import { DisposableStore } from '../shared/lifecycle';
 import { dataDirPaths, defaultDataDir } from '../shared/paths';
 import type { Events, JobInput, MethodName, Params, RelatedMemories } from '../shared/protocol';
+import { parseQuery } from '../shared/query-language';
 import { defaultSettings } from '../shared/settings';
 import type { DormouseApi } from './api';
 import { registerAgentAccess } from './agents/agent-access';
 import { CaptureSender } from './capture/capture-sender';
 import { EditorCaptures } from './capture/editor-captures';
+import { CapturePauseMemory, pauseEnd, pauseFromStatus } from './core/capture-pause';
 import { EditorIdlePolicy } from './core/idle-policy';
+import { formatUntil } from './core/relative-time';
+import { TimelinePager, buildTimeline } from './core/timeline-model';
 import { type StatusPresentation, StatusTracker } from './core/status-presentation';
 import { buildTree } from './core/tree-model';
 import { daemonEnv } from './daemon/fork-daemon';
 import { DaemonSupervisor } from './daemon/supervisor';
 import { DaemonLogTail } from './log/daemon-log-tail';
 import { channelLogger, createOutputLog } from './log/output-log';
-import { MEMORY_SCHEME, MemoryDocumentProvider, compareMemory, openMemory } from './recall/memory-documents';
+import { MemoryActions } from './recall/memory-actions';
+import { MEMORY_SCHEME, MemoryDocumentProvider, compareMemory, memoryKindOf, openMemory } from './recall/memory-documents';
 import { RelatedRecall } from './recall/related-recall';
 import { showRecallQuickPick } from './recall/recall-quick-pick';
 import { SettingsSync } from './settings/settings-sync';
 import { registerCommands } from './ui/commands';
 import { DaemonTreeProvider } from './ui/daemon-tree';
+import { createConfirm } from './ui/confirm';
+import { chooseForgetTarget } from './ui/forget-menu';
 import { DormouseStatusBar } from './ui/status-bar';
 
 const STOP_TIMEOUT_MS = 2000;
@@ -45,7 +52,9 @@ export class DormouseWindow implements vscode.Disposable {
     const log = channelLogger(channel);
     const dataDir = defaultDataDir(process.env);
     const paths = dataDirPaths(dataDir);
-    const config = () => vscode.workspace.getConfiguration('dormouse');
+    const config = (scope?: vscode.Uri) => vscode.workspace.getConfiguration('dormouse', scope);
+    /** Where a relative `in:` starts: the workspace folders. */
+    const roots = () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
 
     const supervisor = (this.supervisor = store.add(
       new DaemonSupervisor({
@@ -80,13 +89,49 @@ export class DormouseWindow implements vscode.Disposable {
     tree.setVisible(treeView.visible);
     store.add(treeView.onDidChangeVisibility((e) => tree.setVisible(e.visible)));
 
+    // The last pause this window knew of (persisted): enforced at the source even while the daemon is unreachable.
+    const pause = store.add(new CapturePauseMemory(context.globalState));
+    // ---- the Timeline: newest memories by day and file, refetched on stored-capture changes ----
+    const pager = store.add(
+      new TimelinePager({
+        clock,
+        fetch: (offset, limit) => request('recall', { query: '', offset, limit, roots: roots() }),
+        canFetch: () => supervisor.state === 'running',
+      }),
+    );
+    // A folder inside the workspace reads relative ("src/recall"), one outside stays absolute.
+    const displayDir = (dir: string) => vscode.workspace.asRelativePath(dir, false);
+    const timeline = store.add(new DaemonTreeProvider(() => buildTimeline(pager.input(clock.now(), displayDir))));
+    const timelineView = store.add(vscode.window.createTreeView('dormouse.timeline', { treeDataProvider: timeline, showCollapseAll: true }));
+    const timelineVisible = (visible: boolean) => {
+      timeline.setVisible(visible);
+      pager.setVisible(visible);
+    };
+    timelineVisible(timelineView.visible);
+    store.add(timelineView.onDidChangeVisibility((e) => timelineVisible(e.visible)));
+    store.add(pager.onDidChange(() => timeline.invalidate()));
+
     const redraw = () => {
-      this.presentationValue = tracker.update({ supervisor: supervisor.state, status: supervisor.status, lastError: supervisor.lastError, now: Date.now() });
+      const now = clock.now();
+      this.presentationValue = tracker.update({
+        supervisor: supervisor.state, status: supervisor.status, lastError: supervisor.lastError, now, pause: pause.effective(now),
+      });
       statusBar.draw(this.presentationValue);
       presentationChanged.fire(this.presentationValue);
+      setPausedContext();
     };
-    this.presentationValue = tracker.update({ supervisor: supervisor.state, status: null, now: Date.now() });
+    // Pause or Resume in the palette, whichever fits; redrawn with the status bar, so a pause that
+    // ran out shows Pause again by the next redraw.
+    let pausedContext: boolean | null = null;
+    const setPausedContext = () => {
+      const paused = pause.isPaused(clock.now());
+      if (paused === pausedContext) return;
+      pausedContext = paused;
+      void vscode.commands.executeCommand('setContext', 'dormouse.capturePaused', paused);
+    };
+    this.presentationValue = tracker.update({ supervisor: supervisor.state, status: null, now: clock.now(), pause: pause.effective(clock.now()) });
     statusBar.draw(this.presentationValue);
+    setPausedContext();
 
     // ---- captures, recall, idle ----
     const captures = (this.captures = store.add(
@@ -124,12 +169,21 @@ export class DormouseWindow implements vscode.Disposable {
             maxBytes: daemon.captureMaxBytes,
           };
         },
+        blocked: (resource) => {
+          // A pause past its `until` is over: checked here, at capture time, so no timer ends it.
+          if (pause.isPaused(clock.now())) return 'capture paused';
+          if (!config(resource).get<boolean>('captureEnabled', true)) return 'dormouse.captureEnabled is off for this workspace';
+          return null;
+        },
         log: log.child('capture'),
       }),
     );
     const activity = () => idle.activity();
-    const focusFile = (editor: vscode.TextEditor | undefined) =>
+    const focusFile = (editor: vscode.TextEditor | undefined) => {
       related.focus(editor && editor.document.uri.scheme === 'file' ? editor.document.uri.fsPath : null);
+      // The memory editor's title buttons (Restore for snapshots, Re-run for commands).
+      void vscode.commands.executeCommand('setContext', 'dormouse.memoryKind', editor ? memoryKindOf(editor.document.uri) : null);
+    };
     store.add(vscode.window.onDidChangeActiveTextEditor((editor) => (activity(), focusFile(editor))));
     store.add(vscode.window.onDidChangeTextEditorSelection(activity));
     store.add(vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length > 0 && e.document.uri.scheme !== 'output' && activity()));
@@ -168,16 +222,24 @@ export class DormouseWindow implements vscode.Disposable {
       redraw();
       tree.invalidate();
     }));
-    store.add(supervisor.onDidChangeStatus(() => {
+    store.add(supervisor.onDidChangeStatus((status) => {
+      if (status) {
+        pause.fromDaemon(pauseFromStatus(status.capture));
+        pager.onStatus(status.counters.capturesStored);
+      }
       redraw();
       tree.invalidate();
     }));
+    store.add(pause.onDidChange(() => redraw()));
     store.add(supervisor.onDidConnect(() => {
       tail.ensureWatching();
       // Settings first: a daemon this window just started must know the excludes before replayed captures reach it.
+      // The pause too: a pause chosen while the daemon was unreachable is the daemon's from now on.
       void settings.sync().finally(() => {
+        void syncPause();
         captures.onConnected();
         related.refresh();
+        pager.invalidate();
       });
     }));
     store.add(supervisor.onDidGiveUp(({ message }) => {
@@ -188,8 +250,38 @@ export class DormouseWindow implements vscode.Disposable {
     }));
     setStateContext();
 
+    /**
+     * Sends the user's pause choice to the daemon if it has not taken it yet. A daemon that cannot
+     * be reached (or cannot pause) leaves it unsent: this window keeps enforcing it and tries again
+     * on the next connection.
+     */
+    const syncPause = async (): Promise<boolean> => {
+      const wanted = pause.unsent;
+      if (!wanted) return true;
+      if (supervisor.state !== 'running') return false;
+      try {
+        const result = wanted.paused ? await request('pause', wanted.until === null ? {} : { until: wanted.until }) : await request('resume', {});
+        // Only if nothing changed meanwhile (a second click while this was in flight).
+        if (pause.unsent && pause.unsent.paused === wanted.paused && pause.unsent.until === wanted.until) pause.fromDaemon(pauseFromStatus(result), true);
+        return true;
+      } catch (error) {
+        log.warn(`capture pause kept in this window only for now: ${error instanceof Error ? error.message : String(error)}`);
+        return false;
+      }
+    };
+
     // ---- commands and documents ----
     const fetchMemory = (id: number) => request('memory', { id });
+    const actions = new MemoryActions({
+      fetch: fetchMemory,
+      forget: (target) => request('forget', target),
+      onForgotten: () => {
+        void pager.refresh();
+        related.refresh();
+      },
+      now: () => clock.now(),
+      confirm: createConfirm(process.env.DORMOUSE_TEST_HOOKS === '1'),
+    });
     store.add(vscode.workspace.registerTextDocumentContentProvider(MEMORY_SCHEME, new MemoryDocumentProvider(fetchMemory)));
     for (const d of registerCommands({
       wake: async () => {
@@ -218,11 +310,20 @@ export class DormouseWindow implements vscode.Disposable {
       restartDaemon: () => supervisor.restart(),
       recall: (query) =>
         showRecallQuickPick(
-          (q) => request('recall', { query: q, limit: 30 }),
-          (hit) =>
-            openMemory(fetchMemory, hit.id).catch((e: unknown) => {
-              void vscode.window.showErrorMessage(`Dormouse: could not open the memory: ${e instanceof Error ? e.message : String(e)}`);
-            }),
+          {
+            clock,
+            search: (q) => request('recall', { query: q, limit: 50, roots: roots() }),
+            parse: (q) => parseQuery(q, { now: clock.now(), roots: roots() }),
+            open: (hit) =>
+              openMemory(fetchMemory, hit.id).catch((e: unknown) => {
+                void vscode.window.showErrorMessage(`Dormouse: could not open the memory: ${e instanceof Error ? e.message : String(e)}`);
+              }),
+            forget: (hit) =>
+              actions.forget({ id: hit.id }, hit.title).catch((e: unknown) => {
+                void vscode.window.showErrorMessage(`Dormouse: could not forget the memory: ${e instanceof Error ? e.message : String(e)}`);
+                return false;
+              }),
+          },
           query,
         ),
       captureSelection: (args) => editorCaptures.captureSelection(args),
@@ -230,6 +331,29 @@ export class DormouseWindow implements vscode.Disposable {
       openMemory: (id) => openMemory(fetchMemory, id),
       compareMemory: (id) => compareMemory(fetchMemory, id),
       presentation: () => this.presentationValue,
+      pauseCapture: async (choice) => {
+        const until = pauseEnd(choice, clock.now());
+        pause.setByUser({ paused: true, until });
+        const told = await syncPause();
+        const words = until === null ? 'until you resume' : formatUntil(until, clock.now());
+        return `capture paused ${words}${told ? '' : ' (the daemon is told once it is reachable)'}`;
+      },
+      resumeCapture: async () => {
+        pause.setByUser({ paused: false, until: null });
+        const told = await syncPause();
+        return `capture resumed${told ? '' : ' (the daemon is told once it is reachable)'}`;
+      },
+      forget: async () => {
+        const choice = await chooseForgetTarget(clock.now(), async (id) => (await fetchMemory(id))?.path ?? null);
+        if (choice) await actions.forget(choice.target, choice.label);
+      },
+      forgetMemory: (id, label) => actions.forget({ id }, label),
+      forgetFile: (path) => actions.forget({ path }, vscode.workspace.asRelativePath(path)),
+      restoreMemory: (id) => actions.restore(id),
+      copyMemory: (id) => actions.copy(id),
+      rerunCommand: (id) => actions.rerun(id),
+      refreshTimeline: () => pager.refresh(),
+      timelineLoadMore: () => pager.loadMore(),
     })) {
       store.add(d);
     }
@@ -251,6 +375,9 @@ export class DormouseWindow implements vscode.Disposable {
       onDidChangePresentation: presentationChanged.event,
       treeSnapshot: async () => tree.snapshot(),
       onDidChangeTree: tree.onDidInvalidate,
+      timelineSnapshot: async () => timeline.snapshot(),
+      onDidChangeTimeline: timeline.onDidInvalidate,
+      capturePause: () => pause.effective(clock.now()),
       outboxStats: () => captures.stats,
       onDidFlushCaptures: captures.onDidFlush,
       request: (method, params) => supervisor.request(method as MethodName, params as never),

@@ -27,7 +27,7 @@ export async function startUiBridge({ page: currentPage, screenshotsDir, log }) 
       await page().screenshot({ path });
       return { path };
     },
-    '/statusbar': ({ textIncludes, ariaIncludes, timeoutMs }) => statusBarItem(page(), { textIncludes, ariaIncludes }, timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    '/statusbar': ({ textIncludes, textExcludes, ariaIncludes, timeoutMs }) => statusBarItem(page(), { textIncludes, textExcludes, ariaIncludes }, timeoutMs ?? DEFAULT_TIMEOUT_MS),
     '/click-statusbar': async ({ timeoutMs }) => {
       await statusBarItem(page(), {}, timeoutMs ?? DEFAULT_TIMEOUT_MS);
       // A real mouse click on the Dormouse item (found by its accessibility label).
@@ -58,9 +58,59 @@ export async function startUiBridge({ page: currentPage, screenshotsDir, log }) 
       await page().keyboard.press(String(key));
       return {};
     },
-    '/quickpick': async ({ timeoutMs, minItems }) => ({ rows: await quickPickRows(page(), minItems ?? 1, timeoutMs ?? DEFAULT_TIMEOUT_MS) }),
-    '/tree': ({ viewTitle, minRows, textIncludes, welcomeIncludes, timeoutMs }) =>
-      treeRows(page(), { viewTitle: viewTitle ?? 'Dormouse', minRows: minRows ?? 0, textIncludes, welcomeIncludes }, timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    '/quickpick': async ({ timeoutMs, minItems, includes, excludes }) => {
+      const rows = await quickPickRows(page(), minItems ?? 1, timeoutMs ?? DEFAULT_TIMEOUT_MS, { includes, excludes });
+      return { rows, value: await page().locator(SELECTORS.quickInputBox).inputValue() };
+    },
+    // Clicks a button of the visible quick input (title bar or inline) by its tooltip / accessibility label.
+    '/quickpick-button': async ({ ariaIncludes, timeoutMs }) => {
+      const button = page().locator(`${SELECTORS.quickInputButton}[aria-label*=${JSON.stringify(ariaIncludes)}]`).first();
+      try {
+        await button.click({ timeout: timeoutMs ?? DEFAULT_TIMEOUT_MS });
+      } catch (error) {
+        const labels = await page().locator(SELECTORS.quickInputButton).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+        throw new Error(`no quick input button labelled ${JSON.stringify(ariaIncludes)} (${error.message.split('\n')[0]}); buttons: ${JSON.stringify(labels)}`);
+      }
+      return {};
+    },
+    '/tree': ({ viewTitle, minRows, textIncludes, textExcludes, welcomeIncludes, timeoutMs }) =>
+      treeRows(page(), { viewTitle: viewTitle ?? 'Dormouse', minRows: minRows ?? 0, textIncludes, textExcludes, welcomeIncludes }, timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    // Expands or collapses a side bar view pane by clicking its header (lists render only the rows
+    // in view, so a long view below another may need the space).
+    '/pane': async ({ viewTitle, expanded, timeoutMs }) => {
+      const pane = await paneLocator(page(), viewTitle);
+      const header = pane.locator(SELECTORS.paneHeader).first();
+      await header.waitFor({ state: 'visible', timeout: timeoutMs ?? DEFAULT_TIMEOUT_MS });
+      if (((await header.getAttribute('aria-expanded')) === 'true') !== !!expanded) await header.click();
+      return { expanded: (await header.getAttribute('aria-expanded')) === 'true' };
+    },
+    // Right-clicks a tree row (found like /tree-click) and chooses `item` in its context menu.
+    '/tree-context': async ({ viewTitle, ariaIncludes, item, timeoutMs }) => {
+      const timeout = timeoutMs ?? DEFAULT_TIMEOUT_MS;
+      await treeRows(page(), { viewTitle: viewTitle ?? 'Dormouse', minRows: 1, textIncludes: ariaIncludes }, timeout);
+      // Only the rows of that view: another view may show the same file (the Recall section).
+      const rows = (await paneLocator(page(), viewTitle ?? 'Dormouse')).locator(SELECTORS.listRow);
+      const count = await rows.count();
+      let found = false;
+      for (let i = 0; i < count && !found; i++) {
+        const row = rows.nth(i);
+        if (((await row.getAttribute('aria-label')) ?? '').includes(ariaIncludes)) {
+          await row.click({ button: 'right' });
+          found = true;
+        }
+      }
+      if (!found) throw new Error(`no tree row whose aria-label includes ${JSON.stringify(ariaIncludes)}`);
+      await page().waitForSelector(SELECTORS.contextMenu, { state: 'visible', timeout });
+      const entries = page().locator(SELECTORS.contextMenuLabel);
+      const labels = (await entries.allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+      const index = labels.findIndex((l) => l === item);
+      if (index < 0) {
+        await page().keyboard.press('Escape');
+        throw new Error(`the context menu has no ${JSON.stringify(item)}; it shows ${JSON.stringify(labels.filter(Boolean))}`);
+      }
+      await entries.nth(index).click();
+      return { labels: labels.filter(Boolean) };
+    },
     '/notifications': async ({ includes, timeoutMs }) => ({ messages: await notifications(page(), includes, timeoutMs ?? DEFAULT_TIMEOUT_MS) }),
   };
 
@@ -100,10 +150,24 @@ export async function startUiBridge({ page: currentPage, screenshotsDir, log }) 
   };
 }
 
+/** The side bar pane titled `title` (case-insensitive); a container with one view has no pane header, so its only pane. */
+async function paneLocator(page, title) {
+  const panes = page.locator(SELECTORS.sideBarPane);
+  const count = await panes.count();
+  const wanted = title.trim().toLowerCase();
+  for (let i = 0; i < count; i++) {
+    if (!(await panes.nth(i).isVisible())) continue; // a hidden container's panes stay in the DOM
+    const titles = await panes.nth(i).locator(SELECTORS.paneTitle).allTextContents();
+    if (titles.some((t) => t.trim().toLowerCase() === wanted)) return panes.nth(i);
+  }
+  if (count === 1) return panes.first();
+  throw new Error(`no side bar pane titled ${JSON.stringify(title)}`);
+}
+
 /** Reads the Dormouse status bar item, waiting until its text / aria-label include the given strings. */
-async function statusBarItem(page, { textIncludes, ariaIncludes }, timeoutMs) {
+async function statusBarItem(page, { textIncludes, textExcludes, ariaIncludes }, timeoutMs) {
   const read = (args) => {
-    const [sel, prefix, wanted, wantedAria, waiting] = args;
+    const [sel, prefix, wanted, wantedAria, unwanted, waiting] = args;
     const labels = [...document.querySelectorAll(`${sel.statusBar} ${sel.statusBarLabel}`)];
     const label = labels.find((el) => (el.getAttribute('aria-label') ?? '').startsWith(prefix));
     if (!label) return waiting ? false : { ariaLabels: labels.map((el) => el.getAttribute('aria-label') ?? '') };
@@ -120,10 +184,10 @@ async function statusBarItem(page, { textIncludes, ariaIncludes }, timeoutMs) {
       backgroundColor: transparent(labelStyle.backgroundColor) ? itemStyle.backgroundColor : labelStyle.backgroundColor,
       color: labelStyle.color,
     };
-    const matches = (!wanted || text.includes(wanted)) && (!wantedAria || info.ariaLabel.includes(wantedAria));
+    const matches = (!wanted || text.includes(wanted)) && (!wantedAria || info.ariaLabel.includes(wantedAria)) && (!unwanted || !text.includes(unwanted));
     return waiting && !matches ? false : info;
   };
-  const args = [SELECTORS, STATUS_BAR_LABEL_PREFIX, textIncludes ?? null, ariaIncludes ?? null];
+  const args = [SELECTORS, STATUS_BAR_LABEL_PREFIX, textIncludes ?? null, ariaIncludes ?? null, textExcludes ?? null];
   try {
     const handle = await page.waitForFunction(read, [...args, true], { timeout: timeoutMs });
     return await handle.jsonValue();
@@ -133,7 +197,7 @@ async function statusBarItem(page, { textIncludes, ariaIncludes }, timeoutMs) {
     throw new Error(
       now.ariaLabels
         ? `no status bar item labelled "${STATUS_BAR_LABEL_PREFIX}…" within ${timeoutMs} ms; items: ${JSON.stringify(now.ariaLabels)}`
-        : `the Dormouse status bar item did not show ${JSON.stringify({ textIncludes, ariaIncludes })} within ${timeoutMs} ms; it shows ${JSON.stringify(now.text)} (aria-label ${JSON.stringify(now.ariaLabel)})`,
+        : `the Dormouse status bar item did not show ${JSON.stringify({ textIncludes, textExcludes, ariaIncludes })} within ${timeoutMs} ms; it shows ${JSON.stringify(now.text)} (aria-label ${JSON.stringify(now.ariaLabel)})`,
     );
   }
 }
@@ -179,17 +243,21 @@ async function runFromPalette(page, title, { opensQuickInput = false } = {}, tim
   return { picked };
 }
 
-async function quickPickRows(page, minItems, timeoutMs) {
+/** `includes`: some row's text (label, description, detail) includes it; `excludes`: no row's does. */
+async function quickPickRows(page, minItems, timeoutMs, { includes, excludes } = {}) {
   try {
-    await page.waitForFunction(([sel, min]) => {
+    await page.waitForFunction(([sel, min, some, none]) => {
       const widget = document.querySelector(sel.quickInput);
       if (!widget || getComputedStyle(widget).display === 'none') return false;
-      return document.querySelectorAll(sel.quickInputRow).length >= min;
-    }, [SELECTORS, minItems], { timeout: timeoutMs });
+      const rows = [...document.querySelectorAll(sel.quickInputRow)];
+      if (rows.length < min) return false;
+      const texts = rows.map((r) => (r.textContent ?? '').replace(/\s+/g, ' '));
+      return (!some || texts.some((t) => t.includes(some))) && (!none || !texts.some((t) => t.includes(none)));
+    }, [SELECTORS, minItems, includes ?? null, excludes ?? null], { timeout: timeoutMs });
   } catch (error) {
     if (!/Timeout/i.test(error.message)) throw error;
     const rows = await visibleRows(page);
-    throw new Error(`no visible quick pick with at least ${minItems} row(s) within ${timeoutMs} ms; rows now: ${JSON.stringify(rows)}`);
+    throw new Error(`no visible quick pick with at least ${minItems} row(s)${includes ? ` including ${JSON.stringify(includes)}` : ''}${excludes ? ` and none including ${JSON.stringify(excludes)}` : ''} within ${timeoutMs} ms; rows now: ${JSON.stringify(rows)}`);
   }
   return visibleRows(page);
 }
@@ -213,12 +281,14 @@ function visibleRows(page) {
  * least `minRows` rows and, if given, a row whose text or aria-label includes `textIncludes` and
  * welcome content (shown when the tree is empty) that includes `welcomeIncludes`.
  */
-async function treeRows(page, { viewTitle, minRows, textIncludes, welcomeIncludes }, timeoutMs) {
+async function treeRows(page, { viewTitle, minRows, textIncludes, textExcludes, welcomeIncludes }, timeoutMs) {
   const find = (args) => {
-    const [sel, title, min, rowText, welcomeText, waiting] = args;
+    const [sel, title, min, rowText, welcomeText, absentText, waiting] = args;
     const norm = (s) => (s ?? '').replace(/\s+/g, ' ').trim().toLowerCase();
     const wanted = norm(title);
-    const panes = [...document.querySelectorAll(sel.pane)];
+    // Visible panes only: a hidden container keeps its panes in the DOM, and VS Code's own
+    // Explorer has a "Timeline" view too.
+    const panes = [...document.querySelectorAll(sel.pane)].filter((p) => p.getClientRects().length > 0);
     let pane = panes.find((p) => norm(p.querySelector(sel.paneTitle)?.textContent) === wanted);
     if (!pane) {
       // A container with one view hides the pane header and titles the side bar instead.
@@ -240,10 +310,11 @@ async function treeRows(page, { viewTitle, minRows, textIncludes, welcomeInclude
     const matches =
       rows.length >= min &&
       (!rowText || rows.some((r) => r.text.includes(rowText) || r.ariaLabel.includes(rowText))) &&
+      (!absentText || !rows.some((r) => r.text.includes(absentText) || r.ariaLabel.includes(absentText))) &&
       (!welcomeText || welcome.includes(welcomeText));
     return waiting && !matches ? false : { rows, welcome };
   };
-  const args = [SELECTORS, viewTitle, minRows, textIncludes ?? null, welcomeIncludes ?? null];
+  const args = [SELECTORS, viewTitle, minRows, textIncludes ?? null, welcomeIncludes ?? null, textExcludes ?? null];
   try {
     const handle = await page.waitForFunction(find, [...args, true], { timeout: timeoutMs });
     return await handle.jsonValue();
@@ -253,7 +324,7 @@ async function treeRows(page, { viewTitle, minRows, textIncludes, welcomeInclude
     throw new Error(
       now.titles
         ? `no view pane titled ${JSON.stringify(viewTitle)} within ${timeoutMs} ms (is its container open?); panes: ${JSON.stringify(now.titles)}`
-        : `the ${viewTitle} tree did not show ${JSON.stringify({ minRows, textIncludes })} within ${timeoutMs} ms; rows: ${JSON.stringify(now.rows)}; welcome: ${JSON.stringify(now.welcome)}`,
+        : `the ${viewTitle} tree did not show ${JSON.stringify({ minRows, textIncludes, textExcludes })} within ${timeoutMs} ms; rows: ${JSON.stringify(now.rows)}; welcome: ${JSON.stringify(now.welcome)}`,
     );
   }
 }

@@ -17,18 +17,25 @@ export const SELECTORS = {
   quickInputRowLabel: '.label-name',
   quickInputRowDescription: '.label-description',
   quickInputRowDetail: '.quick-input-list-detail',
+  // Buttons of the quick input itself (QuickPick.buttons): action bar entries labelled by their tooltip.
+  quickInputButton: '.quick-input-widget .quick-input-header .action-label, .quick-input-widget .quick-input-titlebar .action-label',
 
   // Views: each view is a .pane whose .pane-header holds the title in h3.title. When a view
   // container has a single view its pane header is hidden and the container's title (the side
   // bar's composite title) shows instead, so both are checked.
   pane: '.pane',
   paneTitle: '.pane-header h3.title',
+  paneHeader: '.pane-header',
   paneBody: '.pane-body',
   sideBarTitle: '#workbench\\.parts\\.sidebar .composite.title h2',
   sideBarPane: '#workbench\\.parts\\.sidebar .pane',
   listRow: '.monaco-list-row',
   treeRowContents: '.monaco-tl-contents',
   welcomeView: '.welcome-view-content',
+
+  // Context menus (right click on a tree row) render in the DOM as a monaco menu.
+  contextMenu: '.context-view .monaco-menu',
+  contextMenuLabel: '.context-view .monaco-menu .action-item .action-label',
 
   // The notifications centre (toasts do not render in headless runs; the centre does).
   notificationsCenter: '.notifications-center',

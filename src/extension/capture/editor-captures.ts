@@ -17,6 +17,12 @@ export interface CapturePolicy {
 export interface EditorCapturesOptions {
   submit(job: JobInput): void;
   policy(): CapturePolicy;
+  /**
+   * Why nothing may be captured from `resource` right now (capture paused, dormouse.captureEnabled
+   * off for its workspace), or null. Checked first, before the file is even looked at: a paused
+   * capture is dropped here, never buffered.
+   */
+  blocked(resource: vscode.Uri | undefined): string | null;
   log: Logger;
 }
 
@@ -39,6 +45,11 @@ export class EditorCaptures implements vscode.Disposable {
   async onSave(doc: vscode.TextDocument): Promise<void> {
     const policy = this.opts.policy();
     if (!policy.captureOnSave || doc.uri.scheme !== 'file') return;
+    const blocked = this.opts.blocked(doc.uri);
+    if (blocked) {
+      this.opts.log.debug(`not captured (${blocked}): ${doc.uri.fsPath}`);
+      return;
+    }
     if (!vscode.workspace.isTrusted) {
       this.opts.log.debug(`not captured (untrusted workspace): ${doc.uri.fsPath}`);
       return;
@@ -65,9 +76,14 @@ export class EditorCaptures implements vscode.Disposable {
   onTerminalCommand(e: vscode.TerminalShellExecutionEndEvent): void {
     const policy = this.opts.policy();
     if (!policy.captureTerminalCommands || !vscode.workspace.isTrusted) return;
+    const cwd = e.execution.cwd;
+    const blocked = this.opts.blocked(cwd);
+    if (blocked) {
+      this.opts.log.debug(`terminal command not captured (${blocked})`);
+      return;
+    }
     const commandLine = e.execution.commandLine.value.trim();
     if (!commandLine) return;
-    const cwd = e.execution.cwd;
     this.opts.submit({
       kind: 'capture',
       payload: {
@@ -85,6 +101,11 @@ export class EditorCaptures implements vscode.Disposable {
     const editor = vscode.window.activeTextEditor;
     if (!editor || editor.selections.every((s) => s.isEmpty)) {
       void vscode.window.showInformationMessage('Dormouse: select some text to capture first.');
+      return false;
+    }
+    const blocked = this.opts.blocked(editor.document.uri);
+    if (blocked) {
+      void vscode.window.showInformationMessage(`Dormouse: not captured: ${blocked}.`);
       return false;
     }
     const selection = editor.selections.find((s) => !s.isEmpty)!;

@@ -7,6 +7,7 @@
 // whether to restart.
 import type { DaemonStatus, LoopStatus } from '../../shared/status';
 import { floorDuration } from './duration';
+import { formatUntil } from './relative-time';
 import type { SupervisorState } from './supervisor-state';
 
 export type StatusValue = 'starting' | 'awake' | 'working' | 'backing-off' | 'hibernating' | 'stale' | 'stuck' | 'stopped' | 'given-up';
@@ -42,6 +43,12 @@ export interface StatusInput {
   lastError?: string | null;
   /** Wall ms. */
   now: number;
+  /**
+   * Capture paused by the user, as this window enforces it (the daemon's word, or the last one
+   * it knew while the daemon is unreachable); `until` is wall ms, null until resumed. Shown
+   * whatever the daemon is doing: a paused window captures nothing even while it hibernates.
+   */
+  pause?: { paused: boolean; until: number | null } | null;
 }
 
 // Titles as the manifest contributes them, so the quick pick and the palette agree.
@@ -54,6 +61,8 @@ export const STATUS_ACTIONS = {
   showLog: { title: 'Show daemon log', command: 'dormouse.showLog' },
   openSettings: { title: 'Open settings', command: 'dormouse.openSettings' },
   focusView: { title: 'Show Dormouse view', command: 'dormouse.focusView' },
+  pause: { title: 'Pause capture…', command: 'dormouse.pauseCapture' },
+  resume: { title: 'Resume capture', command: 'dormouse.resumeCapture' },
 } as const satisfies Record<string, StatusAction>;
 
 const A = STATUS_ACTIONS;
@@ -95,19 +104,26 @@ export function presentStatus(input: StatusInput, since: number | null = null): 
   const at = c.ownSince ?? since ?? null;
   const duration = at === null ? '' : ` ${floorDuration(input.now - at)}`;
 
-  const actions = [...look.actions];
+  const paused = input.pause?.paused && (input.pause.until === null || input.now < input.pause.until) ? input.pause : null;
+  const pausedText = paused ? (paused.until === null ? 'paused' : `paused ${formatUntil(paused.until, input.now)}`) : null;
+  const actions = paused ? [A.resume, ...look.actions] : [...look.actions];
   const pending = input.supervisor === 'running' ? (input.status?.pendingRestart ?? []) : [];
   if (pending.length > 0 && !actions.includes(A.restart)) actions.push(A.restart);
 
   const paragraphs = [`**${c.headline}**${duration}`, ...c.why];
+  if (pausedText) paragraphs.unshift(`**Capture ${pausedText}**: nothing is captured or buffered${paused!.until === null ? ' until you resume' : ''}.`);
   if (pending.length > 0) paragraphs.push(`Waiting for a restart: ${pending.map(quoteName).join(', ')}`);
   paragraphs.push(actions.map((a) => `[${escapeMarkdown(a.title)}](command:${a.command})`).join(' · '));
 
+  // Paused is what the user asked for and must see at a glance; a state with words of its own
+  // (stale, stopped, given up…) keeps its icon, colours and words and says "paused" after them.
+  const plain = `$(${look.icon}) Dormouse${look.textSuffix === null ? '' : `: ${look.textSuffix}`}`;
+  const text = !pausedText ? plain : look.textSuffix === null ? `$(debug-pause) Dormouse ${pausedText}` : `${plain} · ${pausedText}`;
   return {
     value: c.value,
-    text: `$(${look.icon}) Dormouse${look.textSuffix === null ? '' : `: ${look.textSuffix}`}`,
+    text,
     label: c.label,
-    accessibilityLabel: `Dormouse daemon: ${c.label}${duration}`,
+    accessibilityLabel: `Dormouse daemon: ${c.label}${duration}${pausedText ? `; capture ${pausedText}` : ''}`,
     severity: look.severity,
     tooltipMarkdown: paragraphs.join('\n\n'),
     actions,

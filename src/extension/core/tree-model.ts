@@ -19,6 +19,8 @@ export interface TreeNodeModel {
   contextValue?: string;
   /** Memory rows: the memory's id (context-menu commands receive the node). */
   memoryId?: number;
+  /** Memory rows and file groups: the file (Forget every memory of this file, Restore). */
+  memoryPath?: string;
   children?: TreeNodeModel[];
   /** Start expanded (sections and recall groups). */
   expanded?: boolean;
@@ -183,6 +185,7 @@ function memoryNode(parent: string, hit: RecallHit, now: number, icon: string): 
     icon,
     contextValue: `dormouse.memory.${hit.kind}`,
     memoryId: hit.id,
+    ...(hit.path ? { memoryPath: hit.path } : {}),
     command: { command: 'dormouse.openMemory', title: 'Open memory', args: [hit.id] },
   };
 }

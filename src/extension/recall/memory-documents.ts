@@ -2,15 +2,22 @@
 // documents cannot be edited or saved), named after the file they snapshot so the editor picks
 // the language. Compare opens a diff: the memory on the left, the current file on the right.
 import * as vscode from 'vscode';
-import type { MemoryRecord } from '../../shared/protocol';
+import type { MemoryKind, MemoryRecord } from '../../shared/protocol';
 
 export const MEMORY_SCHEME = 'dormouse-memory';
 
 export type FetchMemory = (id: number) => Promise<MemoryRecord | null>;
 
-export function memoryUri(id: number, title: string): vscode.Uri {
+/** `kind` rides in the query so the editor title can offer what fits (Restore, Re-run) without a round trip. */
+export function memoryUri(id: number, title: string, kind?: MemoryKind): vscode.Uri {
   const name = (title.split(/[\\/]/).pop() || 'memory').replace(/[?#]/g, '_');
-  return vscode.Uri.from({ scheme: MEMORY_SCHEME, path: `/${id}/${name}` });
+  return vscode.Uri.from({ scheme: MEMORY_SCHEME, path: `/${id}/${name}`, ...(kind ? { query: `kind=${kind}` } : {}) });
+}
+
+export function memoryKindOf(uri: vscode.Uri): MemoryKind | null {
+  if (uri.scheme !== MEMORY_SCHEME) return null;
+  const m = /(?:^|&)kind=(file|selection|terminal|text)(?:&|$)/.exec(uri.query);
+  return m ? (m[1] as MemoryKind) : null;
 }
 
 export function memoryIdOf(uri: vscode.Uri): number | null {
@@ -50,7 +57,7 @@ export async function openMemory(fetch: FetchMemory, id: number): Promise<void> 
       `Dormouse: this memory is larger than dormouse.ipcMaxMessageBytes; only its beginning is shown.`,
     );
   }
-  const doc = await vscode.workspace.openTextDocument(memoryUri(id, memory.path ?? memory.title));
+  const doc = await vscode.workspace.openTextDocument(memoryUri(id, memory.path ?? memory.title, memory.kind));
   if (memory.language) await vscode.languages.setTextDocumentLanguage(doc, memory.language).then(undefined, () => undefined);
   await vscode.window.showTextDocument(doc, { preview: true });
 }
@@ -61,7 +68,7 @@ export async function compareMemory(fetch: FetchMemory, id: number): Promise<voi
     void vscode.window.showWarningMessage('Dormouse: only file snapshots can be compared with the current file.');
     return;
   }
-  const left = memoryUri(id, memory.path);
+  const left = memoryUri(id, memory.path, memory.kind);
   const right = vscode.Uri.file(memory.path);
   const title = `${memory.path.split(/[\\/]/).pop()} (memory of ${new Date(memory.capturedAt).toLocaleString()}) ↔ current`;
   await vscode.commands.executeCommand('vscode.diff', left, right, title, { preview: true });

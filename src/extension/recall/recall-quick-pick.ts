@@ -1,79 +1,172 @@
-// "Recall…": a quick pick with live full-text search. Each keystroke is debounced, the previous
-// search's answer is ignored once a newer one was sent, and results always show (the FTS query,
-// not the quick pick's fuzzy filter, decides what matches).
+// "Recall…": a quick pick over the daemon's recall, in the query language as typed (words,
+// "phrases", -exclusions, kind:, in:, lang:, failed, since:/before:, today, yesterday…). The text
+// goes to the daemon as is; it is also parsed here on each change only to show a bad filter value
+// at once, in place of the results, instead of an empty list. An empty query lists the newest
+// memories. The title bar's kind buttons add or remove `kind:` in the text itself, so what
+// narrows the list is always visible and editable. Each result says why it matched and when, and
+// has a Forget button.
+//
+// Each keystroke is debounced; an answer is ignored once a newer search was sent; results always
+// show (the daemon's query, not the quick pick's fuzzy filter, decides what matches).
 import * as vscode from 'vscode';
-import type { RecallHit } from '../../shared/protocol';
+import type { Clock } from '../../shared/clock';
+import { DisposableStore } from '../../shared/lifecycle';
+import type { MemoryKind, RecallHit } from '../../shared/protocol';
+import { type ParsedQuery, QueryError } from '../../shared/recall-query';
 import { Debouncer } from '../core/batcher';
-import { formatAgo } from '../core/duration';
-import { RealClock } from '../../shared/clock';
+import { MEMORY_KINDS, describeMatch, kindInQuery, noResultsHint, toggleKindInQuery } from '../core/recall-text';
+import { formatWhen } from '../core/relative-time';
 
-export type SearchMemories = (query: string) => Promise<RecallHit[]>;
-
-interface HitItem extends vscode.QuickPickItem {
-  hit: RecallHit;
+export interface RecallQuickPickDeps {
+  clock: Clock;
+  /** The daemon's recall for the text as typed (the caller adds roots and the limit). */
+  search(query: string): Promise<RecallHit[]>;
+  /** Throws QueryError for a bad filter value. */
+  parse(query: string): ParsedQuery;
+  open(hit: RecallHit): Promise<void>;
+  /** Asks first (modal); resolves true once forgotten. */
+  forget(hit: RecallHit): Promise<boolean>;
 }
+
+interface RecallItem extends vscode.QuickPickItem {
+  hit?: RecallHit;
+}
+
+const KIND_LOOK: Record<MemoryKind, { icon: string; name: string }> = {
+  file: { icon: 'file', name: 'file snapshots' },
+  selection: { icon: 'selection', name: 'selections' },
+  terminal: { icon: 'terminal', name: 'terminal commands' },
+  text: { icon: 'note', name: 'notes' },
+};
+
+interface KindButton extends vscode.QuickInputButton {
+  kind: MemoryKind;
+}
+
+const FORGET_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('trash'), tooltip: 'Forget this memory…' };
 
 /** The daemon marks matches with [ ]; the quick pick highlights nothing in details, so plain text reads best. */
 export function plainSnippet(snippet: string): string {
   return snippet.replace(/[[\]]/g, '').replace(/\s+/g, ' ').trim();
 }
 
-export function showRecallQuickPick(search: SearchMemories, open: (hit: RecallHit) => Promise<void>, initialQuery = ''): Promise<void> {
+function kindButtons(value: string): KindButton[] {
+  const active = kindInQuery(value);
+  return MEMORY_KINDS.map((kind) => ({
+    kind,
+    iconPath: new vscode.ThemeIcon(active === kind ? 'filter-filled' : KIND_LOOK[kind].icon),
+    tooltip: active === kind ? `Show every kind (remove kind:${kind})` : `Only ${KIND_LOOK[kind].name} (kind:${kind})`,
+  }));
+}
+
+function hitItem(hit: RecallHit, now: number): RecallItem {
+  const why = describeMatch(hit.match);
+  const exit = hit.kind === 'terminal' && hit.exitCode !== undefined && hit.exitCode !== null ? ` · exit ${hit.exitCode}` : '';
+  const where = hit.path && hit.path !== hit.title ? ` · ${hit.path}` : '';
+  const snippet = plainSnippet(hit.snippet);
+  return {
+    hit,
+    label: `$(${KIND_LOOK[hit.kind]?.icon ?? 'file'}) ${hit.title}`,
+    description: `${formatWhen(Date.parse(hit.capturedAt), now)}${exit}${why ? ` · ${why}` : ''}`,
+    detail: `${snippet || hit.kind}${where}`,
+    alwaysShow: true,
+    buttons: [FORGET_BUTTON],
+  };
+}
+
+const PLACEHOLDER = 'Search memories: words, "phrases", -not, kind:terminal, in:src, lang:ts, failed, since:3d, yesterday (empty: newest)';
+
+export function showRecallQuickPick(deps: RecallQuickPickDeps, initialQuery = ''): Promise<void> {
   return new Promise((resolve) => {
-    const pick = vscode.window.createQuickPick<HitItem>();
+    const store = new DisposableStore();
+    const pick = vscode.window.createQuickPick<RecallItem>();
+    store.add(pick);
     pick.title = 'Dormouse: Recall';
-    pick.placeholder = 'Search your memories (full text: words, "phrases", prefix*)';
+    pick.placeholder = PLACEHOLDER;
     pick.matchOnDescription = false;
     pick.matchOnDetail = false;
-    const debouncer = new Debouncer<'search'>({ clock: new RealClock(), delayMs: 120 });
+    pick.buttons = kindButtons('');
+    const debouncer = store.add(new Debouncer<'search'>({ clock: deps.clock, delayMs: 120 }));
     let generation = 0;
+
+    const show = (items: RecallItem[], placeholder = PLACEHOLDER) => {
+      pick.items = items;
+      pick.placeholder = placeholder;
+      pick.busy = false;
+    };
+    const problem = (message: string, word?: string): RecallItem => ({ label: `$(warning) ${message}`, ...(word ? { description: word } : {}), alwaysShow: true });
 
     const run = (query: string) => {
       const mine = ++generation;
-      if (!query.trim()) {
-        pick.items = [];
-        pick.busy = false;
-        return;
+      let parsed: ParsedQuery | null = null;
+      try {
+        parsed = deps.parse(query);
+      } catch (error) {
+        if (error instanceof QueryError) {
+          // The list says what is wrong instead of going empty: the user sees which word to fix.
+          show([problem(error.message, error.word)], error.message);
+          return;
+        }
+        parsed = null; // a parser bug must not block searching: the daemon decides
       }
       pick.busy = true;
-      search(query).then(
+      deps.search(query).then(
         (hits) => {
           if (mine !== generation) return;
-          const now = Date.now();
-          pick.items = hits.map((hit) => ({
-            hit,
-            label: `$(${hit.kind === 'terminal' ? 'terminal' : hit.kind === 'selection' ? 'selection' : 'file'}) ${hit.title}`,
-            description: `${hit.kind} · ${formatAgo(now - Date.parse(hit.capturedAt))}${hit.path && hit.path !== hit.title ? ` · ${hit.path}` : ''}`,
-            detail: plainSnippet(hit.snippet),
-            alwaysShow: true,
-          }));
-          if (hits.length === 0) pick.items = [];
-          pick.busy = false;
+          const now = deps.clock.now();
+          if (hits.length === 0) {
+            show([{ label: query.trim() ? '$(search-stop) No memories match' : '$(info) No memories yet', detail: noResultsHint(query, parsed), alwaysShow: true }]);
+            return;
+          }
+          show(hits.map((hit) => hitItem(hit, now)));
         },
         (error: unknown) => {
           if (mine !== generation) return;
-          pick.busy = false;
-          pick.items = [];
-          pick.placeholder = `Search failed: ${error instanceof Error ? error.message : String(error)}`;
+          const message = error instanceof Error ? error.message : String(error);
+          show([problem(`Search failed: ${message}`)], `Search failed: ${message}`);
         },
       );
     };
 
-    pick.onDidChangeValue((value) => debouncer.run('search', () => run(value)));
-    pick.onDidAccept(() => {
+    store.add(pick.onDidChangeValue((value) => {
+      pick.buttons = kindButtons(value);
+      debouncer.run('search', () => run(value));
+    }));
+    store.add(pick.onDidTriggerButton((button) => {
+      const kind = (button as KindButton).kind;
+      if (!kind) return;
+      const value = toggleKindInQuery(pick.value, kind);
+      pick.value = value;
+      pick.buttons = kindButtons(value);
+      debouncer.cancel('search');
+      run(value);
+    }));
+    store.add(pick.onDidTriggerItemButton(async ({ item }) => {
+      if (!item.hit) return;
+      // The modal takes focus; the quick pick must not close under it.
+      pick.ignoreFocusOut = true;
+      try {
+        if (await deps.forget(item.hit)) run(pick.value);
+      } finally {
+        pick.ignoreFocusOut = false;
+      }
+    }));
+    store.add(pick.onDidAccept(() => {
       const chosen = pick.selectedItems[0];
+      if (!chosen?.hit) return; // a message row (no results, a bad filter): nothing to open
       pick.hide();
-      if (chosen) void open(chosen.hit);
-    });
-    pick.onDidHide(() => {
-      debouncer.dispose();
-      pick.dispose();
+      void deps.open(chosen.hit);
+    }));
+    store.add(pick.onDidHide(() => {
+      store.dispose();
       resolve();
-    });
+    }));
     pick.show();
     if (initialQuery) {
       pick.value = initialQuery;
-      run(initialQuery);
+      pick.buttons = kindButtons(initialQuery);
     }
+    // At once, not debounced: an empty query lists the newest memories the moment the pick opens.
+    run(initialQuery);
   });
 }

@@ -12,7 +12,17 @@ export const COMMAND_IDS = {
   openMemory: 'dormouse.openMemory',
   compareMemory: 'dormouse.compareMemory',
   focusView: 'dormouse.focusView',
+  pauseCapture: 'dormouse.pauseCapture',
+  resumeCapture: 'dormouse.resumeCapture',
+  forget: 'dormouse.forget',
+  forgetMemory: 'dormouse.forgetMemory',
+  forgetFile: 'dormouse.forgetFile',
+  restoreMemory: 'dormouse.restoreMemory',
+  copyMemory: 'dormouse.copyMemory',
+  rerunCommand: 'dormouse.rerunCommand',
+  refreshTimeline: 'dormouse.refreshTimeline',
+  timelineLoadMore: 'dormouse.timelineLoadMore',
   setupAgent: 'dormouse.setupAgent',
 } as const;
 
-export const ALL_COMMAND_IDS: readonly string[] = [...Object.values(COMMAND_IDS), 'dormouse.status.focus'];
+export const ALL_COMMAND_IDS: readonly string[] = [...Object.values(COMMAND_IDS), 'dormouse.status.focus', 'dormouse.timeline.focus'];

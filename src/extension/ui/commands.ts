@@ -1,8 +1,11 @@
 // The command palette entries. Each handler is small and delegates; errors become one clear
 // notification instead of an unhandled rejection.
 import * as vscode from 'vscode';
+import { type PauseChoice, TOMORROW_HOUR } from '../core/capture-pause';
 import type { StatusPresentation } from '../core/status-presentation';
 import { COMMAND_IDS } from './command-ids';
+import { memoryIdOf } from '../recall/memory-documents';
+import { activeMemoryId } from './forget-menu';
 
 export interface CommandHandlers {
   wake(): Promise<string>;
@@ -15,7 +18,26 @@ export interface CommandHandlers {
   openMemory(id: number): Promise<void>;
   compareMemory(id: number): Promise<void>;
   presentation(): StatusPresentation;
+  pauseCapture(choice: PauseChoice): Promise<string>;
+  resumeCapture(): Promise<string>;
+  /** Dormouse: Forget… (asks what, then asks again). */
+  forget(): Promise<void>;
+  forgetMemory(id: number, label?: string): Promise<boolean>;
+  forgetFile(path: string): Promise<boolean>;
+  restoreMemory(id: number): Promise<boolean>;
+  copyMemory(id: number): Promise<void>;
+  rerunCommand(id: number): Promise<boolean>;
+  refreshTimeline(): Promise<void>;
+  timelineLoadMore(): Promise<void>;
 }
+
+/** The choices of Dormouse: Pause capture…, in the order shown. */
+export const PAUSE_CHOICES: ReadonlyArray<{ label: string; choice: PauseChoice }> = [
+  { label: 'For 15 minutes', choice: 'minutes-15' },
+  { label: 'For 1 hour', choice: 'hour-1' },
+  { label: `Until tomorrow morning (${String(TOMORROW_HOUR).padStart(2, '0')}:00)`, choice: 'tomorrow' },
+  { label: 'Until I resume', choice: 'until-resumed' },
+];
 
 export function registerCommands(h: CommandHandlers): vscode.Disposable[] {
   const say = (message: string) => vscode.window.setStatusBarMessage(`Dormouse: ${message}`, 4000);
@@ -33,14 +55,33 @@ export function registerCommands(h: CommandHandlers): vscode.Disposable[] {
     };
   // A memory arrives as its id (tree row click, tests, keybindings), as a recall hit, or as the
   // tree element itself when the command runs from the row's context menu.
+  // From the memory editor's title bar there is no argument (or the document's URI): the memory
+  // shown in the active editor.
   const idOf = (arg: unknown): number => {
     if (typeof arg === 'number') return arg;
-    if (arg && typeof arg === 'object') {
+    if (arg instanceof vscode.Uri) {
+      const id = memoryIdOf(arg);
+      if (id !== null) return id;
+    } else if (arg && typeof arg === 'object') {
       const o = arg as { memoryId?: unknown; id?: unknown };
       if (typeof o.memoryId === 'number') return o.memoryId;
       if (typeof o.id === 'number') return o.id;
     }
+    const active = activeMemoryId();
+    if (active !== null) return active;
     throw new Error('no memory given');
+  };
+  const labelOf = (arg: unknown): string | undefined => {
+    const o = arg as { label?: unknown; title?: unknown } | undefined;
+    return typeof o?.title === 'string' ? o.title : typeof o?.label === 'string' ? o.label : undefined;
+  };
+  const pathOf = (arg: unknown): string => {
+    if (typeof arg === 'string') return arg;
+    if (arg instanceof vscode.Uri && arg.scheme === 'file') return arg.fsPath;
+    const o = arg as { memoryPath?: unknown; path?: unknown } | undefined;
+    if (typeof o?.memoryPath === 'string') return o.memoryPath;
+    if (typeof o?.path === 'string') return o.path;
+    throw new Error('no file given');
   };
   return [
     vscode.commands.registerCommand(COMMAND_IDS.wake, guard('Wake daemon', async () => say(await h.wake()))),
@@ -55,6 +96,27 @@ export function registerCommands(h: CommandHandlers): vscode.Disposable[] {
     vscode.commands.registerCommand(COMMAND_IDS.openMemory, guard('Open memory', (arg: unknown) => h.openMemory(idOf(arg)))),
     vscode.commands.registerCommand(COMMAND_IDS.compareMemory, guard('Compare memory', (arg: unknown) => h.compareMemory(idOf(arg)))),
     vscode.commands.registerCommand(COMMAND_IDS.showActions, guard('Show actions', () => showActions(h.presentation()))),
+    // A choice as argument (tests, keybindings: "minutes-15", "hour-1", "tomorrow", "until-resumed") skips the menu.
+    vscode.commands.registerCommand(COMMAND_IDS.pauseCapture, guard('Pause capture', async (arg?: unknown) => {
+      let choice = PAUSE_CHOICES.find((c) => c.choice === arg)?.choice;
+      if (!choice) {
+        const picked = await vscode.window.showQuickPick(PAUSE_CHOICES.map((c) => ({ label: c.label, choice: c.choice })), {
+          title: 'Dormouse: Pause capture',
+          placeHolder: 'Nothing is captured or buffered while paused (saves, selections, terminal commands)',
+        });
+        choice = picked?.choice;
+      }
+      if (choice) say(await h.pauseCapture(choice));
+    })),
+    vscode.commands.registerCommand(COMMAND_IDS.resumeCapture, guard('Resume capture', async () => say(await h.resumeCapture()))),
+    vscode.commands.registerCommand(COMMAND_IDS.forget, guard('Forget', () => h.forget())),
+    vscode.commands.registerCommand(COMMAND_IDS.forgetMemory, guard('Forget', (arg: unknown) => h.forgetMemory(idOf(arg), labelOf(arg)))),
+    vscode.commands.registerCommand(COMMAND_IDS.forgetFile, guard('Forget', (arg: unknown) => h.forgetFile(pathOf(arg)))),
+    vscode.commands.registerCommand(COMMAND_IDS.restoreMemory, guard('Restore', (arg: unknown) => h.restoreMemory(idOf(arg)))),
+    vscode.commands.registerCommand(COMMAND_IDS.copyMemory, guard('Copy', (arg: unknown) => h.copyMemory(idOf(arg)))),
+    vscode.commands.registerCommand(COMMAND_IDS.rerunCommand, guard('Re-run', (arg: unknown) => h.rerunCommand(idOf(arg)))),
+    vscode.commands.registerCommand(COMMAND_IDS.refreshTimeline, guard('Refresh timeline', () => h.refreshTimeline())),
+    vscode.commands.registerCommand(COMMAND_IDS.timelineLoadMore, guard('Load more', () => h.timelineLoadMore())),
   ];
 }
 
@@ -62,6 +124,7 @@ export function registerCommands(h: CommandHandlers): vscode.Disposable[] {
 async function showActions(p: StatusPresentation): Promise<void> {
   const always = [
     { title: 'Recall…', command: COMMAND_IDS.recall },
+    ...(p.actions.some((a) => a.command === COMMAND_IDS.resumeCapture) ? [] : [{ title: 'Pause capture…', command: COMMAND_IDS.pauseCapture }]),
     { title: 'Show Dormouse view', command: COMMAND_IDS.focusView },
     { title: 'Show daemon log', command: COMMAND_IDS.showLog },
     { title: 'Open settings', command: COMMAND_IDS.openSettings },

@@ -22,11 +22,36 @@ export class DaemonTreeProvider implements vscode.TreeDataProvider<TreeNodeModel
     if (visible && this.dirty) this.changed.fire(undefined);
   }
 
-  /** Marks the rows out of date; a visible view redraws now, a hidden one when it is shown. */
+  /**
+   * Marks the rows out of date; a visible view redraws now, a hidden one when it is shown.
+   *
+   * A visible view redraws only the top-level sections whose rows changed. A whole-tree refresh
+   * on every status event (counters move constantly) would also drop the handles of the memory
+   * rows below, and a context-menu command on a row (Forget, Restore) fired meanwhile would get
+   * no element at all.
+   */
   invalidate(): void {
-    this.dirty = true;
-    if (this.visible) this.changed.fire(undefined);
     this.invalidated.fire();
+    if (!this.visible || this.dirty) {
+      this.dirty = true;
+      if (this.visible) this.changed.fire(undefined);
+      return;
+    }
+    const next = this.build();
+    const same = next.length === this.roots.length && next.every((n, i) => n.id === this.roots[i]!.id);
+    if (!same) {
+      this.roots = next;
+      this.changed.fire(undefined);
+      return;
+    }
+    next.forEach((n, i) => {
+      const old = this.roots[i]!;
+      if (JSON.stringify(old) === JSON.stringify(n)) return;
+      // VS Code knows the section by the object it was given: update that one in place.
+      for (const key of Object.keys(old) as Array<keyof TreeNodeModel>) delete old[key];
+      Object.assign(old, n);
+      this.changed.fire(old);
+    });
   }
 
   getTreeItem(node: TreeNodeModel): vscode.TreeItem {
@@ -65,6 +90,8 @@ export class DaemonTreeProvider implements vscode.TreeDataProvider<TreeNodeModel
       label: n.label,
       ...(n.description !== undefined ? { description: n.description } : {}),
       ...(n.tooltip !== undefined ? { tooltip: n.tooltip } : {}),
+      ...(n.contextValue !== undefined ? { contextValue: n.contextValue } : {}),
+      ...(n.memoryId !== undefined ? { memoryId: n.memoryId } : {}),
       ...(n.children ? { children: n.children.map(convert) } : {}),
     });
     return this.build().map(convert);

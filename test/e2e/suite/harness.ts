@@ -101,7 +101,7 @@ export const bridge = {
   /** Saves test-artifacts/e2e/screenshots/<name>.png. */
   screenshot: (name: string) => call<{ path: string }>('/screenshot', { name }),
   /** Waits until the Dormouse status bar item exists (its text / aria-label including the given strings), then reads it. */
-  statusBar: (options: { textIncludes?: string; ariaIncludes?: string; timeoutMs?: number } = {}) => call<StatusBarItemInfo>('/statusbar', options),
+  statusBar: (options: { textIncludes?: string; textExcludes?: string; ariaIncludes?: string; timeoutMs?: number } = {}) => call<StatusBarItemInfo>('/statusbar', options),
   /**
    * Runs a command through the real command palette: F1, the title, Enter. With
    * `opensQuickInput`, resolves once the quick input the command opens is showing (type into it then).
@@ -115,15 +115,23 @@ export const bridge = {
   clickStatusBar: (options: { timeoutMs?: number } = {}) => call<object>('/click-statusbar', options),
   type: (text: string) => call<object>('/type', { text }),
   press: (key: string) => call<object>('/press', { key }),
-  /** The visible quick pick's rows, once at least `minItems` are shown. */
-  quickPick: (options: { timeoutMs?: number; minItems?: number } = {}) => call<{ rows: QuickPickRow[] }>('/quickpick', options),
+  /** The visible quick pick's rows, once at least `minItems` are shown, some row's text `includes` and none `excludes`. */
+  quickPick: (options: { timeoutMs?: number; minItems?: number; includes?: string; excludes?: string } = {}) => call<{ rows: QuickPickRow[]; value: string }>('/quickpick', options),
+  /** Clicks a button of the visible quick pick (its title bar) by its tooltip. */
+  quickPickButton: (ariaIncludes: string, options: { timeoutMs?: number } = {}) => call<object>('/quickpick-button', { ariaIncludes, ...options }),
   /**
    * The rows of the tree in the view pane titled `viewTitle` (default "Dormouse"), once it shows
    * `minRows` rows and a row including `textIncludes`. The pane must be open (palette "Dormouse:
    * Show Dormouse view"). `welcome` is the welcome view's text when the tree is empty.
    */
-  tree: (options: { viewTitle?: string; minRows?: number; textIncludes?: string; welcomeIncludes?: string; timeoutMs?: number } = {}) =>
+  tree: (options: { viewTitle?: string; minRows?: number; textIncludes?: string; textExcludes?: string; welcomeIncludes?: string; timeoutMs?: number } = {}) =>
     call<{ rows: TreeRow[]; welcome: string }>('/tree', options),
+  /** Expands or collapses the side bar view pane titled `viewTitle` (its header's click). */
+  pane: (viewTitle: string, expanded: boolean, options: { timeoutMs?: number } = {}) => call<{ expanded: boolean }>('/pane', { viewTitle, expanded, ...options }),
+  /** Right-clicks the first tree row whose accessibility label includes `ariaIncludes` and chooses `item` in the context menu. */
+  treeContextMenu: (ariaIncludes: string, item: string, options: { viewTitle?: string; timeoutMs?: number } = {}) =>
+    call<{ labels: string[] }>('/tree-context', { ariaIncludes, item, ...options }),
+
   /** The messages in the notifications centre (toasts do not render headless), once one includes `includes`. */
   notifications: (options: { includes?: string; timeoutMs?: number } = {}) => call<{ messages: string[] }>('/notifications', options),
 };

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { test } from './framework';
 import { bridge, getApi, waitForEvent } from './harness';
-import { saveNewFile, waitForCapturesStored, waitForRunning, waitForStatus } from './steps';
+import { saveNewFile, waitForCapturesStored, waitForRunning, waitForStatus, waitUntilRecallable } from './steps';
 
 test(
   'a saved file becomes recallable through the Recall command',
@@ -15,10 +15,13 @@ test(
 
     await saveNewFile('zanzibar.ts', 'export const zanzibarQuokka = "remember me";\n');
     await waitForCapturesStored(api, before, 1);
+    await waitUntilRecallable(api, 'zanzibarQuokka'); // the count may include an unrelated save (settings.json)
 
     await bridge.palette('Dormouse: Recall…', { opensQuickInput: true });
     await bridge.type('zanzibarQuokka');
-    const { rows } = await bridge.quickPick({ minItems: 1, timeoutMs: 15_000 });
+    // The empty query showed the newest memories first: wait for the answer to the typed one,
+    // whose rows say why they matched.
+    const { rows } = await bridge.quickPick({ minItems: 1, includes: 'matched', timeoutMs: 15_000 });
     assert.ok(rows.some((r) => `${r.label} ${r.description} ${r.detail}`.includes('zanzibar')), `a result names the file: ${JSON.stringify(rows)}`);
     await bridge.screenshot('recall-quick-pick');
 

@@ -1,13 +1,12 @@
 // Steps the e2e suites share: writing and saving real files in the sample workspace, changing
 // settings the way a user does, and waiting for the daemon's status or the status bar to show
 // something. All waits are on events (status, presentation, capture flushes), never sleeps.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DormouseApi } from '../../../src/extension/api';
 import type { StatusValue } from '../../../src/extension/core/status-presentation';
 import type { DaemonStatus } from '../../../src/shared/status';
-import { waitForEvent } from './harness';
+import { bridge, waitForEvent } from './harness';
 
 export function workspaceDir(): string {
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -18,12 +17,15 @@ export function workspaceDir(): string {
 /** Creates a file, opens it, changes it in the editor and saves it: a real save event. */
 export async function saveNewFile(name: string, text: string): Promise<vscode.TextDocument> {
   const path = join(workspaceDir(), 'e2e', name);
-  mkdirSync(join(workspaceDir(), 'e2e'), { recursive: true });
-  writeFileSync(path, '// draft\n');
+  // Through VS Code's file service, not node:fs: the workbench then knows the file's time on disk,
+  // so a late watcher event cannot make the save below look like a conflict (which fails it).
+  await vscode.workspace.fs.writeFile(vscode.Uri.file(path), new TextEncoder().encode('// draft\n'));
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(path));
   const editor = await vscode.window.showTextDocument(doc, { preview: false });
   await editor.edit((b) => b.replace(new vscode.Range(0, 0, doc.lineCount, 0), text));
-  if (!(await doc.save())) throw new Error(`saving ${path} failed`);
+  // A loaded machine can time out another extension's will-save participant (the workbench then
+  // fails the save: "Aborted onWillSaveTextDocument-event"); the user would press Save again.
+  if (!(await doc.save()) && !(doc.isDirty ? await doc.save() : true)) throw new Error(`saving ${path} failed`);
   return doc;
 }
 
@@ -58,3 +60,27 @@ export async function findTreeNode(api: DormouseApi, label: string) {
   const roots = await api.treeSnapshot();
   return roots.find((n) => n.label === label);
 }
+
+/**
+ * Opens the Dormouse view container and waits until its panes show (until then the Explorer's
+ * panes, which include a "Timeline" of VS Code's own, may still be the visible ones).
+ */
+export async function showDormouseView(): Promise<void> {
+  await bridge.palette('Dormouse: Show Dormouse view');
+  await bridge.tree({ viewTitle: 'Dormouse', minRows: 1, timeoutMs: 15_000 });
+}
+
+/**
+ * Resolves once `query` finds a memory. Checked again on each status event (a stored capture
+ * changes the counters): a count of stored captures alone can include an unrelated one, e.g. the
+ * user settings.json an earlier test saved.
+ */
+export async function waitUntilRecallable(api: DormouseApi, query: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (((await api.request('recall', { query })) as unknown[]).length === 0) {
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`nothing recallable for ${JSON.stringify(query)} within ${timeoutMs} ms`);
+    await waitForEvent(api.onDidChangeStatus, () => true, left, `a status while waiting for ${query}`).catch(() => undefined);
+  }
+}
+

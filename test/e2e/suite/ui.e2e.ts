@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { test } from './framework';
 import { bridge, getApi, waitForEvent } from './harness';
-import { saveNewFile, setSetting, waitForCapturesStored, waitForRunning, waitForStatus } from './steps';
+import { saveNewFile, setSetting, waitForCapturesStored, waitForRunning, waitForStatus, showDormouseView } from './steps';
 
 test(
   'clicking the status bar offers the actions that fit the state',
@@ -39,7 +39,9 @@ test(
     );
     assert.ok(section);
 
-    await bridge.palette('Dormouse: Show Dormouse view');
+    await showDormouseView();
+    // Lists render only the rows in view: the Timeline below takes half the side bar otherwise.
+    await bridge.pane('Timeline', false);
     const opened = waitForEvent<vscode.TextEditor | undefined>(
       (listener) => vscode.window.onDidChangeActiveTextEditor(listener),
       (e) => e?.document.uri.scheme === 'dormouse-memory',
@@ -64,6 +66,7 @@ test(
     assert.equal(input.original.scheme, 'dormouse-memory', 'the memory on the left');
     assert.equal(input.modified.fsPath, doc.uri.fsPath, 'the current file on the right');
     await bridge.screenshot('tree-recall-compare');
+    await bridge.pane('Timeline', true);
   },
   { timeoutMs: 60_000 },
 );

@@ -192,3 +192,33 @@ describe('StatusTracker', () => {
     expect(p.since).toBe(NOW - minutes(10));
   });
 });
+
+describe('presentStatus: a capture pause is shown whatever the daemon does', () => {
+  const until = new Date(NOW).setHours(new Date(NOW).getHours() + 2, 30, 0, 0);
+  const clock = (ms: number) => `${String(new Date(ms).getHours()).padStart(2, '0')}:${String(new Date(ms).getMinutes()).padStart(2, '0')}`;
+
+  it('a pause with an end shows "paused until HH:MM", even while hibernating', () => {
+    const p = presentStatus({ ...running({ state: 'hibernating' }), pause: { paused: true, until } });
+    expect(p.value).toBe('hibernating');
+    expect(p.text).toMatch(new RegExp(`^\\$\\(debug-pause\\) Dormouse paused until (tomorrow )?${clock(until)}$`));
+    expect(p.accessibilityLabel).toContain('capture paused until');
+    expect(p.tooltipMarkdown).toContain('nothing is captured or buffered');
+  });
+
+  it('a pause until resumed says paused; the click menu offers Resume first', () => {
+    const p = presentStatus({ ...running(), pause: { paused: true, until: null } });
+    expect(p.text).toBe('$(debug-pause) Dormouse paused');
+    expect(p.actions[0]!.command).toBe('dormouse.resumeCapture');
+  });
+
+  it('paused while the daemon is unreachable is still shown, after the state\'s own words', () => {
+    const p = presentStatus(input('stopped', null, { pause: { paused: true, until: null } }));
+    expect(p.text).toBe('$(circle-slash) Dormouse: stopped · paused');
+  });
+
+  it('a pause whose end has passed is not shown', () => {
+    const p = presentStatus({ ...running(), pause: { paused: true, until: NOW - 1 } });
+    expect(p.text).toBe('$(eye) Dormouse');
+    expect(commands(p.actions)).not.toContain('dormouse.resumeCapture');
+  });
+});
