@@ -5,6 +5,9 @@ export class DaemonCounters {
   jobsFailed = 0;
   capturesStored = 0;
   capturesSkipped = 0;
+  /** Memories removed by `forget` and added by `import`: with capturesStored, a UI knows its lists are out of date. */
+  memoriesForgotten = 0;
+  memoriesImported = 0;
   readonly skipsByReason: Record<string, number> = {};
 
   skipped(reason: string): void {

@@ -424,6 +424,8 @@ export class Daemon {
         capturesSkipped: this.counters.capturesSkipped,
         jobsFailed: this.counters.jobsFailed,
         skipsByReason: this.counters.skipsByReason,
+        memoriesForgotten: this.counters.memoriesForgotten,
+        memoriesImported: this.counters.memoriesImported,
         timersArmed: this.clock.activeTimers,
       },
       config: this.settings,
@@ -507,16 +509,27 @@ export class Daemon {
         const outcome = forget(this.db, params);
         // Which target only, never the path: the log must not keep what was forgotten.
         this.log.info(`forgot ${outcome.forgotten} memorie(s) by ${Object.keys(params)[0]}; ${outcome.payloadsBlanked} job payload(s) blanked${outcome.checkpointed ? '' : '; WAL checkpoint incomplete'}`);
+        if (outcome.forgotten > 0) {
+          this.counters.memoriesForgotten += outcome.forgotten;
+          this.statusChanged(); // every window's lists (Timeline, Recall section) are out of date
+        }
         return { forgotten: outcome.forgotten };
       },
       // Control-plane: a file write at most, no SQL, no wake.
       pause: (params: Params<'pause'>) => this.pauseChanged(this.capturePause.pause(params.until, this.clock.now())),
       resume: () => this.pauseChanged(this.capturePause.resume(this.clock.now())),
       export: (params: Params<'export'>) => exportPage(this.db, params, this.settings.ipcMaxMessageBytes),
-      import: (params: Params<'import'>) => importMemories(
-        { db: this.db, store: this.memories, worker: this.captureWorker, log: this.log.child('import'), snapshotsPerFile: () => this.settings.retentionSnapshotsPerFile },
-        params.memories,
-      ),
+      import: (params: Params<'import'>) => {
+        const outcome = importMemories(
+          { db: this.db, store: this.memories, worker: this.captureWorker, log: this.log.child('import'), snapshotsPerFile: () => this.settings.retentionSnapshotsPerFile },
+          params.memories,
+        );
+        if (outcome.imported > 0) {
+          this.counters.memoriesImported += outcome.imported;
+          this.statusChanged();
+        }
+        return outcome;
+      },
       debug: (params: Params<'debug'>) => {
         if (!this.debugHooks) throw new RpcError('UNKNOWN_METHOD', TEST_HOOKS_DISABLED_MESSAGE);
         return this.debugHooks.handle(params);

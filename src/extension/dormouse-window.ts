@@ -17,7 +17,7 @@ import { EditorCaptures } from './capture/editor-captures';
 import { CapturePauseMemory, pauseEnd, pauseFromStatus } from './core/capture-pause';
 import { EditorIdlePolicy } from './core/idle-policy';
 import { formatUntil } from './core/relative-time';
-import { TimelinePager, buildTimeline } from './core/timeline-model';
+import { TimelinePager, buildTimeline, memoryRevision } from './core/timeline-model';
 import { type StatusPresentation, StatusTracker } from './core/status-presentation';
 import { buildTree } from './core/tree-model';
 import { daemonEnv } from './daemon/fork-daemon';
@@ -225,7 +225,7 @@ export class DormouseWindow implements vscode.Disposable {
     store.add(supervisor.onDidChangeStatus((status) => {
       if (status) {
         pause.fromDaemon(pauseFromStatus(status.capture));
-        pager.onStatus(status.counters.capturesStored);
+        pager.onStatus(memoryRevision(status.counters));
       }
       redraw();
       tree.invalidate();

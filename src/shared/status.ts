@@ -47,6 +47,10 @@ export interface Counters {
   jobsFailed: number;
   /** Extra: skips by reason (excluded, secret, too-large, duplicate, unreadable). */
   skipsByReason: Record<string, number>;
+  /** Extra: memories removed by forget since the daemon started. */
+  memoriesForgotten: number;
+  /** Extra: memories added by import since the daemon started. */
+  memoriesImported: number;
   /** Extra: timers armed right now through the daemon's clock. */
   timersArmed: number;
 }

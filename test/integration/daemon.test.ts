@@ -272,6 +272,8 @@ describe('daemon process: forget, pause, export and import', () => {
     expect(rawFiles(d.dataDir)).toContain(secret); // the check below can see it
 
     expect(await client.request('forget', { id: hit!.id })).toEqual({ forgotten: 1 });
+    // Every window's lists learn of it from the status (the Timeline refetches when it moves).
+    expect((await client.request('status', {})).counters.memoriesForgotten).toBe(1);
 
     expect(rawFiles(d.dataDir)).not.toContain(secret);
     expect(rawFiles(d.dataDir)).toContain(keep);

@@ -10,6 +10,7 @@ import type { Clock } from '../../shared/clock';
 import { Emitter } from '../../shared/event';
 import { DisposableStore, type Disposable } from '../../shared/lifecycle';
 import type { MemoryKind, RecallHit } from '../../shared/protocol';
+import type { Counters } from '../../shared/status';
 import { Debouncer } from './batcher';
 import { dayLabel, formatClock, localDayKey } from './relative-time';
 import type { TreeNodeModel } from './tree-model';
@@ -234,4 +235,13 @@ export class TimelinePager implements Disposable {
   dispose(): void {
     this.store.dispose();
   }
+}
+
+/**
+ * A number that changes whenever the daemon's set of memories changes (stored, forgotten or
+ * imported, by this window or any other client): the Timeline refetches when it moves.
+ */
+export function memoryRevision(counters: Pick<Counters, 'capturesStored' | 'memoriesForgotten' | 'memoriesImported'>): number {
+  // ?? 0: a daemon of an older version (still running during an upgrade) lacks the two counters.
+  return counters.capturesStored + (counters.memoriesForgotten ?? 0) + (counters.memoriesImported ?? 0);
 }

@@ -28,7 +28,7 @@ function status(over: StatusOverrides = {}): DaemonStatus {
     loops: [loop()],
     queue: { queued: 0, leased: 0, retrying: 0, dead: 0, done: 5, ...queue },
     health: { pollStale: false, stuckQueue: false, stuckSince: null, staleLoops: [], ...health },
-    counters: { sqlStatements: 0, wakes: 0, jobsCompleted: 0, capturesStored: 0, capturesSkipped: 0, jobsFailed: 0, skipsByReason: {}, timersArmed: 1 },
+    counters: { sqlStatements: 0, wakes: 0, jobsCompleted: 0, capturesStored: 0, capturesSkipped: 0, jobsFailed: 0, skipsByReason: {}, memoriesForgotten: 0, memoriesImported: 0, timersArmed: 1 },
     config: defaultSettings(), pendingRestart: [], database: { path: '/tmp/db.sqlite', quarantined: null },
     dataDir: '/tmp', clients: 1, foreground: false, lastActivityAt: null,
     capture: { paused: false, until: null },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TIMELINE_LOAD_MORE, TimelinePager, buildTimeline, type TimelineInput } from '../../../src/extension/core/timeline-model';
+import { TIMELINE_LOAD_MORE, TimelinePager, buildTimeline, memoryRevision, type TimelineInput } from '../../../src/extension/core/timeline-model';
 import type { TreeNodeModel } from '../../../src/extension/core/tree-model';
 import { ManualClock } from '../../../src/shared/clock';
 import type { RecallHit } from '../../../src/shared/protocol';
@@ -170,5 +170,15 @@ describe('timeline paging and refreshing (no polling)', () => {
     await pager.refresh();
     expect(pager.input(NOW)).toMatchObject({ error: 'TIMEOUT', loaded: true });
     expect(pager.input(NOW).hits.map((h) => h.id)).toEqual([7]);
+  });
+});
+
+describe('memory revision', () => {
+  const counters = { capturesStored: 5, memoriesForgotten: 0, memoriesImported: 0 };
+  it('a forget or an import by any client moves the revision, so the Timeline refetches', () => {
+    const before = memoryRevision(counters);
+    expect(memoryRevision({ ...counters, memoriesForgotten: 1 })).not.toBe(before);
+    expect(memoryRevision({ ...counters, memoriesImported: 2 })).not.toBe(before);
+    expect(memoryRevision({ ...counters, capturesStored: 6 })).not.toBe(before);
   });
 });

@@ -16,7 +16,7 @@ function status(over: Partial<DaemonStatus> = {}): DaemonStatus {
     pid: 4242, version: '0.1.0', uptimeMs: 125_000, socket: '/s', state: 'awake', loops: [loop('capture'), loop('recall')],
     queue: { queued: 2, leased: 1, retrying: 0, dead: 0, done: 10 },
     health: { pollStale: false, stuckQueue: false, stuckSince: null, staleLoops: [] },
-    counters: { sqlStatements: 99, wakes: 1, jobsCompleted: 10, capturesStored: 5, capturesSkipped: 0, jobsFailed: 0, skipsByReason: {}, timersArmed: 2 },
+    counters: { sqlStatements: 99, wakes: 1, jobsCompleted: 10, capturesStored: 5, capturesSkipped: 0, jobsFailed: 0, skipsByReason: {}, memoriesForgotten: 0, memoriesImported: 0, timersArmed: 2 },
     config: defaultSettings(), pendingRestart: [], database: { path: '/db', quarantined: null }, dataDir: '/data', clients: 1,
     foreground: false, lastActivityAt: null, capture: { paused: false, until: null }, ...over,
   };
