@@ -79,9 +79,12 @@ export function searchQuery(db: SqlDatabase, parsed: ParsedQuery, opts: QueryOpt
     const need = offset + limit;
     const hits: RecallHit[] = [];
     const seen: number[] = [];
+    const ran = new Set<string>();
     for (const tier of tiers(db, plan, opts.stem !== false)) {
       if (hits.length >= need) break;
-      if (!tier) continue;
+      // A tier whose expression an earlier tier already ran can only find what that one found.
+      if (!tier || ran.has(tier.match)) continue;
+      ran.add(tier.match);
       const rows = rankedRows(db, tier.match, filters, neg, seen, need - hits.length, opts.rankWindow ?? DEFAULT_RANK_WINDOW);
       for (const r of breakNearTies(rows)) {
         seen.push(r.memoryId);
@@ -136,7 +139,9 @@ function countUpTo(db: SqlDatabase, match: string, max: number): number {
  * the rowid cut-off of the window-th newest match are ranked; the window widens 8x while it
  * yields too few memories and does not yet cover every match.
  */
-function rankedRows(db: SqlDatabase, match: string, filters: SqlClauses, neg: string | null, seen: number[], want: number, rankWindow: number): Row[] {
+function rankedRows(
+  db: SqlDatabase, match: string, filters: SqlClauses, neg: string | null, seen: number[], want: number, rankWindow: number,
+): Row[] {
   const where = ['chunks_fts MATCH @match', 'f.rowid >= @cutoff', ...filters.where];
   const params: Record<string, string | number> = { ...filters.params, match, limit: want };
   if (seen.length > 0) {
@@ -165,6 +170,7 @@ LIMIT @limit`;
     window *= WIDEN;
   }
 }
+
 
 const NOT_NEGATED = '$ID NOT IN (SELECT n.memory_id FROM chunks n WHERE n.id IN (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH @neg))';
 
