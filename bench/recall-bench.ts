@@ -281,7 +281,7 @@ function arg(name: string): string | undefined {
 
 if (require.main === module) {
   const chunks = Number(arg('chunks') ?? 100_000);
-  const queries = Number(arg('queries') ?? (chunks >= 500_000 ? 30 : 100));
+  const queries = Number(arg('queries') ?? 100); // a p99 needs >= 100 samples
   const keep = arg('dir');
   const dir = keep ?? mkdtempSync(join(tmpdir(), 'dormouse-recall-bench-'));
   runRecallBench({ chunks, queries, dir, reuse: process.argv.includes('--reuse') })
