@@ -1,5 +1,6 @@
 // Scratch: where a searchQuery's time goes, per SQL statement (text, calls, ms), on a bench corpus.
 //   tsx bench/profile-query.ts /tmp/dm100k/recall-bench.db 'find user4 ' ...
+// SINCE/UNTIL (epoch ms) in the environment add a time filter.
 import Database from 'better-sqlite3';
 import { plainQuery } from '../src/daemon/recall/plain-query';
 import { searchQuery } from '../src/daemon/recall/search-query';
@@ -21,11 +22,15 @@ for (const m of ['get', 'all', 'run'] as const) {
     }
   };
 }
+const filters = {
+  ...(process.env.SINCE ? { since: Number(process.env.SINCE) } : {}),
+  ...(process.env.UNTIL ? { until: Number(process.env.UNTIL) } : {}),
+};
 for (const text of texts) {
   for (let round = 0; round < 2; round++) {
     times.clear();
     const t = performance.now();
-    const hits = searchQuery(db, plainQuery(text), { limit: 20 });
+    const hits = searchQuery(db, plainQuery(text, filters), { limit: 20 });
     const total = performance.now() - t;
     if (round === 0) continue;
     console.log(`\n${JSON.stringify(text)}: ${total.toFixed(1)} ms, ${hits.length} hits, tiers ${[...new Set(hits.map((h) => h.match?.tier))].join(',')}`);
