@@ -160,7 +160,22 @@ function rankedRows(
     params.neg = neg;
   }
   // Measured at 1M chunks (search.ts): GROUP BY over the bounded match beats FTS5's ORDER BY rank path.
-  const sql = `
+  // Without filters on `memories`, memories are joined after the LIMIT (20 lookups, not one per
+  // ranked chunk): at 1M chunks ~110 vs ~135 ms for a window of 20 000 matches.
+  const sql = filters.where.length === 0
+    ? `
+SELECT x.memoryId AS memoryId, x.chunkId AS chunkId, x.rank AS rank, m.kind AS kind, m.path AS path,
+       m.title AS title, m.captured_at AS capturedAt, m.exit_code AS exitCode, m.language AS language
+FROM (
+  SELECT c.memory_id AS memoryId, f.rowid AS chunkId, min(f.rank) AS rank
+  FROM chunks_fts f JOIN chunks c ON c.id = f.rowid
+  WHERE ${where.join('\n    AND ')}
+  GROUP BY c.memory_id
+  ORDER BY rank
+  LIMIT @limit
+) x JOIN memories m ON m.id = x.memoryId
+ORDER BY x.rank`
+    : `
 SELECT c.memory_id AS memoryId, f.rowid AS chunkId, min(f.rank) AS rank, m.kind AS kind, m.path AS path,
        m.title AS title, m.captured_at AS capturedAt, m.exit_code AS exitCode, m.language AS language
 FROM chunks_fts f JOIN chunks c ON c.id = f.rowid JOIN memories m ON m.id = c.memory_id
