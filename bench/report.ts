@@ -9,6 +9,16 @@ export interface BenchRow {
   pass?: boolean;
 }
 
+/** Rows that state a target and missed it (pass === false). */
+export function missedTargets(rows: readonly BenchRow[]): BenchRow[] {
+  return rows.filter((r) => r.pass === false);
+}
+
+/** A row judged against an upper bound: target text and pass flag in one place. */
+export function atMost(value: number, budget: number, unit: string): Pick<BenchRow, 'target' | 'pass'> {
+  return { target: `<= ${budget} ${unit}`, pass: value <= budget };
+}
+
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
   const sorted = [...values].sort((a, b) => a - b);

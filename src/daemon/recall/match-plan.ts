@@ -61,10 +61,39 @@ export function isPrefixTerm(t: PlannedTerm): boolean {
   return t.term.prefix && !t.term.phrase && !t.term.negated && [...t.tokens.join('')].length >= MIN_PREFIX;
 }
 
-/** `taskPa` -> "taskpa"* (a token starting so) or "task pa"* (parts phrase ending in a prefix). */
+/** Parts beyond this many are matched as a phrase of parts instead of their 2^(n-1) joined forms. */
+export const MAX_JOINED_PARTS = 5;
+
+/**
+ * The single tokens a run of parts makes as ONE identifier in the `text` column: each boundary
+ * either joined directly (camelCase / PascalCase, case-folded) or by '_' (snake_case,
+ * SCREAMING_CASE): [task, path] -> taskpath, task_path. Null for more than MAX_JOINED_PARTS parts.
+ * Why not the phrase of parts in the `parts` column (what these replace in the exact and prefix
+ * tiers): a phrase of common parts ("remove lease 4") makes FTS5 intersect long doclists and check
+ * positions row by row, ~35x the cost of these whole-token lookups at 100k chunks and seconds at
+ * 1M (docs/performance.md); the forms find the same identifiers except compounds that merely
+ * contain the run (`tryRemoveLease4`), which the parts tier still finds.
+ */
+export function joinedForms(parts: readonly string[]): string[] | null {
+  if (parts.length === 0 || parts.length > MAX_JOINED_PARTS) return null;
+  let forms = [parts[0]!];
+  for (const p of parts.slice(1)) forms = forms.flatMap((f) => [f + p, `${f}_${p}`]);
+  return forms;
+}
+
+/** `text : ("f1" OR "f2" ...)` for the joined forms (and any extra whole tokens), `*` after each for a prefix. */
+function formsExpr(forms: readonly string[], prefix: boolean): string {
+  const star = prefix ? '*' : '';
+  return `text : (${[...new Set(forms)].map((f) => `${q(f)}${star}`).join(' OR ')})`;
+}
+
+/** `taskPa` -> "taskpa"* (a token starting so) or text : "task_pa"* (a snake_case identifier it starts); more parts: "task pa"* (parts phrase ending in a prefix). */
 function prefixTerm(t: PlannedTerm): string {
   const alts = [`${q(t.term.text)}*`];
-  if (t.parts.length >= 2 && [...t.parts[t.parts.length - 1]!].length >= MIN_PREFIX) alts.push(`${q(t.parts.join(' '))}*`);
+  if (t.parts.length >= 2 && [...t.parts[t.parts.length - 1]!].length >= MIN_PREFIX) {
+    const forms = joinedForms(t.parts);
+    alts.push(forms ? formsExpr(forms.slice(1), true) : `${q(t.parts.join(' '))}*`);
+  }
   return or(alts);
 }
 
@@ -78,15 +107,21 @@ const allParts = (plan: QueryPlan) => plan.positive.flatMap((t) => t.parts);
 
 /**
  * Exact: a word (or quoted phrase) whole in `text`. A multi-word query is exact as a phrase: its
- * words adjacent in `text` (prose, task-path), one joined identifier (`task path` -> taskpath), or
- * the phrase of all its parts in `parts` (taskPath, task_path). The same words scattered over a
+ * words adjacent in `text` (prose, task-path), or one identifier made of all its parts
+ * (`task path` -> taskpath, task_path: joinedForms; the phrase of parts in `parts` only past
+ * MAX_JOINED_PARTS parts). The same words scattered over a
  * chunk are a parts match: `task path` should find task_path before "the path of a task".
  */
 export function exactMatch(plan: QueryPlan): string | null {
   if (plan.positive.length === 0) return null;
   if (!multiWord(plan)) return and(plan.positive.map(exactTerm));
   const tokens = plan.positive.flatMap((t) => t.tokens);
-  return or([`text : ${q(tokens.join(' '))}`, `text : ${q(tokens.join(''))}`, `parts : ${q(allParts(plan).join(' '))}`]);
+  const forms = joinedForms(allParts(plan));
+  return or([
+    `text : ${q(tokens.join(' '))}`,
+    forms ? formsExpr([tokens.join(''), ...forms], false) : `text : ${q(tokens.join(''))}`,
+    ...(forms ? [] : [`parts : ${q(allParts(plan).join(' '))}`]),
+  ]);
 }
 
 /** Parts: each word matches a whole token or, for a compound, the phrase of its parts. */
@@ -102,9 +137,10 @@ export function prefixMatch(plan: QueryPlan): string | null {
   const head = plan.positive.slice(0, -1).map(partsTerm);
   const main = and([...head, prefixTerm(last)]);
   if (!multiWord(plan)) return main;
-  const alts = [main, `text : ${q(joinedToken(plan))}*`];
   const parts = allParts(plan);
-  if ([...parts[parts.length - 1]!].length >= MIN_PREFIX) alts.push(`parts : ${q(parts.join(' '))}*`);
+  const forms = [...parts[parts.length - 1]!].length >= MIN_PREFIX ? joinedForms(parts) : [];
+  const alts = [main, formsExpr([joinedToken(plan), ...(forms ?? [])], true)];
+  if (!forms) alts.push(`parts : ${q(parts.join(' '))}*`);
   return or(alts);
 }
 

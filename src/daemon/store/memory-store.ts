@@ -5,7 +5,7 @@ import type { MemoryKind, MemoryRecord } from '../../shared/protocol';
 import type { Clock } from '../../shared/clock';
 import { chunkParts, vocabularyTerms } from '../recall/identifiers';
 import type { SqlDatabase } from './sql';
-import { addToVocabulary } from './vocabulary';
+import { addToVocabulary, dropUnusedTerms } from './vocabulary';
 
 const DAY_MS = 86_400_000;
 
@@ -82,14 +82,16 @@ export class MemoryStore {
            WHERE id = ?`,
         )
         .run(next.title, next.language, next.content, next.contentHash, Buffer.byteLength(next.content), next.updatedAt, id);
+      const old = this.termsOf('c.memory_id = ?', id);
       this.db.prepare<[number]>('DELETE FROM chunks WHERE memory_id = ?').run(id);
-      this.insertChunks(id, next.chunks);
+      const kept = this.insertChunks(id, next.chunks);
+      dropUnusedTerms(this.db, [...old].filter((t) => !kept.has(t)));
     });
   }
 
   /** Deletes a memory (its chunks and index rows follow by trigger). Returns whether it existed. */
   delete(id: number): boolean {
-    return this.db.prepare<[number]>('DELETE FROM memories WHERE id = ?').run(id).changes > 0;
+    return this.deleteWhere('m.id = ?', id) > 0;
   }
 
   /** Whether this exact memory is stored: same kind, path, capture time and content (an import's identity). */
@@ -161,9 +163,7 @@ export class MemoryStore {
    */
   pruneByAge(nowWall: number, retentionDays: number): number {
     if (retentionDays <= 0) return 0;
-    return this.db
-      .prepare<[number]>('DELETE FROM memories WHERE updated_at < ?')
-      .run(nowWall - retentionDays * DAY_MS).changes;
+    return this.deleteWhere('m.updated_at < ?', nowWall - retentionDays * DAY_MS);
   }
 
   /** pruneByAge at the store's clock (wall time); 0 when the store has no clock. */
@@ -173,12 +173,33 @@ export class MemoryStore {
 
   /** Keeps the `keep` newest file snapshots of a path and deletes the rest. */
   prunePerFile(path: string, keep: number): number {
-    return this.db
-      .prepare<[string, string, number]>(
-        `DELETE FROM memories WHERE path = ? AND kind = 'file' AND id NOT IN (
-           SELECT id FROM memories WHERE path = ? AND kind = 'file' ORDER BY captured_at DESC, id DESC LIMIT ?)`,
-      )
-      .run(path, path, Math.max(0, keep)).changes;
+    return this.deleteWhere(
+      `m.path = ? AND m.kind = 'file' AND m.id NOT IN (
+         SELECT id FROM memories WHERE path = ? AND kind = 'file' ORDER BY captured_at DESC, id DESC LIMIT ?)`,
+      path, path, Math.max(0, keep),
+    );
+  }
+
+  /**
+   * Deletes the memories `m` matching `where` (chunks and index rows follow by trigger) and, in the
+   * same transaction, the vocabulary terms only they held (vocabulary.ts: kept exact).
+   */
+  private deleteWhere(where: string, ...params: Array<string | number>): number {
+    return this.db.transaction(() => {
+      const terms = this.termsOf(`c.memory_id IN (SELECT m.id FROM memories m WHERE ${where})`, ...params);
+      const deleted = this.db.prepare<Array<string | number>>(`DELETE FROM memories AS m WHERE ${where}`).run(...params).changes;
+      if (deleted > 0) dropUnusedTerms(this.db, terms);
+      return deleted;
+    });
+  }
+
+  /** The distinct vocabulary terms of the chunks `c` matching `where` (their stored parts, their text's tokens). */
+  private termsOf(where: string, ...params: Array<string | number>): Set<string> {
+    const terms = new Set<string>();
+    for (const r of this.db.prepare<Array<string | number>, { text: string; parts: string }>(`SELECT c.text, c.parts FROM chunks c WHERE ${where}`).all(...params)) {
+      for (const t of vocabularyTerms(r.text, r.parts)) terms.add(t);
+    }
+    return terms;
   }
 
   private insertUnlocked(m: NewMemory): number {
@@ -195,8 +216,8 @@ export class MemoryStore {
     return id;
   }
 
-  /** Each chunk with its identifier parts (the `parts` index column); their terms join the vocabulary. */
-  private insertChunks(memoryId: number, chunks: readonly string[]): void {
+  /** Each chunk with its identifier parts (the `parts` index column); their terms join the vocabulary (and are returned). */
+  private insertChunks(memoryId: number, chunks: readonly string[]): Set<string> {
     const stmt = this.db.prepare<[number, number, string, string]>('INSERT INTO chunks (memory_id, seq, text, parts) VALUES (?, ?, ?, ?)');
     const terms = new Set<string>();
     chunks.forEach((text, seq) => {
@@ -205,5 +226,6 @@ export class MemoryStore {
       for (const t of vocabularyTerms(text, parts)) terms.add(t);
     });
     addToVocabulary(this.db, [...terms]);
+    return terms;
   }
 }

@@ -1,9 +1,12 @@
 // The vocabulary: every lowercased whole token and identifier part of the index, for typo
 // candidates. Keyed (len, term) so candidates of one length and first letter are one index range
-// (see recall/typo.ts for why that keeps a lookup bounded). Filled on insert (INSERT OR IGNORE),
-// never on delete: a forgotten or pruned word stays a candidate until rebuildVocabulary(), which
-// the forget path calls so forgotten words leave the disk (a stale candidate only costs a query
-// that finds nothing).
+// (see recall/typo.ts for why that keeps a lookup bounded). Kept exact: filled on insert (INSERT
+// OR IGNORE); every delete of chunks through the memory store (merge, per-file and age retention,
+// delete) passes the deleted chunks' terms to dropUnusedTerms, which removes those no chunk holds
+// any more (cost proportional to what was deleted, not to the index); a forget rebuilds it whole
+// (rebuildVocabulary) after optimizing the index. Size: 0.4 MB of 253 MB at 100k synthetic chunks
+// (docs/performance.md), so a copy is cheaper than deriving candidates from fts5vocab, whose rows
+// read each term's whole doclist.
 import type { SqlDatabase } from './sql';
 
 /** Adds terms (already normalised, see recall/identifiers.ts); one statement for the whole list. */
@@ -12,6 +15,21 @@ export function addToVocabulary(db: SqlDatabase, terms: readonly string[]): void
   db.prepare<[string]>(
     'INSERT OR IGNORE INTO vocabulary (len, term) SELECT length(value), value FROM json_each(?)',
   ).run(JSON.stringify(terms));
+}
+
+/**
+ * Removes those of `terms` (normalised, as addToVocabulary got them) that no indexed chunk holds
+ * now: one FTS lookup per term, in one statement. Call after the chunks are deleted, in the same
+ * transaction. Returns how many terms left the vocabulary.
+ */
+export function dropUnusedTerms(db: SqlDatabase, terms: Iterable<string>): number {
+  const list = [...terms];
+  if (list.length === 0) return 0;
+  return db.prepare<[string]>(
+    `DELETE FROM vocabulary WHERE (len, term) IN (
+       SELECT length(j.value), j.value FROM json_each(?) j
+       WHERE NOT EXISTS (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH '"' || replace(j.value, '"', '""') || '"'))`,
+  ).run(JSON.stringify(list)).changes;
 }
 
 /**

@@ -28,6 +28,32 @@ describe('MemoryStore', () => {
     expect(m.store.delete(id)).toBe(false);
   });
 
+  it('the typo vocabulary stays exact through deletes, merges and both retention prunes', () => {
+    const vocab = () => m.db.prepare<[], { term: string }>('SELECT term FROM vocabulary ORDER BY term').all().map((r) => r.term);
+    const rebuilt = () => {
+      const rows = m.db.prepare<[], { term: string }>('SELECT DISTINCT term FROM chunks_vocab ORDER BY term').all().map((r) => r.term);
+      return rows;
+    };
+    const t = Date.UTC(2026, 0, 1);
+    const a = m.store.insert(memory('const sharedWord = onlyInA;\n', { path: '/p/f.ts', capturedAt: t, updatedAt: t }));
+    m.store.insert(memory('const sharedWord = onlyInB;\n', { path: '/p/f.ts', capturedAt: t + 1, updatedAt: t + 1 }));
+    const c = m.store.insert(memory('let mergedAway = 1;\n', { path: '/p/g.ts', capturedAt: t + 2 * DAY, updatedAt: t + 2 * DAY }));
+    expect(vocab()).toContain('onlyina');
+    m.store.prunePerFile('/p/f.ts', 1); // a goes
+    expect(vocab()).not.toContain('onlyina');
+    expect(vocab()).toContain('sharedword');
+    m.store.replaceContent(c, { title: 'g.ts', language: null, content: 'let mergedIn = 1;\n', contentHash: 'x', updatedAt: t + 2 * DAY, chunks: ['let mergedIn = 1;\n'] });
+    expect(vocab()).not.toContain('mergedaway');
+    expect(vocab()).not.toContain('away');
+    expect(vocab()).toContain('merged'); // still a part of mergedIn
+    expect(m.store.pruneByAge(t + 1 + 10 * DAY, 9)).toBe(1); // b goes, c stays
+    expect(vocab()).not.toContain('onlyinb');
+    expect(vocab()).toEqual(rebuilt());
+    m.store.delete(c);
+    expect(vocab()).toEqual([]);
+    expect(a).toBeGreaterThan(0);
+  });
+
   it('the latest memory for a path is the newest file snapshot', () => {
     m.store.insert(memory('one', { path: '/p/x.ts', capturedAt: 1000, contentHash: 'h1' }));
     const newer = m.store.insert(memory('two', { path: '/p/x.ts', capturedAt: 2000, contentHash: 'h2' }));
