@@ -25,8 +25,11 @@ export async function saveNewFile(name: string, text: string): Promise<vscode.Te
   await editor.edit((b) => b.replace(new vscode.Range(0, 0, doc.lineCount, 0), text));
   // A loaded machine can time out another extension's will-save participant (the workbench then
   // fails the save: "Aborted onWillSaveTextDocument-event"); the user would press Save again.
-  if (!(await doc.save()) && !(doc.isDirty ? await doc.save() : true)) throw new Error(`saving ${path} failed`);
-  return doc;
+  // A save can also report false for a conflict with a late file event; three presses at most.
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    if ((await doc.save()) || !doc.isDirty) return doc;
+  }
+  throw new Error(`saving ${path} failed three times (still unsaved)`);
 }
 
 export async function setSetting(key: string, value: unknown): Promise<void> {
