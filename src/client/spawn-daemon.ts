@@ -1,6 +1,7 @@
 // Starts a detached daemon and waits for its ready line, so `dormouse daemon` can print the pid
 // and exit while the daemon lives on. The daemon prints exactly one JSON line on stdout
 // ({"ready":true,"pid":…,"socket":…} or {"ready":false,"error":…}), then logs only to its file.
+import { SLOW_START_TIMEOUT_MS, slowStartReason } from '../shared/slow-start';
 import { DAEMON_NODE_FLAGS } from '../shared/daemon-flags';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -14,6 +15,8 @@ export interface StartDaemonOptions {
   env?: NodeJS.ProcessEnv;
   /** Default 15 s: a first start may run a database check. */
   timeoutMs?: number;
+  /** The daemon said its start takes long (a migration). */
+  onSlowStart?: (reason: string) => void;
 }
 
 export class DaemonStartError extends Error {
@@ -55,36 +58,48 @@ export function startDetachedDaemon(opts: StartDaemonOptions): Promise<{ pid: nu
       const detail = stderr.trim();
       finish(() => reject(new DaemonStartError(detail ? `${why}: ${detail}` : why, alreadyRunning)));
     };
-    const timer = setTimeout(() => {
-      // A daemon that never says ready is killed: it would otherwise linger half-started.
-      child.kill('SIGTERM');
-      fail(`the daemon did not report ready within ${timeoutMs} ms`);
-    }, timeoutMs);
+    const armDeadline = (ms: number) =>
+      setTimeout(() => {
+        // A daemon that never says ready is killed: it would otherwise linger half-started.
+        child.kill('SIGTERM');
+        fail(`the daemon did not report ready within ${ms} ms`);
+      }, ms);
+    let timer = armDeadline(timeoutMs);
 
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       if (stderr.length < 64 * 1024) stderr += chunk;
     });
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
-      const nl = stdout.indexOf('\n');
-      if (nl === -1) return;
-      const line = stdout.slice(0, nl).trim();
+      for (let nl = stdout.indexOf('\n'); nl !== -1 && !settled; nl = stdout.indexOf('\n')) {
+        const line = stdout.slice(0, nl).trim();
+        stdout = stdout.slice(nl + 1);
+        onLine(line);
+      }
+    });
+    const onLine = (line: string) => {
       let ready: { ready?: unknown; pid?: unknown; socket?: unknown; error?: unknown; alreadyRunning?: unknown };
       try {
         ready = JSON.parse(line);
       } catch {
         child.kill('SIGTERM');
-        fail(`the daemon printed an unexpected first line ${JSON.stringify(line.slice(0, 200))}`);
+        fail(`the daemon printed an unexpected line ${JSON.stringify(line.slice(0, 200))}`);
         return;
       }
-      if (ready?.ready === true && typeof ready.pid === 'number' && typeof ready.socket === 'string') {
+      const slow = slowStartReason(ready);
+      if (slow !== null) {
+        // A migration or a full check first: wait longer for `ready` (see shared/slow-start.ts).
+        clearTimeout(timer);
+        timer = armDeadline(SLOW_START_TIMEOUT_MS);
+        opts.onSlowStart?.(slow);
+      } else if (ready?.ready === true && typeof ready.pid === 'number' && typeof ready.socket === 'string') {
         const { pid, socket } = ready;
         finish(() => resolvePromise({ pid, socket }));
       } else {
         const why = typeof ready?.error === 'string' ? ready.error : `the daemon did not start (${line.slice(0, 200)})`;
         fail(why, ready?.alreadyRunning === true);
       }
-    });
+    };
     child.once('error', (error) => fail(`cannot start ${opts.execPath ?? process.execPath}: ${error.message}`));
     // 'close' (not 'exit') comes after stdout and stderr drained: the ready line or the reason is in.
     child.once('close', (code, signal) => fail(`the daemon exited (${signal ?? `code ${code}`}) before it was ready`));

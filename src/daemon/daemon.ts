@@ -47,7 +47,7 @@ import { WakeBus } from './scheduling/wake-bus';
 import { exportPage } from './store/export-memories';
 import { forget } from './store/forget';
 import { MemoryStore } from './store/memory-store';
-import { openDatabase } from './store/open-database';
+import { openDatabase, slowOpenReason } from './store/open-database';
 import type { SqlDatabase } from './store/sql';
 
 /** A database this small is quick-checked at every start; a larger one only after an unclean shutdown. */
@@ -67,6 +67,8 @@ export interface DaemonOptions {
   onStopped?: (code: number) => void;
   /** Serve the test-only `debug` method. Default: DORMOUSE_TEST_HOOKS=1 in the environment, read once at start. */
   testHooks?: boolean;
+  /** The start will take long (a migration, a full check): resolves once the starter has been told. */
+  onSlowStart?: (reason: string) => Promise<void>;
 }
 
 /** Runs one job; a durable write goes through `commit`, which also completes the job. */
@@ -179,7 +181,13 @@ export class Daemon {
     const cleanShutdown = existsSync(paths.cleanShutdownMarker);
     rmSync(paths.cleanShutdownMarker, { force: true });
     const small = !existsSync(paths.database) || statSync(paths.database).size < QUICK_CHECK_ALWAYS_BELOW_BYTES;
-    const opened = openDatabase(paths.database, { log: log.child('db'), clock, runQuickCheck: !cleanShutdown || small });
+    const runQuickCheck = !cleanShutdown || small;
+    const slow = slowOpenReason(paths.database, { runQuickCheck, largeFile: !small });
+    if (slow) {
+      log.info(`slow start: ${slow}; the daemon serves once it is done`);
+      await this.opts.onSlowStart?.(slow);
+    }
+    const opened = openDatabase(paths.database, { log: log.child('db'), clock, runQuickCheck });
     this.db = opened.db;
     this.quarantined = opened.quarantined;
     this.store.add(toDisposable(() => this.db.close()));

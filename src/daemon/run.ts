@@ -20,7 +20,7 @@ export async function runDaemon(opts: RunDaemonOptions): Promise<number> {
   const exited = new Promise<number>((resolve) => (resolveExit = resolve));
   let daemon: Daemon;
   try {
-    daemon = await Daemon.start({ ...opts, onStopped: (code) => resolveExit(code) });
+    daemon = await Daemon.start({ ...opts, onStopped: (code) => resolveExit(code), onSlowStart: (reason) => announceFlushed({ starting: reason }) });
   } catch (error) {
     if (error instanceof DaemonAlreadyRunningError) {
       announce({ ready: false, alreadyRunning: true, error: error.message });
@@ -63,4 +63,16 @@ function announce(message: Record<string, unknown>): void {
   } else if (!process.stdout.isTTY) {
     process.stdout.write(JSON.stringify(message) + '\n');
   }
+}
+
+/**
+ * `{starting: why}` before a slow start (a migration): the starter gives the daemon longer.
+ * Flushed before returning, because the slow work that follows blocks the event loop.
+ */
+function announceFlushed(message: Record<string, unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    if (process.send) process.send(message, () => resolve());
+    else if (!process.stdout.isTTY) process.stdout.write(JSON.stringify(message) + '\n', () => resolve());
+    else resolve();
+  });
 }

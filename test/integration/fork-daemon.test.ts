@@ -6,6 +6,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DaemonClient } from '../../src/client/daemon-client';
 import { DaemonStartError, daemonEnv, forkDaemon } from '../../src/extension/daemon/fork-daemon';
 import { dataDirPaths } from '../../src/shared/paths';
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from '../../src/daemon/store/migrations';
+import { migrate } from '../../src/daemon/store/migrations/runner';
+import { SqlDatabase } from '../../src/daemon/store/sql';
+import { memoryLogger } from '../../src/shared/logger';
 import { DAEMON_SCRIPT, FAST_SETTINGS, tempDataDir } from '../helpers/daemon-process';
 
 const pids: number[] = [];
@@ -31,6 +36,31 @@ function fork(dir: string, daemonScript = DAEMON_SCRIPT) {
 }
 
 describe('forkDaemon', () => {
+  it('a daemon that must migrate its database says so first, so its starter waits past the usual deadline', async () => {
+    const dir = dataDir();
+    const db = new SqlDatabase(new Database(join(dir, 'dormouse.db')));
+    migrate(db, MIGRATIONS.slice(0, 3), memoryLogger());
+    db.close();
+    const slow: string[] = [];
+    const ready = await forkDaemon({
+      daemonScript: DAEMON_SCRIPT, dataDir: dir, execPath: process.execPath, env: daemonEnv(process.env), timeoutMs: 10_000,
+      onSlowStart: (reason) => slow.push(reason),
+    });
+    pids.push(ready.pid);
+    expect(slow).toEqual([`migrating the database from version 3 to ${MIGRATIONS.length} (reindexing memories)`]);
+  });
+
+  it('a new data dir starts without a slow-start message', async () => {
+    const dir = dataDir();
+    const slow: string[] = [];
+    const first = await forkDaemon({
+      daemonScript: DAEMON_SCRIPT, dataDir: dir, execPath: process.execPath, env: daemonEnv(process.env), timeoutMs: 10_000,
+      onSlowStart: (reason) => slow.push(reason),
+    });
+    pids.push(first.pid);
+    expect(slow).toEqual([]);
+  });
+
   it('resolves with the pid and socket the daemon reports, and the daemon outlives its fork channel', async () => {
     const dir = dataDir();
     const ready = await fork(dir);

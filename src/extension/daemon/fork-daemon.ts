@@ -4,6 +4,7 @@
 // and the child unref'd: the daemon is shared by every window of the user and must outlive the
 // one that started it (it exits by itself after idleExitMs with no client).
 // No `vscode` import: the integration tests fork real daemons through this file.
+import { SLOW_START_TIMEOUT_MS, slowStartReason } from '../../shared/slow-start';
 import { fork } from 'node:child_process';
 import { DaemonStartError } from '../../client/spawn-daemon';
 import { type Clock, RealClock } from '../../shared/clock';
@@ -20,6 +21,8 @@ export interface ForkDaemonOptions {
   env: NodeJS.ProcessEnv;
   /** Default 15 s: a first start may run a database check. */
   timeoutMs?: number;
+  /** The daemon said its start takes long (a migration): told so the window can say it. */
+  onSlowStart?: (reason: string) => void;
   clock?: Clock;
 }
 
@@ -62,11 +65,13 @@ export function forkDaemon(opts: ForkDaemonOptions): Promise<{ pid: number; sock
     let settled = false;
     /** A {ready:false} answer: the reason is final, but stderr is quoted once the process closed. */
     let refusal: { why: string; alreadyRunning: boolean } | null = null;
-    const timer = clock.setTimeout(() => {
-      // A daemon that never says ready is killed: it would otherwise linger half-started.
-      child.kill('SIGKILL');
-      fail(refusal?.why ?? `the daemon did not report ready within ${timeoutMs} ms`, refusal?.alreadyRunning);
-    }, timeoutMs);
+    const armDeadline = (ms: number) =>
+      clock.setTimeout(() => {
+        // A daemon that never says ready is killed: it would otherwise linger half-started.
+        child.kill('SIGKILL');
+        fail(refusal?.why ?? `the daemon did not report ready within ${ms} ms`, refusal?.alreadyRunning);
+      }, ms);
+    let timer = armDeadline(timeoutMs);
 
     const letGo = () => {
       timer.dispose();
@@ -94,6 +99,13 @@ export function forkDaemon(opts: ForkDaemonOptions): Promise<{ pid: number; sock
     });
     child.on('message', (raw: unknown) => {
       const msg = (raw ?? {}) as ReadyMessage;
+      const slow = slowStartReason(raw);
+      if (slow !== null) {
+        timer.dispose();
+        timer = armDeadline(SLOW_START_TIMEOUT_MS);
+        opts.onSlowStart?.(slow);
+        return;
+      }
       if (msg.ready === true && typeof msg.pid === 'number' && typeof msg.socket === 'string') {
         succeed(msg.pid, msg.socket);
       } else if (msg.ready === false) {

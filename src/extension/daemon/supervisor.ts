@@ -289,6 +289,7 @@ export class DaemonSupervisor implements Disposable {
         env: this.opts.env,
         timeoutMs: this.opts.forkTimeoutMs,
         clock: this.opts.clock,
+        onSlowStart: (reason) => this.opts.log.info(`the daemon takes longer to start: ${reason}`),
       });
       this.opts.log.info(`started daemon pid ${pid}`);
     } catch (error) {
