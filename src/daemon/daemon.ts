@@ -204,9 +204,12 @@ export class Daemon {
     if (recovered > 0) log.warn(`${recovered} job(s) left leased by the previous run went back to the queue`);
 
     this.memories = new MemoryStore(this.db, clock);
-    const captureWorker = new CaptureWorker({ store: this.memories, clock, log: log.child('capture'), settings: () => this.settings });
-    this.captureWorker = captureWorker;
     this.capturePause = new CapturePauseStore(paths.dataDir, log.child('pause'), clock.now());
+    const captureWorker = new CaptureWorker({
+      store: this.memories, clock, log: log.child('capture'), settings: () => this.settings,
+      paused: () => this.capturePause.isPaused(clock.now()),
+    });
+    this.captureWorker = captureWorker;
     this.recallWorker = new RecallWorker({ db: this.db, store: this.memories, clock, log: log.child('recall') });
 
     if (this.opts.testHooks ?? testHooksRequested(process.env)) {

@@ -14,7 +14,7 @@ import { chunkContent } from './chunker';
 import { ExcludeCache } from './excludes';
 import { findSecret } from './secrets';
 
-export type SkipReason = 'excluded' | 'secret' | 'too-large' | 'duplicate' | 'unreadable' | 'binary';
+export type SkipReason = 'excluded' | 'secret' | 'too-large' | 'duplicate' | 'unreadable' | 'binary' | 'paused';
 
 export type CaptureOutcome =
   | { stored: true; memoryId: number; merged: boolean }
@@ -29,6 +29,8 @@ export interface CaptureWorkerOptions {
   log: Logger;
   settings: () => Settings;
   readFile?: (path: string) => Promise<Buffer>;
+  /** Capture paused by the user, now: a job queued before the pause is not stored during it (a file job would read what was saved since). */
+  paused?: () => boolean;
 }
 
 /** A memory before the store step derives its hash, time and chunks. */
@@ -55,6 +57,7 @@ export class CaptureWorker {
    */
   async handle(payload: CapturePayload, commit: CommitScope = (write) => write()): Promise<CaptureOutcome> {
     try {
+      if (this.opts.paused?.()) throw new Skip('paused', `${payload.type} capture while capture is paused`);
       const draft = await this.draft(payload);
       const at = payload.capturedAt ?? this.opts.clock.now();
       return commit(() => this.store(draft, at));

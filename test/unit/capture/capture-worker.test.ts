@@ -33,6 +33,20 @@ describe('CaptureWorker', () => {
   const count = () => m.db.prepare<[], { n: number }>('SELECT count(*) AS n FROM memories').get()!.n;
   const save = (path: string, content: string) => worker.handle({ type: 'file', path, content });
 
+  it('a capture handled while capture is paused is not stored, nor its file read (it was queued before the pause)', async () => {
+    let paused = true;
+    const pausable = new CaptureWorker({ store: m.store, clock, log, settings: () => settings, paused: () => paused, readFile: async (p) => {
+      reads.push(p);
+      return Buffer.from('typed during the pause');
+    } });
+    expect(await pausable.handle({ type: 'file', path: '/p/src/a.ts' })).toMatchObject({ stored: false, reason: 'paused' });
+    expect(await pausable.handle({ type: 'text', text: 'a note' })).toMatchObject({ stored: false, reason: 'paused' });
+    expect(reads).toEqual([]);
+    expect(count()).toBe(0);
+    paused = false;
+    expect(await pausable.handle({ type: 'text', text: 'a note' })).toMatchObject({ stored: true });
+  });
+
   it('excluded files are never stored (nor read)', async () => {
     const path = join(m.dir, '.env');
     writeFileSync(path, 'HELLO=world\n');
