@@ -274,7 +274,8 @@ export class DormouseWindow implements vscode.Disposable {
     const fetchMemory = (id: number) => request('memory', { id });
     const actions = new MemoryActions({
       fetch: fetchMemory,
-      forget: (target) => request('forget', target),
+      // A forget rewrites the index (optimize) and the vocabulary: seconds on a large store.
+      forget: (target) => request('forget', target, 5 * 60_000),
       onForgotten: () => {
         void pager.refresh();
         related.refresh();

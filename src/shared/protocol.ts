@@ -299,7 +299,7 @@ export const PARAMS: { [M in MethodName]: Check<Params<M>> } = {
   recall: object({
     query: str({ min: 0, max: 1000 }),
     limit: optional(int({ min: 1, max: 200 })),
-    offset: optional(int({ min: 0, max: 100_000 })),
+    offset: optional(int({ min: 0, max: 10_000 })),
     roots: optional(arrayOf(str({ min: 1, max: MAX_PATH }), { max: 50 })),
     kind: optional(oneOf<MemoryKind>('file', 'selection', 'terminal', 'text')),
     pathPrefix: optional(str({ min: 1, max: MAX_PATH })),

@@ -36,7 +36,8 @@ export function importMemories(deps: ImportDeps, memories: readonly ExportedMemo
     deps.db.transaction(() => {
       for (const m of memories.slice(i, i + TRANSACTION_SIZE)) {
         const draft = { kind: m.kind, path: m.path, title: m.title, language: m.language, note: m.note, exitCode: m.exitCode, content: m.content };
-        const skip = deps.worker.vet(draft);
+        // An export cut to fit the IPC limit is not the memory: stored, it would pass for the whole one.
+        const skip = m.truncated ? { reason: 'truncated', detail: `${m.kind} ${m.title}: cut at export (larger than ipcMaxMessageBytes)` } : deps.worker.vet(draft);
         if (skip) {
           outcome.refused++;
           refusedBy[skip.reason] = (refusedBy[skip.reason] ?? 0) + 1;

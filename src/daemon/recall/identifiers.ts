@@ -7,12 +7,18 @@
 // candidates depend on it).
 
 /** A run of token characters as unicode61 with tokenchars '_' sees it (letters, digits, private use, '_'). */
-const TOKEN_RUN = /[\p{L}\p{N}\p{Co}\p{M}_]+/gu;
-const MARKS = /\p{M}/gu;
+// Combining marks: only the diacritics block (U+0300-U+036F) continues a token (and is folded
+// away); other marks (a Devanagari virama or vowel sign) separate tokens, as in unicode61.
+const TOKEN_RUN = /[\p{L}\p{N}\p{Co}_\u0300-\u036f]+/gu;
+const LATIN_RUN = /[\p{Script=Latin}\u0300-\u036f]+/gu;
+const DIACRITICS = /[\u0300-\u036f]/g;
 
-/** Lowercase and strip diacritics, like unicode61 does: `Café` -> `cafe`. */
+/**
+ * Lowercase and strip diacritics, like unicode61 (remove_diacritics 1) does: `Café` -> `cafe`.
+ * Only Latin letters are decomposed and lose their marks; other scripts are kept as written.
+ */
 export function normalizeToken(token: string): string {
-  return token.normalize('NFD').replace(MARKS, '').toLowerCase();
+  return token.replace(LATIN_RUN, (run) => run.normalize('NFD').replace(DIACRITICS, '')).toLowerCase();
 }
 
 /** The tokens FTS5 indexes for `text` in the `text` column, normalised, in order (duplicates kept). */

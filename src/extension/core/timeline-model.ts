@@ -192,11 +192,24 @@ export class TimelinePager implements Disposable {
       return this.chain;
     }
     this.stale = false;
-    const limit = Math.min(MAX_LIMIT, Math.max(this.pageSize, this.hits.length));
+    // As many rows as are shown (after Load more…, several requests of at most MAX_LIMIT), so a
+    // refresh never shrinks the list the user scrolled through.
+    const want = Math.max(this.pageSize, this.hits.length);
     return this.enqueue(async () => {
-      const page = await this.opts.fetch(0, limit);
-      this.hits = page;
-      this.full = page.length >= limit;
+      const rows: RecallHit[] = [];
+      const seen = new Set<number>();
+      let full = true;
+      while (rows.length < want) {
+        const n = Math.min(MAX_LIMIT, want - rows.length);
+        const page = await this.opts.fetch(rows.length, n);
+        for (const h of page) if (!seen.has(h.id) && seen.add(h.id)) rows.push(h);
+        if (page.length < n) {
+          full = false;
+          break;
+        }
+      }
+      this.hits = rows;
+      this.full = full;
     });
   }
 

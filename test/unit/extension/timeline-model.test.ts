@@ -146,6 +146,25 @@ describe('timeline paging and refreshing (no polling)', () => {
     expect(calls.at(-1)).toEqual([0, 5]);
   });
 
+  it('a refresh after Load more past one request (200) refetches every row shown, in pages, and keeps them', async () => {
+    const clock = new ManualClock(NOW);
+    const data = Array.from({ length: 450 }, (_, i) => hit({ id: 1000 + i }));
+    const calls: Array<[number, number]> = [];
+    const pager = new TimelinePager({
+      clock, pageSize: 150, coalesceMs: 500,
+      fetch: async (offset, limit) => (calls.push([offset, limit]), data.slice(offset, offset + limit)),
+    });
+    pager.setVisible(true);
+    await clock.flush();
+    await pager.loadMore();
+    await pager.loadMore();
+    expect(pager.input(NOW).hits).toHaveLength(450);
+    calls.length = 0;
+    await pager.refresh();
+    expect(calls).toEqual([[0, 200], [200, 200], [400, 50]]);
+    expect(pager.input(NOW).hits).toHaveLength(450);
+  });
+
   it('while disconnected nothing is fetched and the view stays out of date until shown again', async () => {
     const clock = new ManualClock(NOW);
     let connected = false;

@@ -29,6 +29,10 @@ describe('identifier splitting', () => {
     expect(normalizeToken('Cafe\u0301')).toBe('cafe');
     expect(indexTokens('Café naïve task_path foo-bar')).toEqual(['cafe', 'naive', 'task_path', 'foo', 'bar']);
   });
+  it('only Latin letters lose their marks and other scripts split at their marks, as in unicode61', () => {
+    expect(indexTokens('नमस्ते Cafe\u0301 x\u0301y')).toEqual(['नमस', 'त', 'cafe', 'xy']);
+    expect(normalizeToken('Ñandú')).toBe('nandu');
+  });
   it('a plain word is one part', () => {
     expect(splitIdentifier('retry')).toEqual(['retry']);
   });

@@ -73,6 +73,12 @@ describe('import', () => {
     expect(run([{ ...m, capturedAt: iso(Date.UTC(2026, 3, 5)) }])).toEqual({ imported: 1, skipped: 0, refused: 0 });
   });
 
+  it('refuses a memory that was cut at export (truncated): stored, it would pass for the whole one', () => {
+    const m = exported();
+    expect(run([{ ...m, truncated: true }])).toEqual({ imported: 0, skipped: 0, refused: 1 });
+    expect(run([m])).toEqual({ imported: 1, skipped: 0, refused: 0 });
+  });
+
   it('refuses what a capture would skip: excluded paths, secrets (in content, title or note), oversized, binary', () => {
     settings = { ...settings, captureMaxBytes: 100 };
     const key = ['sk_live_', '4eC39HqLyjWDarjtT1zdp7dc'].join('');
