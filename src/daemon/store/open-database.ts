@@ -68,6 +68,21 @@ export function openDatabase(path: string, opts: OpenDatabaseOptions): OpenedDat
   }
 }
 
+/** The first schema version whose daemons ran with secure_delete: older stores' free pages may hold deleted text. */
+const SECURE_DELETE_SINCE_VERSION = 4;
+
+/**
+ * Once, after migrating a store written without secure_delete: pages freed back then (old merges,
+ * prunes, deletes) may still hold deleted text, in the free list or in the unused parts of pages
+ * the migration reused, and secure_delete only zeroes what is freed from now on. VACUUM rewrites
+ * the whole file from the live rows. The cost is one copy of the file, inside the start the daemon
+ * already announced as slow (slowOpenReason).
+ */
+function zeroOldFreePages(db: SqlDatabase, log: Logger): void {
+  db.exec('VACUUM');
+  log.info('vacuumed the migrated database: space freed before secure_delete was on is rewritten away');
+}
+
 function openChecked(path: string, opts: OpenDatabaseOptions): SqlDatabase {
   const db = new SqlDatabase(new Database(path));
   try {
@@ -86,7 +101,8 @@ function openChecked(path: string, opts: OpenDatabaseOptions): SqlDatabase {
       const result = rows.map((r) => r.quick_check).join('; ');
       if (result !== 'ok') throw new CorruptDatabaseError(`quick_check: ${result.slice(0, 500)}`);
     }
-    migrate(db, MIGRATIONS, opts.log.child('migrate'));
+    const migrated = migrate(db, MIGRATIONS, opts.log.child('migrate'));
+    if (migrated.from > 0 && migrated.from < SECURE_DELETE_SINCE_VERSION) zeroOldFreePages(db, opts.log);
     return db;
   } catch (error) {
     if (isCorruption(error)) throw new CorruptOpen(describe(error), db);

@@ -7,7 +7,10 @@ import { chunkContent } from '../../../src/daemon/capture/chunker';
 import { forget, folderRange } from '../../../src/daemon/store/forget';
 import { MemoryStore, type NewMemory } from '../../../src/daemon/store/memory-store';
 import { openDatabase } from '../../../src/daemon/store/open-database';
-import type { SqlDatabase } from '../../../src/daemon/store/sql';
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from '../../../src/daemon/store/migrations';
+import { migrate } from '../../../src/daemon/store/migrations/runner';
+import { SqlDatabase } from '../../../src/daemon/store/sql';
 import { searchMemories } from '../../../src/daemon/recall/search';
 import { ManualClock } from '../../../src/shared/clock';
 import { memoryLogger } from '../../../src/shared/logger';
@@ -133,5 +136,29 @@ describe('forget', () => {
     expect(folderRange('/p/app')).toEqual({ path: '/p/app', dir: '/p/app/', dirEnd: '/p/app0' });
     expect(folderRange('C:\\code\\app\\')).toEqual({ path: 'C:\\code\\app', dir: 'C:\\code\\app\\', dirEnd: 'C:\\code\\app]' });
     expect(folderRange('/')).toEqual({ path: '/', dir: '/', dirEnd: '0' });
+  });
+});
+
+describe('a store from before secure_delete', () => {
+  it('text deleted before the upgrade leaves the file when the store is migrated (free pages vacuumed once)', () => {
+    const oldPath = join(dir, 'old.db');
+    const old = new SqlDatabase(new Database(oldPath));
+    migrate(old, MIGRATIONS.slice(0, 3), memoryLogger());
+    const secret = token();
+    // Version 3 wrote without secure_delete: a deleted memory's pages keep its text.
+    const content = Array.from({ length: 400 }, (_, i) => `line ${i} ${secret}`).join('\n');
+    const id = Number(old.prepare<[string, number]>(
+      `INSERT INTO memories (kind, path, title, content, content_hash, bytes, captured_at, updated_at) VALUES ('text', NULL, 't', ?, 'h', 1, ?, 0)`,
+    ).run(content, 1).lastInsertRowid);
+    old.pragma('secure_delete = OFF');
+    old.prepare<[number]>('DELETE FROM memories WHERE id = ?').run(id);
+    old.pragma('wal_checkpoint(TRUNCATE)');
+    old.close();
+    expect(readFileSync(oldPath).toString('latin1')).toContain(secret); // the check below can see it
+
+    const log = memoryLogger();
+    openDatabase(oldPath, { log, clock, runQuickCheck: false }).db.close();
+    expect(log.lines.filter((l) => /vacuumed the migrated database/.test(l))).toHaveLength(1);
+    expect(readFileSync(oldPath).toString('latin1')).not.toContain(secret);
   });
 });
