@@ -65,6 +65,7 @@ export const TOOL_DEFINITIONS: readonly ToolDefinition[] = [
       "Full-text search of the user's private Dormouse memory: files they saved, selections they captured, terminal commands they ran (with exit codes), notes. " +
       'Use it to recall earlier work ("what did the migration look like on Tuesday", "the command that failed yesterday"). ' +
       'The query language: words (all must match; identifiers like taskPath also match their parts), "exact phrases", -excluded, kind:file|selection|terminal|text, in:PATH, lang:ts, failed (non-zero exit), since:2h, after:/before:/on:2025-06-01, today, yesterday, weekday names. ' +
+      'Careful: the bare words failed, today, yesterday, weekday names and YYYY-MM-DD dates are FILTERS, not text (`build failed monday` means terminal commands that failed on Monday); to search for such a word as text, quote it ("failed"). Prefer a few distinctive keywords over a sentence. ' +
       'Returns compact lines, best first: memory id, kind, path, capture time, a snippet and why it matched. Then call dormouse_get_memory with an id for the content. ' +
       `${BUDGET} ${UNTRUSTED}`,
     inputSchema: {
