@@ -122,24 +122,13 @@ export interface RecallHit {
   language?: string | null;
 }
 
-/** A memory as `dormouse export` writes it (one JSON object per line) and `import` reads it back. */
-export interface ExportedMemory {
-  /** The id in the exporting store; import ignores it (a memory's identity is kind, path, time and content hash). */
-  id?: number;
-  kind: MemoryKind;
-  path: string | null;
-  title: string;
-  language: string | null;
-  note: string | null;
-  exitCode: number | null;
-  content: string;
-  /** ISO-8601. */
-  capturedAt: string;
-  /** ISO-8601. */
-  updatedAt: string;
-  /** Set by export when the content was cut to fit one IPC message (ipcMaxMessageBytes); import stores what it gets. */
-  truncated?: boolean;
-}
+/**
+ * A memory as `dormouse export` writes it (one JSON object per line) and `import` reads it back:
+ * a MemoryRecord whose id (the exporting store's) is optional, since import ignores it (a memory's
+ * identity is kind, path, time and content hash). `truncated`: cut to fit one IPC message at
+ * export; import refuses such a memory rather than store it as if whole.
+ */
+export type ExportedMemory = Omit<MemoryRecord, 'id'> & { id?: number };
 
 /** What to forget: exactly one of the fields. */
 export type ForgetTarget = { id: number } | { path: string } | { before: number } | { all: true };

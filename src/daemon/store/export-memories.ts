@@ -1,8 +1,9 @@
 // One page of `export`: memories in id order (the order they were stored, oldest first for live
 // captures), after a cursor, optionally captured since a time. A page is cut to fit one IPC reply
 // (ipcMaxMessageBytes): the sizes are read first (no content), then only the rows that fit.
-import type { ExportedMemory, MemoryKind } from '../../shared/protocol';
+import type { ExportedMemory } from '../../shared/protocol';
 import { fitMemoryToMessage } from '../recall/fit-memory';
+import { MEMORY_ROW_COLUMNS, type MemoryRow, toMemoryRecord } from './memory-store';
 import type { SqlDatabase } from './sql';
 
 export const EXPORT_DEFAULT_LIMIT = 200;
@@ -15,23 +16,10 @@ export interface ExportPage {
   nextAfterId: number | null;
 }
 
-interface Row {
-  id: number;
-  kind: MemoryKind;
-  path: string | null;
-  title: string;
-  language: string | null;
-  note: string | null;
-  exit_code: number | null;
-  content: string;
-  captured_at: number;
-  updated_at: number;
-}
-
 const SIZES = `SELECT id, bytes + length(title) + coalesce(length(note), 0) + coalesce(length(path), 0) AS size
 FROM memories WHERE id > @afterId AND captured_at >= @since ORDER BY id LIMIT @limit`;
 
-const ROWS = `SELECT id, kind, path, title, language, note, exit_code, content, captured_at, updated_at
+const ROWS = `SELECT ${MEMORY_ROW_COLUMNS}
 FROM memories WHERE id > @afterId AND id <= @lastId AND captured_at >= @since ORDER BY id`;
 
 export function exportPage(db: SqlDatabase, opts: { afterId?: number; since?: number; limit?: number }, maxMessageBytes: number): ExportPage {
@@ -49,12 +37,12 @@ export function exportPage(db: SqlDatabase, opts: { afterId?: number; since?: nu
     used += sizes[take]!.size + PER_MEMORY_OVERHEAD;
     if (used > budget && take > 0) break;
   }
-  const rows = db.prepare<[{ afterId: number; lastId: number; since: number }], Row>(ROWS)
+  const rows = db.prepare<[{ afterId: number; lastId: number; since: number }], MemoryRow>(ROWS)
     .all({ afterId, lastId: sizes[take - 1]!.id, since });
   const memories: ExportedMemory[] = [];
   let used = 0;
   for (const row of rows) {
-    let memory = toExported(row);
+    let memory: ExportedMemory = toMemoryRecord(row);
     let bytes = Buffer.byteLength(JSON.stringify(memory)) + 1;
     if (memories.length > 0 && used + bytes > budget) break;
     if (bytes > budget) {
@@ -69,19 +57,4 @@ export function exportPage(db: SqlDatabase, opts: { afterId?: number; since?: nu
   const last = memories[memories.length - 1]!.id!;
   const more = memories.length < rows.length || sizes.length > take;
   return { memories, nextAfterId: more ? last : null };
-}
-
-function toExported(r: Row): ExportedMemory {
-  return {
-    id: r.id,
-    kind: r.kind,
-    path: r.path,
-    title: r.title,
-    language: r.language,
-    note: r.note,
-    exitCode: r.exit_code,
-    content: r.content,
-    capturedAt: new Date(r.captured_at).toISOString(),
-    updatedAt: new Date(r.updated_at).toISOString(),
-  };
 }

@@ -43,7 +43,8 @@ export interface MemoryHead {
   updatedAt: number;
 }
 
-interface MemoryRow {
+/** A `memories` row with every column a MemoryRecord needs (get, export). */
+export interface MemoryRow {
   id: number;
   kind: MemoryKind;
   path: string | null;
@@ -138,23 +139,10 @@ export class MemoryStore {
   get(id: number): MemoryRecord | null {
     const row = this.db
       .prepare<[number], MemoryRow>(
-        `SELECT id, kind, path, title, language, note, exit_code, content, captured_at, updated_at
-         FROM memories WHERE id = ?`,
+        `SELECT ${MEMORY_ROW_COLUMNS} FROM memories WHERE id = ?`,
       )
       .get(id);
-    if (!row) return null;
-    return {
-      id: row.id,
-      kind: row.kind,
-      path: row.path,
-      title: row.title,
-      language: row.language,
-      note: row.note,
-      exitCode: row.exit_code,
-      content: row.content,
-      capturedAt: new Date(row.captured_at).toISOString(),
-      updatedAt: new Date(row.updated_at).toISOString(),
-    };
+    return row ? toMemoryRecord(row) : null;
   }
 
   /**
@@ -228,4 +216,22 @@ export class MemoryStore {
     addToVocabulary(this.db, [...terms]);
     return terms;
   }
+}
+
+/** The columns of a MemoryRow, in the order its SELECTs list them. */
+export const MEMORY_ROW_COLUMNS = 'id, kind, path, title, language, note, exit_code, content, captured_at, updated_at';
+
+export function toMemoryRecord(row: MemoryRow): MemoryRecord {
+  return {
+    id: row.id,
+    kind: row.kind,
+    path: row.path,
+    title: row.title,
+    language: row.language,
+    note: row.note,
+    exitCode: row.exit_code,
+    content: row.content,
+    capturedAt: new Date(row.captured_at).toISOString(),
+    updatedAt: new Date(row.updated_at).toISOString(),
+  };
 }
