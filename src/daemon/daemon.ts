@@ -45,7 +45,7 @@ import { Dispatcher } from './scheduling/dispatcher';
 import { PollLoop } from './scheduling/poll-loop';
 import { WakeBus } from './scheduling/wake-bus';
 import { exportPage } from './store/export-memories';
-import { forget } from './store/forget';
+import { finishInterruptedPurge, forget } from './store/forget';
 import { MemoryStore } from './store/memory-store';
 import { openDatabase, slowOpenReason } from './store/open-database';
 import type { SqlDatabase } from './store/sql';
@@ -190,6 +190,7 @@ export class Daemon {
     const opened = openDatabase(paths.database, { log: log.child('db'), clock, runQuickCheck });
     this.db = opened.db;
     this.quarantined = opened.quarantined;
+    if (finishInterruptedPurge(this.db, paths.forgetPurgeMarker)) log.info('finished the purge of a forget cut short by the last stop');
     this.store.add(toDisposable(() => this.db.close()));
 
     this.queue = new JobQueue({
@@ -517,7 +518,7 @@ export class Daemon {
         return memory && fitMemoryToMessage(memory, this.settings.ipcMaxMessageBytes);
       },
       forget: (params: Params<'forget'>) => {
-        const outcome = forget(this.db, params);
+        const outcome = forget(this.db, params, this.paths.forgetPurgeMarker);
         // Which target only, never the path: the log must not keep what was forgotten.
         this.log.info(`forgot ${outcome.forgotten} memorie(s) by ${Object.keys(params)[0]}; ${outcome.payloadsBlanked} job payload(s) blanked${outcome.checkpointed ? '' : '; WAL checkpoint incomplete'}`);
         if (outcome.forgotten > 0) {

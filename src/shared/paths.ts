@@ -13,6 +13,8 @@ export interface DataDirPaths {
   config: string;
   /** Marker written on clean shutdown, removed at start: its absence means the last run crashed. */
   cleanShutdownMarker: string;
+  /** Exists while a forget's purge is unfinished (store/forget.ts). */
+  forgetPurgeMarker: string;
   /** The private folder that holds the socket (mode 0700); node-ipc's socketRoot. */
   socketRoot: string;
   /** The socket file (Unix) or pipe name (Windows). */
@@ -60,6 +62,7 @@ export function dataDirPaths(dataDir: string, env: NodeJS.ProcessEnv = process.e
     logFile: join(dir, 'logs', 'daemon.log'),
     config: join(dir, 'config.json'),
     cleanShutdownMarker: join(dir, 'clean-shutdown'),
+    forgetPurgeMarker: join(dir, 'forget-purge-pending'),
     socketRoot,
     socket,
   };

@@ -10,6 +10,7 @@
 //   the zeroed pages into the database and truncates the -wal to zero bytes.
 // Capture jobs still queued, leased or retrying are work not done yet and are left alone: a
 // capture queued before a forget is stored after it.
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import type { ForgetTarget } from '../../shared/protocol';
 import {
   blankDoneCapturePayloads,
@@ -29,8 +30,13 @@ export interface ForgetOutcome {
   checkpointed: boolean;
 }
 
-/** Forgets what `target` names and purges it from disk. */
-export function forget(db: SqlDatabase, target: ForgetTarget): ForgetOutcome {
+/**
+ * Forgets what `target` names and purges it from disk. `purgeMarker`: a file that exists while a
+ * forget is under way (written before the deletes, removed after the purge), so a daemon killed
+ * in between finishes the purge at its next start (finishInterruptedPurge).
+ */
+export function forget(db: SqlDatabase, target: ForgetTarget, purgeMarker?: string): ForgetOutcome {
+  if (purgeMarker) writeFileSync(purgeMarker, '', { mode: 0o600 });
   const { forgotten, payloadsBlanked } = db.transaction(() => {
     if ('id' in target) return { forgotten: forgetById(db, target.id), payloadsBlanked: blankDoneCapturePayloads(db) };
     if ('path' in target) {
@@ -46,7 +52,16 @@ export function forget(db: SqlDatabase, target: ForgetTarget): ForgetOutcome {
     return { forgotten: forgetAll(db), payloadsBlanked: blankFinishedCapturePayloads(db) };
   });
   const { checkpointed } = purgeFreedContent(db);
+  if (purgeMarker) rmSync(purgeMarker, { force: true });
   return { forgotten, payloadsBlanked, checkpointed };
+}
+
+/** At start: a forget was cut short after its deletes (the marker is still there): purge now. */
+export function finishInterruptedPurge(db: SqlDatabase, purgeMarker: string): boolean {
+  if (!existsSync(purgeMarker)) return false;
+  purgeFreedContent(db);
+  rmSync(purgeMarker, { force: true });
+  return true;
 }
 
 export function forgetById(db: SqlDatabase, id: number): number {

@@ -39,6 +39,7 @@ function makePaths(root: string): DataDirPaths {
     logFile: join(root, 'data', 'logs', 'daemon.log'),
     config: join(root, 'data', 'config.json'),
     cleanShutdownMarker: join(root, 'data', 'clean'),
+    forgetPurgeMarker: join(root, 'data', 'forget-purge-pending'),
     socketRoot,
     socket: join(socketRoot, 'd.sock'),
   };

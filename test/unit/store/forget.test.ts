@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chunkContent } from '../../../src/daemon/capture/chunker';
-import { forget, folderRange } from '../../../src/daemon/store/forget';
+import { finishInterruptedPurge, forget, folderRange } from '../../../src/daemon/store/forget';
 import { MemoryStore, type NewMemory } from '../../../src/daemon/store/memory-store';
 import { openDatabase } from '../../../src/daemon/store/open-database';
 import Database from 'better-sqlite3';
@@ -129,6 +129,30 @@ describe('forget', () => {
     expect(db.prepare<[], { n: number }>('SELECT count(*) AS n FROM chunks').get()!.n).toBe(0);
     expect(onDisk()).not.toContain(t);
     expect(db.prepare<[], { payload: string }>("SELECT payload FROM jobs WHERE kind = 'recall'").get()!.payload).toBe('{"path":"/p/x"}');
+  });
+
+  it('a forget cut short after its deletes (the purge marker left behind) is purged at the next start', () => {
+    const secret = token();
+    store.insert(mem(`kept ${token()}\n`.repeat(20)));
+    const id = store.insert(mem(`the forgotten ${secret}\n`.repeat(5)));
+    const marker = join(dir, 'forget-purge-pending');
+    // The deletes commit, then the daemon dies before its purge: the old index segment keeps the word.
+    writeFileSync(marker, '');
+    db.prepare<[number]>('DELETE FROM memories WHERE id = ?').run(id);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    expect(onDisk()).toContain(secret);
+
+    expect(finishInterruptedPurge(db, marker)).toBe(true);
+    expect(onDisk()).not.toContain(secret);
+    expect(existsSync(marker)).toBe(false);
+    expect(finishInterruptedPurge(db, marker)).toBe(false);
+  });
+
+  it('a finished forget leaves no purge marker', () => {
+    const marker = join(dir, 'forget-purge-pending');
+    const id = store.insert(mem(`note ${token()}`));
+    forget(db, { id }, marker);
+    expect(existsSync(marker)).toBe(false);
   });
 
   it('folderRange: a folder with or without its trailing separator, Windows paths, the root', () => {
