@@ -79,6 +79,9 @@ test(
     const editor = await vscode.window.showTextDocument(doc);
     editor.selection = new vscode.Selection(0, 0, 0, doc.lineAt(0).text.length);
     const before = api.status()!.counters.capturesStored;
+    // The command shows only when the focused editor has a selection (editorHasSelection): focus
+    // the editor first, as the user's click would; the previous test may have left focus in a view.
+    await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
     await bridge.palette('Dormouse: Capture selection', { opensQuickInput: true });
     await bridge.type('remember the narwhalProtocol');
     await bridge.press('Enter');
