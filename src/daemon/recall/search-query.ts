@@ -22,6 +22,7 @@ import {
   stemMatch, type QueryPlan, typoMatch,
 } from './match-plan';
 import { quoteTerm } from './query';
+import { DEFAULT_RANK_WINDOW, type RowidRange, WIDEN, chunkSnippet, cutoffRowid } from './rank-window';
 import { TYPO_MIN_LENGTH, typoCandidates } from './typo';
 
 export interface QueryOptions {
@@ -40,11 +41,8 @@ export interface QueryOptions {
   stem?: boolean;
 }
 
-/** Matches ranked per query when they are more (see search.ts for the bounded-ranking trade-off). */
-export const DEFAULT_RANK_WINDOW = 20_000;
 const MAX_LIMIT = 200;
 const MAX_OFFSET = 10_000;
-const WIDEN = 8;
 /** A word matching fewer chunks than this on its own is offered typo corrections. */
 export const TYPO_RARE_CHUNKS = 2;
 /** Scores within this ratio are a near-tie, broken by recency. */
@@ -196,21 +194,6 @@ LIMIT @limit`;
 
 const NOT_NEGATED = '$ID NOT IN (SELECT n.memory_id FROM chunks n WHERE n.id IN (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH @neg))';
 
-/** The rowid of the window-th newest match (inside `range`), or 0 when there are fewer matches (rank them all). */
-function cutoffRowid(db: SqlDatabase, match: string, window: number, range: RowidRange | null): number {
-  // CAST: a JS number binds as REAL and FTS5 silently drops a rowid constraint on a real.
-  return db
-    .prepare<[string, number, number, number], { rowid: number }>(
-      'SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid >= CAST(? AS INTEGER) AND rowid <= CAST(? AS INTEGER) ORDER BY rowid DESC LIMIT 1 OFFSET ?',
-    )
-    .get(match, range?.lo ?? 0, range?.hi ?? Number.MAX_SAFE_INTEGER, window)?.rowid ?? 0;
-}
-
-interface RowidRange {
-  lo: number;
-  hi: number;
-}
-
 /** A time filter covering at most this many memories gets a chunk rowid range (below). */
 const TIME_RANGE_MAX_MEMORIES = 50_000;
 
@@ -299,7 +282,7 @@ function toHit(db: SqlDatabase, plan: QueryPlan, tier: Tier, r: Row, labels: str
     path: r.path,
     title: r.title,
     capturedAt: new Date(r.capturedAt).toISOString(),
-    snippet: snippet(db, highlight, r.chunkId) ?? snippet(db, tier.match, r.chunkId) ?? leadingText(text),
+    snippet: chunkSnippet(db, highlight, r.chunkId) ?? chunkSnippet(db, tier.match, r.chunkId) ?? leadingText(text),
     // bm25 is negative, lower is better; the protocol wants higher is better. Hits are ordered by
     // tier first, so a later tier's hit may score higher than an earlier one's: the order is the ranking.
     score: -r.rank,
@@ -307,15 +290,6 @@ function toHit(db: SqlDatabase, plan: QueryPlan, tier: Tier, r: Row, labels: str
     exitCode: r.exitCode,
     language: r.language,
   };
-}
-
-function snippet(db: SqlDatabase, match: string, chunkId: number): string | undefined {
-  // CAST: a JS number binds as REAL and FTS5 silently drops a `rowid = <real>` constraint.
-  return db
-    .prepare<[string, number], { s: string }>(
-      `SELECT snippet(chunks_fts, 0, '[', ']', '…', 16) AS s FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid = CAST(? AS INTEGER)`,
-    )
-    .get(match, chunkId)?.s;
 }
 
 interface Explanation {

@@ -13,10 +13,8 @@
 import type { MemoryKind, RecallHit } from '../../shared/protocol';
 import type { SqlDatabase } from '../store/sql';
 import { plainQuery } from './plain-query';
-import { DEFAULT_RANK_WINDOW, searchQuery } from './search-query';
-
-export { DEFAULT_RANK_WINDOW };
-const WIDEN = 8;
+import { DEFAULT_RANK_WINDOW, WIDEN, chunkSnippet, cutoffRowid } from './rank-window';
+import { searchQuery } from './search-query';
 
 export interface SearchOptions {
   query: string;
@@ -117,31 +115,14 @@ export function searchMatch(db: SqlDatabase, match: string, opts: MatchOptions):
   }
 }
 
-/** The rowid of the window-th newest match, or 0 when there are fewer matches (rank them all). */
-function cutoffRowid(db: SqlDatabase, match: string, window: number): number {
-  const row = db
-    .prepare<[string, number], { rowid: number }>(
-      'SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?',
-    )
-    .get(match, window);
-  return row?.rowid ?? 0;
-}
-
 function toHit(db: SqlDatabase, match: string, r: RankedRow): RecallHit {
-  // CAST: better-sqlite3 binds JS numbers as REAL, and FTS5 (SQLite 3.54) silently drops a
-  // `rowid = <real>` constraint, returning the first match instead of this chunk.
-  const snip = db
-    .prepare<[string, number], { s: string }>(
-      `SELECT snippet(chunks_fts, 0, '[', ']', '…', 16) AS s FROM chunks_fts WHERE chunks_fts MATCH ? AND rowid = CAST(? AS INTEGER)`,
-    )
-    .get(match, r.chunkId);
   return {
     id: r.memoryId,
     kind: r.kind,
     path: r.path,
     title: r.title,
     capturedAt: new Date(r.capturedAt).toISOString(),
-    snippet: snip?.s ?? '',
+    snippet: chunkSnippet(db, match, r.chunkId) ?? '',
     // bm25 is negative, lower is better; the protocol wants higher is better.
     score: -r.rank,
   };
