@@ -7,9 +7,9 @@ export interface SqlClauses {
   params: Record<string, string | number>;
 }
 
-/** Where a path filter ends: the path itself, or anything below it (either separator). */
+/** A path filter without its trailing separators: the clause below adds either separator itself. */
 function trimSeparator(path: string): string {
-  return path.length > 1 ? path.replace(/[/\\]+$/, '') : path.replace(/[/\\]+$/, '');
+  return path.replace(/[/\\]+$/, '');
 }
 
 export function filterClauses(filters: QueryFilters, excludePath?: string): SqlClauses {
