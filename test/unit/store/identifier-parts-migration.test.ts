@@ -10,8 +10,10 @@ import { MemoryStore } from '../../../src/daemon/store/memory-store';
 import { MIGRATIONS } from '../../../src/daemon/store/migrations';
 import { REINDEX_BATCH } from '../../../src/daemon/store/migrations/004-identifier-parts';
 import { migrate, userVersion } from '../../../src/daemon/store/migrations/runner';
+import { openDatabase } from '../../../src/daemon/store/open-database';
 import { SqlDatabase } from '../../../src/daemon/store/sql';
 import { rebuildVocabulary, vocabularyHas } from '../../../src/daemon/store/vocabulary';
+import { ManualClock } from '../../../src/shared/clock';
 import { memoryLogger } from '../../../src/shared/logger';
 import type { ParsedQuery } from '../../../src/shared/recall-query';
 import { memory } from '../recall/memory-db';
@@ -58,6 +60,28 @@ describe('migration 004 (identifier parts)', () => {
     // The whole-token index still works, and the vocabulary knows the old words (typos find them).
     expect(searchQuery(db, words('plain')).map((h) => h.match?.tier)).toEqual(['exact']);
     expect(typoCandidates(db, 'retrydelaysm').map((c) => c.term)).toContain('retrydelaysms');
+  });
+
+  it('a version-3 store opened by the daemon keeps every memory intact, and each is found again', () => {
+    const contents = Array.from({ length: 40 }, (_, i) => `// note ${i}\nconst keptValue${i}Ms = ${i};\n${'filler line\n'.repeat(i % 5)}`);
+    storeAtVersion3(contents);
+    const before = db.prepare<[], { id: number; path: string; content: string; captured_at: number }>(
+      'SELECT id, path, content, captured_at FROM memories ORDER BY id').all();
+    const chunksBefore = db.prepare<[], { memory_id: number; seq: number; text: string }>(
+      'SELECT memory_id, seq, text FROM chunks ORDER BY memory_id, seq').all();
+    db.close();
+
+    // The daemon's own open: migration 004, then the one-time VACUUM.
+    db = openDatabase(join(dir, 'dormouse.db'), { log: memoryLogger(), clock: new ManualClock(0), runQuickCheck: true }).db;
+    expect(userVersion(db)).toBe(MIGRATIONS.length);
+    expect(db.prepare<[], { id: number; path: string; content: string; captured_at: number }>(
+      'SELECT id, path, content, captured_at FROM memories ORDER BY id').all()).toEqual(before);
+    expect(db.prepare<[], { memory_id: number; seq: number; text: string }>(
+      'SELECT memory_id, seq, text FROM chunks ORDER BY memory_id, seq').all()).toEqual(chunksBefore);
+    before.forEach((m, i) => {
+      const exact = searchQuery(db, words(`keptValue${i}Ms`)).filter((h) => h.match?.tier === 'exact');
+      expect(exact.map((h) => h.id)).toEqual([m.id]);
+    });
   });
 
   it('the reindex runs in batches and logs its progress', () => {
