@@ -62,6 +62,22 @@ export async function startUiBridge({ page: currentPage, screenshotsDir, log }) 
       const rows = await quickPickRows(page(), minItems ?? 1, timeoutMs ?? DEFAULT_TIMEOUT_MS, { includes, excludes });
       return { rows, value: await page().locator(SELECTORS.quickInputBox).inputValue() };
     },
+    // Clicks the visible quick pick's row whose label is `label`, as a user picks with the mouse
+    // (an Enter relies on which row is active, which a loaded machine can leave unset).
+    '/quickpick-choose': async ({ label, timeoutMs }) => {
+      await quickPickRows(page(), 1, timeoutMs ?? DEFAULT_TIMEOUT_MS, { includes: label });
+      const rows = page().locator(SELECTORS.quickInputRow);
+      const count = await rows.count();
+      for (let i = 0; i < count; i++) {
+        const row = rows.nth(i);
+        const text = ((await row.locator(SELECTORS.quickInputRowLabel).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+        if (text === label) {
+          await row.click();
+          return {};
+        }
+      }
+      throw new Error(`the quick pick has no row labelled ${JSON.stringify(label)}; rows: ${JSON.stringify(await visibleRows(page()))}`);
+    },
     // Clicks a button of the visible quick input (title bar or inline) by its tooltip / accessibility label.
     '/quickpick-button': async ({ ariaIncludes, timeoutMs }) => {
       const button = page().locator(`${SELECTORS.quickInputButton}[aria-label*=${JSON.stringify(ariaIncludes)}]`).first();

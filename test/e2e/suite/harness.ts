@@ -118,6 +118,7 @@ export const bridge = {
   /** The visible quick pick's rows, once at least `minItems` are shown, some row's text `includes` and none `excludes`. */
   quickPick: (options: { timeoutMs?: number; minItems?: number; includes?: string; excludes?: string } = {}) => call<{ rows: QuickPickRow[]; value: string }>('/quickpick', options),
   /** Clicks a button of the visible quick pick (its title bar) by its tooltip. */
+  quickPickChoose: (label: string, options: { timeoutMs?: number } = {}) => call<object>('/quickpick-choose', { label, ...options }),
   quickPickButton: (ariaIncludes: string, options: { timeoutMs?: number } = {}) => call<object>('/quickpick-button', { ariaIncludes, ...options }),
   /**
    * The rows of the tree in the view pane titled `viewTitle` (default "Dormouse"), once it shows
