@@ -3,40 +3,23 @@
 // callers can log it safely.
 //
 // Rules are tuned for few false positives on ordinary code: named token formats first (exact
-// prefixes), then `password=`-style assignments whose value looks like a literal credential,
-// then a high-entropy check over long base64-ish runs.
+// prefixes, secret-formats.ts) and URLs with a password (url-password.ts), each one pass over
+// the whole content; then, line by line up to the first such finding, `password=`-style
+// assignments whose value looks like a literal credential, then a high-entropy check over long
+// base64-ish runs. Measured on test/fixtures/secrets (bench/secrets-bench.ts).
+import { type NamedSecretKind, firstNamedFormat } from './secret-formats';
+import { firstUrlPassword } from './url-password';
 
-export type SecretKind =
-  | 'private-key'
-  | 'aws-access-key'
-  | 'github-token'
-  | 'gitlab-token'
-  | 'slack-token'
-  | 'stripe-key'
-  | 'google-api-key'
-  | 'jwt'
-  | 'credential-assignment'
-  | 'high-entropy-string';
+export type SecretKind = NamedSecretKind | 'url-with-password' | 'credential-assignment' | 'high-entropy-string';
 
 export interface SecretFinding {
   kind: SecretKind;
   line: number;
 }
 
-const PATTERNS: ReadonlyArray<readonly [SecretKind, RegExp]> = [
-  ['private-key', /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/],
-  ['aws-access-key', /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[0-9A-Z]{16}\b/],
-  ['github-token', /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})\b/],
-  ['gitlab-token', /\bglpat-[A-Za-z0-9_-]{20,}/],
-  ['slack-token', /\bxox[abposr]-[A-Za-z0-9-]{10,}|hooks\.slack\.com\/services\/T[A-Za-z0-9]+\/B[A-Za-z0-9]+\/[A-Za-z0-9]+/],
-  ['stripe-key', /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{16,}\b/],
-  ['google-api-key', /\bAIza[0-9A-Za-z_-]{35}/],
-  ['jwt', /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/],
-];
-
-// `password = "s3cr3t..."`, `DB_PASSWORD=hunter22`, `"api_key": "..."`. The value must be a
-// literal of >= 8 chars with no spaces or template/reference syntax, and contain a digit or a
-// symbol, and not be a path: that keeps `token = getToken()`, `password: process.env.PW` and `type: "access_token"`
+// An assignment of a literal to a credential-named key (password, api key, token, secret...).
+// The value must be a literal of >= 8 chars with no spaces or template/reference syntax, and
+// contain a digit or a symbol, and not be a path: that keeps `token = getToken()`, `password: process.env.PW` and `type: "access_token"`
 // out while catching the usual hard-coded credential.
 // Found keyword-first and matched with bounded quantifiers from there: the former single regex
 // (`[\w.-]*(?:password|…)[\w.-]*…`) backtracked quadratically on long word runs (100 KB of
@@ -46,28 +29,44 @@ const ASSIGNMENT_TAIL =
   /[\w.-]{0,64}["']?\s{0,16}(?::|=|:=)\s{0,16}(?:(["'`])([^\s"'`$<>{}]{8,512})\1|([A-Za-z0-9+/=_!@#%^&*~-]{8,512})\s*[;,]?\s*$)/iy;
 
 // Candidate runs for the entropy check: base64/base64url alphabets, 32-256 chars (longer runs are
-// embedded binary blobs such as wasm or images, not credentials).
-const RUN = /[A-Za-z0-9+/=_-]{32,}/g;
+// embedded binary blobs such as wasm or images, not credentials). The lookbehind starts a match
+// only where a run starts (without it every position of every word was tried: 2x the scan time).
+const RUN = /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/=_-]{32,}/g;
+const MIN_RUN = 32;
 const MAX_RUN = 256;
 const MAX_ENTROPY_LINE = 1000;
 const URL = /\b[a-z][a-z0-9+.-]*:\/\/\S+/gi;
 
 export function findSecret(content: string): SecretFinding | null {
-  const lines = content.split('\n');
+  const named = earliest(firstNamedFormat(content), firstUrlPassword(content));
+  // The line rules run on the lines before the first named finding; on its own line it wins.
+  const namedLine = named ? lineOf(content, named.index) : Infinity;
+  const lines = content.split('\n', Number.isFinite(namedLine) ? namedLine - 1 : undefined);
   for (let i = 0; i < lines.length; i++) {
     const kind = checkLine(lines[i] ?? '');
     if (kind) return { kind, line: i + 1 };
   }
-  return null;
+  return named ? { kind: named.kind, line: namedLine } : null;
+}
+
+function earliest(format: { kind: NamedSecretKind; index: number } | null, urlIndex: number): { kind: SecretKind; index: number } | null {
+  if (urlIndex >= 0 && (format === null || urlIndex < format.index)) return { kind: 'url-with-password', index: urlIndex };
+  return format;
+}
+
+function lineOf(content: string, index: number): number {
+  let line = 1;
+  for (let at = content.indexOf('\n'); at !== -1 && at < index; at = content.indexOf('\n', at + 1)) line++;
+  return line;
 }
 
 function checkLine(line: string): SecretKind | null {
-  for (const [kind, re] of PATTERNS) if (re.test(line)) return kind;
+  if (line.length < 8) return null;
   if (hasCredentialAssignment(line)) return 'credential-assignment';
   // Long lines are minified or generated code, and URLs carry document ids: both are full of
   // random-looking runs that are not credentials (named formats above still apply to them).
-  if (line.length > MAX_ENTROPY_LINE) return null;
-  const text = line.replace(URL, ' ');
+  if (line.length < MIN_RUN || line.length > MAX_ENTROPY_LINE) return null;
+  const text = line.includes('://') ? line.replace(URL, ' ') : line;
   for (const run of text.matchAll(RUN)) {
     if (isHighEntropy(run[0], text.slice(Math.max(0, (run.index ?? 0) - 7), run.index))) return 'high-entropy-string';
   }
