@@ -67,8 +67,9 @@ export class DaemonClient {
 
   /**
    * Connects and authenticates. Rejects with DaemonUnreachableError when no daemon answers (no
-   * socket, refused, no token, hello refused or timed out) and InsecureSocketFolderError when the
-   * socket folder is not private to this user.
+   * socket, refused, no token, hello refused or timed out), InsecureSocketFolderError when the
+   * socket folder is not private to this user, and RpcError TOO_MANY_CONNECTIONS when the daemon
+   * already serves ipcMaxConnections clients.
    */
   static async connect(opts: ConnectOptions): Promise<DaemonClient> {
     const { paths } = opts;
@@ -102,6 +103,8 @@ export class DaemonClient {
       client.helloResult = await client.request('hello', { token, client: opts.clientName }, { timeoutMs });
     } catch (error) {
       client.close();
+      // A daemon that is up but full is not unreachable: starting another one would not help.
+      if (error instanceof RpcError && error.code === 'TOO_MANY_CONNECTIONS') throw error;
       const why = error instanceof RpcError && error.code === 'UNAUTHORIZED' ? `the daemon refused the token (${error.message})` : (error as Error).message;
       throw new DaemonUnreachableError(`the daemon on ${paths.socket} did not accept this client: ${why}`, { cause: error });
     }
@@ -174,6 +177,10 @@ export class DaemonClient {
     if (type === 'response') {
       const msg = data as { id?: unknown; ok?: unknown; result?: unknown; error?: Partial<ErrorBody> } | null;
       if (!msg || typeof msg.id !== 'number') return;
+      if (msg.ok === false && msg.error?.code === 'TOO_MANY_CONNECTIONS') {
+        this.refused(new RpcError('TOO_MANY_CONNECTIONS', msg.error.message ?? 'the daemon serves no more clients'));
+        return;
+      }
       const pending = this.pending.get(msg.id);
       if (!pending) return; // timed out, cancelled, or an error reply without an id
       if (msg.ok === true) pending.resolve(msg.result);
@@ -185,6 +192,12 @@ export class DaemonClient {
       const msg = data as Partial<EventMessage> | null;
       if (msg && typeof msg.event === 'string') this.eventEmitter.fire({ event: msg.event, data: msg.data });
     }
+  }
+
+  /** The daemon is at its connection limit and closes this connection: every request fails with its reason, now. */
+  private refused(error: RpcError): void {
+    for (const pending of [...this.pending.values()]) pending.reject(error);
+    this.close();
   }
 
   private onClose(): void {

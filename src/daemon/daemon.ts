@@ -28,6 +28,7 @@ import { buildStatus } from './health/daemon-status';
 import { StuckQueueDetector } from './health/stuck-queue';
 import { IdleExit } from './idle-exit';
 import { IpcServer } from './ipc/server';
+import { type OpenFileLimit, openFileLimitWarning, readOpenFileLimit } from './ipc/open-file-limit';
 import { writeToken } from './ipc/token';
 import { fileLogSink } from './log/file-log';
 import { JobQueue } from './queue/job-queue';
@@ -95,6 +96,7 @@ export class Daemon {
   private server!: IpcServer;
   private db!: SqlDatabase;
   private quarantined: DaemonStatus['database']['quarantined'] = null;
+  private openFileLimit: OpenFileLimit | null = null;
   private config!: ConfigStore;
   private queue!: JobQueue;
   private memories!: MemoryStore;
@@ -169,8 +171,12 @@ export class Daemon {
       handlers: this.handlers(),
       log: log.child('ipc'),
       maxMessageBytes: this.settings.ipcMaxMessageBytes,
+      maxConnections: () => this.settings.ipcMaxConnections,
       clock,
     });
+    this.openFileLimit = readOpenFileLimit();
+    const fdWarning = openFileLimitWarning(this.settings.ipcMaxConnections, this.openFileLimit);
+    if (fdWarning) log.warn(fdWarning);
     // From here to `ready` the start-up runs without awaiting, so no request is handled before
     // the queue and stores exist.
     await this.server.start();
@@ -445,6 +451,7 @@ export class Daemon {
       database: { path: this.paths.database, quarantined: this.quarantined },
       dataDir: this.paths.dataDir,
       clients: this.server.clientCount,
+      connections: { ...this.server.connections, max: this.settings.ipcMaxConnections, openFileLimit: this.openFileLimit?.soft ?? null },
       foreground: this.opts.foreground,
       lastActivityAt: this.activity.lastActivityAt,
       capture: this.capturePause.current(this.clock.now()),

@@ -352,6 +352,7 @@ export type ErrorCode =
   | 'SHUTTING_DOWN'
   | 'TIMEOUT'
   | 'DISCONNECTED'
+  | 'TOO_MANY_CONNECTIONS' // the daemon serves ipcMaxConnections clients already; sent unasked (id -1), then the connection closes
   | 'INTERNAL';
 
 export interface ErrorBody {

@@ -25,6 +25,7 @@ export interface Settings {
   leaseMs: number;
   reaperIntervalMs: number;
   ipcMaxMessageBytes: number;
+  ipcMaxConnections: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -216,6 +217,11 @@ export const SETTING_SPECS: { [K in SettingKey]: SettingSpec<K> } = {
     key: 'ipcMaxMessageBytes', default: 1_048_576, live: false,
     description: 'Largest IPC message (bytes) the daemon accepts. Takes effect on the next daemon start.',
     parse: integer(4_096, 64 * 1024 * 1024),
+  },
+  ipcMaxConnections: {
+    key: 'ipcMaxConnections', default: 1024, live: true,
+    description: 'Most IPC clients (windows, CLI calls, MCP servers) connected at once; one past it is refused with TOO_MANY_CONNECTIONS. Each costs a file descriptor: keep it under the open-file limit (ulimit -n).',
+    parse: integer(1, 1_000_000),
   },
   logLevel: {
     key: 'logLevel', default: 'info', live: true,

@@ -68,6 +68,13 @@ export interface CapturePause {
   until: string | null;
 }
 
+export interface ConnectionsStatus {
+  open: number;
+  refused: number;
+  max: number;
+  openFileLimit: number | null;
+}
+
 export interface DaemonStatus {
   pid: number;
   version: string;
@@ -84,6 +91,8 @@ export interface DaemonStatus {
   database: DatabaseStatus;
   dataDir: string;
   clients: number;
+  /** Extra: IPC connections open now (authenticated or not), refused at the limit since start, the limit (ipcMaxConnections), the open-file soft limit (null where unknown). */
+  connections: ConnectionsStatus;
   foreground: boolean;
   /** Extra: ISO time of the last real work request (enqueue, recall), or null. Status probes never count. */
   lastActivityAt: string | null;

@@ -41,6 +41,11 @@ export interface IpcServerOptions {
   maxMessageBytes: number;
   /** Reported by hello; defaults to the package version. */
   version?: string;
+  /**
+   * Most connections served at once, authenticated or not (each costs a descriptor), read at each
+   * connect (ipcMaxConnections, live). One past it is told TOO_MANY_CONNECTIONS and closed.
+   */
+  maxConnections?: () => number;
   /** A connection that has not said hello by then is closed (default 10 s): idle sockets cost a slot. */
   helloTimeoutMs?: number;
   /**
@@ -72,13 +77,17 @@ interface ClientState {
   helloTimer: { dispose(): void } | undefined;
 }
 
-/** The id used in an error reply to a request whose own id could not be read. */
+/** The id used in an error reply to a request whose own id could not be read, or to none (a refused connection). */
 const NO_ID = -1;
+const DEFAULT_MAX_CONNECTIONS = 1024;
 
 export class IpcServer {
   private transport: ServerTransport | undefined;
   private readonly clients = new Map<string, ClientState>();
   private authedCount = 0;
+  private refused = 0;
+  /** At the connection limit since the last refusal: one warning per episode, not one per client. */
+  private atLimit = false;
   private closing: Promise<void> | undefined;
   private readonly clientsEmitter = new Emitter<number>();
   private readonly requestEmitter = new Emitter<{ method: MethodName; clientId: string }>();
@@ -93,6 +102,11 @@ export class IpcServer {
   /** Authenticated clients connected now. */
   get clientCount(): number {
     return this.authedCount;
+  }
+
+  /** Connections open now (authenticated or waiting for hello) and those refused at the limit since start. */
+  get connections(): { open: number; refused: number } {
+    return { open: this.clients.size, refused: this.refused };
   }
 
   /** Owns the socket. Rejects with DaemonAlreadyRunningError when a live daemon has it. */
@@ -133,12 +147,29 @@ export class IpcServer {
   }
 
   private onConnect(conn: ServerConnection): void {
+    const max = this.opts.maxConnections?.() ?? DEFAULT_MAX_CONNECTIONS;
+    if (this.clients.size >= max) {
+      this.refuse(conn, max);
+      return;
+    }
     const client: ClientState = { conn, authed: false, name: '', events: new Set(), helloTimer: undefined };
     this.clients.set(conn.id, client);
     client.helloTimer = (this.opts.clock ?? nodeClock).setTimeout(() => {
       client.helloTimer = undefined;
       if (!client.authed && !conn.closed) this.drop(client, 'no hello in time');
     }, this.opts.helloTimeoutMs ?? 10_000);
+  }
+
+  /** Says why before closing: the client's pending hello fails at once with this, instead of hanging until its timeout. */
+  private refuse(conn: ServerConnection, max: number): void {
+    this.refused++;
+    if (!this.atLimit) {
+      this.atLimit = true;
+      this.opts.log.warn(`${this.clients.size} clients connected, the limit (ipcMaxConnections ${max}): refusing new ones until some leave`);
+    }
+    const message = `the daemon serves at most ${max} clients at once (setting ipcMaxConnections) and that many are connected; try again later or raise the setting`;
+    conn.send('response', { id: NO_ID, ok: false, error: { code: 'TOO_MANY_CONNECTIONS', message } });
+    conn.end();
   }
 
   private disarmHello(client: ClientState): void {
@@ -150,6 +181,10 @@ export class IpcServer {
     const client = this.clients.get(conn.id);
     this.clients.delete(conn.id);
     if (client) this.disarmHello(client);
+    if (client && this.atLimit && this.clients.size < (this.opts.maxConnections?.() ?? DEFAULT_MAX_CONNECTIONS)) {
+      this.atLimit = false;
+      this.opts.log.info(`below the connection limit again (${this.refused} refused since start)`);
+    }
     if (client?.authed) {
       this.authedCount--;
       this.opts.log.debug(`client ${conn.id} (${client.name}) disconnected`);

@@ -52,6 +52,7 @@ export class ServerTransport {
   private readonly conns = new WeakMap<Socket, Connection>();
   private nextId = 1;
   private closing: Promise<void> | undefined;
+  private outOfDescriptors = false;
 
   private constructor(
     private readonly opts: ServerTransportOptions,
@@ -69,6 +70,9 @@ export class ServerTransport {
     c.readableAll = false;
     c.writableAll = false;
     c.sync = false;
+    // node-ipc's default (100) makes Node close every client past it without a word. The limit
+    // is ours (IpcServer, ipcMaxConnections), which tells the refused client why.
+    c.maxConnections = Infinity;
   }
 
   /** Listens on the socket; a live owner → DaemonAlreadyRunningError, a stale file → unlinked, retried once. */
@@ -119,6 +123,7 @@ export class ServerTransport {
   }
 
   private onConnect(socket: Socket): void {
+    this.outOfDescriptors = false;
     const conn = new Connection(`c${this.nextId++}`, socket, this.ipc);
     this.conns.set(socket, conn);
     this.events.connect(conn);
@@ -135,7 +140,21 @@ export class ServerTransport {
     // Protocol failures (bad JSON, oversized frames, partial-frame timeouts) have already
     // destroyed their socket; node-ipc does not say which one, the close event will.
     if (error instanceof IPCProtocolError) this.opts.log.warn(`connection closed: ${error.code} ${error.message}`);
+    else if (isOutOfDescriptors(error)) this.onOutOfDescriptors(error);
     else this.opts.log.debug(`socket error: ${error.message}`);
+  }
+
+  /**
+   * accept() failed for want of descriptors: libuv closed the newcomer, which learns nothing.
+   * Said once (then at debug) until a connection is accepted again, so a flood writes one line.
+   */
+  private onOutOfDescriptors(error: Error): void {
+    if (this.outOfDescriptors) {
+      this.opts.log.debug(`accept failed: ${error.message}`);
+      return;
+    }
+    this.outOfDescriptors = true;
+    this.opts.log.warn(`accept failed: ${error.message}: the daemon is out of file descriptors (ulimit -n); new clients are closed until some leave`);
   }
 
   /** Destroys every connection and closes the listener (the socket file goes with it). Safe twice. */
@@ -215,6 +234,11 @@ function probeAlive(path: string, timeoutMs: number): Promise<boolean> {
     socket.once('connect', () => done(true));
     socket.once('error', (error: NodeJS.ErrnoException) => done(!(error.code === 'ECONNREFUSED' || error.code === 'ENOENT')));
   });
+}
+
+function isOutOfDescriptors(error: Error): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'EMFILE' || code === 'ENFILE';
 }
 
 function unlinkStaleSocket(path: string): void {

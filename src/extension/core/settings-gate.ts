@@ -17,6 +17,7 @@ export const DAEMON_SETTING_KEYS = [
   'retentionSnapshotsPerFile',
   'retentionDays',
   'ipcMaxMessageBytes',
+  'ipcMaxConnections',
   'logLevel',
 ] as const satisfies readonly SettingKey[];
 

@@ -19,7 +19,7 @@ function parts(over: Partial<StatusParts>): StatusParts {
     stuck: { stuck: false, since: null }, staleThresholdMs: 60_000,
     counters: { sqlStatements: 0, wakes: 0, jobsCompleted: 0, capturesStored: 0, capturesSkipped: 0, jobsFailed: 0, skipsByReason: {}, memoriesForgotten: 0, memoriesImported: 0, timersArmed: 0 },
     config: defaultSettings(), pendingRestart: [], database: { path: 'db', quarantined: null },
-    dataDir: 'd', clients: 0, foreground: false, lastActivityAt: null, capture: { paused: false, until: null }, ...over,
+    dataDir: 'd', clients: 0, connections: { open: 0, refused: 0, max: 1024, openFileLimit: null }, foreground: false, lastActivityAt: null, capture: { paused: false, until: null }, ...over,
   };
 }
 

@@ -30,7 +30,7 @@ function status(over: StatusOverrides = {}): DaemonStatus {
     health: { pollStale: false, stuckQueue: false, stuckSince: null, staleLoops: [], ...health },
     counters: { sqlStatements: 0, wakes: 0, jobsCompleted: 0, capturesStored: 0, capturesSkipped: 0, jobsFailed: 0, skipsByReason: {}, memoriesForgotten: 0, memoriesImported: 0, timersArmed: 1 },
     config: defaultSettings(), pendingRestart: [], database: { path: '/tmp/db.sqlite', quarantined: null },
-    dataDir: '/tmp', clients: 1, foreground: false, lastActivityAt: null,
+    dataDir: '/tmp', clients: 1, connections: { open: 1, refused: 0, max: 1024, openFileLimit: null }, foreground: false, lastActivityAt: null,
     capture: { paused: false, until: null },
     ...rest,
   };

@@ -18,6 +18,7 @@ function status(over: Partial<DaemonStatus> = {}): DaemonStatus {
     health: { pollStale: false, stuckQueue: false, stuckSince: null, staleLoops: [] },
     counters: { sqlStatements: 99, wakes: 1, jobsCompleted: 10, capturesStored: 5, capturesSkipped: 0, jobsFailed: 0, skipsByReason: {}, memoriesForgotten: 0, memoriesImported: 0, timersArmed: 2 },
     config: defaultSettings(), pendingRestart: [], database: { path: '/db', quarantined: null }, dataDir: '/data', clients: 1,
+    connections: { open: 1, refused: 0, max: 1024, openFileLimit: null },
     foreground: false, lastActivityAt: null, capture: { paused: false, until: null }, ...over,
   };
 }

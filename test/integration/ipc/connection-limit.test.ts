@@ -1,0 +1,150 @@
+// How many clients the daemon serves (ipcMaxConnections) and what one past the limit is told.
+// Real sockets throughout: idle clients are held by child processes (fixtures/idle-clients.cjs)
+// so this test process spends no descriptor on them; the real daemon process serves them.
+import { createHook } from 'node:async_hooks';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DaemonClient } from '../../../src/client/daemon-client';
+import { readOpenFileLimit } from '../../../src/daemon/ipc/open-file-limit';
+import { type Handlers, IpcServer } from '../../../src/daemon/ipc/server';
+import { createToken, readToken } from '../../../src/daemon/ipc/token';
+import { memoryLogger } from '../../../src/shared/logger';
+import { dataDirPaths } from '../../../src/shared/paths';
+import { RpcError } from '../../../src/shared/protocol';
+import { CLI_SCRIPT, type DaemonHandle, waitForStatus } from '../../helpers/daemon-process';
+import { useDaemons } from '../../helpers/use-daemons';
+
+const daemon = useDaemons();
+const IDLE_CLIENTS = join(__dirname, 'fixtures', 'idle-clients.cjs');
+const holders: ChildProcess[] = [];
+
+afterEach(() => {
+  for (const h of holders.splice(0)) h.stdin?.end();
+});
+
+interface Held {
+  authed: number;
+  refused: Record<string, number>;
+  failed: number;
+}
+
+/** A child process holding `count` authenticated idle connections; resolves once all settled. */
+function holdIdleClients(d: Pick<DaemonHandle, 'paths'>, count: number): Promise<Held> {
+  const child = spawn(process.execPath, [IDLE_CLIENTS, d.paths.socket, readToken(d.paths.token), String(count)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  holders.push(child);
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line) as Held));
+    child.once('exit', (code) => reject(new Error(`idle-clients exited (${code}) before it reported`)));
+  });
+}
+
+function rssKb(pid: number): number {
+  const out = spawnSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' });
+  return Number(out.stdout.trim());
+}
+
+const limit = readOpenFileLimit();
+// The daemon inherits this process's open-file limit: 1,000 sockets need more than 1,000 descriptors.
+const roomForThousand = limit === null || limit.soft === null || limit.soft > 1_100;
+
+describe('IPC connection limit', () => {
+  it.skipIf(!roomForThousand)(`a daemon serves 1,000 idle clients at once with no timer per connection, and a late client is still served (needs ulimit -n > 1100; here ${limit?.soft ?? 'unknown'})`, async () => {
+    const d = await daemon();
+    const probe = await d.client('probe');
+    await probe.request('hibernate', {});
+    // Hibernating: the daemon's clock holds no timer at all, so any per-connection timer would show.
+    const before = await waitForStatus(probe, (s) => s.state === 'hibernating' && s.counters.timersArmed === 0);
+    const rssBefore = rssKb(d.pid);
+
+    const held = await Promise.all([250, 250, 250, 250].map((n) => holdIdleClients(d, n)));
+    expect(held.reduce((n, h) => n + h.authed, 0)).toBe(1_000);
+    expect(held.every((h) => h.failed === 0 && Object.keys(h.refused).length === 0)).toBe(true);
+
+    // The hello timers went with the hellos; the status coalescer's one-shot timer settles too.
+    const full = await waitForStatus(probe, (s) => s.clients === 1_001 && s.counters.timersArmed === 0);
+    expect(full.connections).toMatchObject({ open: 1_001, refused: 0, max: 1_024 });
+    expect(full.state).toBe(before.state);
+
+    const late = await d.client('late window');
+    expect((await late.request('status', {})).clients).toBe(1_002);
+    // Cost of an idle connection, for the report: RSS per connection (kB), never asserted tightly.
+    const perConnectionKb = (rssKb(d.pid) - rssBefore) / 1_000;
+    expect(perConnectionKb).toBeLessThan(64);
+  }, 60_000);
+
+  it('with ipcMaxConnections 3, the fourth client is told TOO_MANY_CONNECTIONS at once, not after its timeout', async () => {
+    const d = await daemon({ settings: { ipcMaxConnections: 3 } });
+    const first = await d.client('one');
+    await d.client('two');
+    await d.client('three');
+
+    const t0 = performance.now();
+    const refused = await DaemonClient.connect({ paths: d.paths, clientName: 'four', connectTimeoutMs: 20_000 }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    const elapsedMs = performance.now() - t0;
+    expect(refused).toBeInstanceOf(RpcError);
+    expect((refused as RpcError).code).toBe('TOO_MANY_CONNECTIONS');
+    expect((refused as RpcError).message).toContain('at most 3 clients');
+    expect((refused as RpcError).message).toContain('ipcMaxConnections');
+    expect(elapsedMs).toBeLessThan(5_000); // the connect timeout was 20 s
+
+    // The CLI says it in words and exits 1.
+    const cli = spawnSync(process.execPath, [CLI_SCRIPT, 'status', '--data-dir', d.dataDir], { encoding: 'utf8', timeout: 20_000 });
+    expect(cli.status).toBe(1);
+    expect(cli.stderr).toContain('TOO_MANY_CONNECTIONS: the daemon serves at most 3 clients');
+
+    const counted = await first.request('status', {});
+    expect(counted.connections).toMatchObject({ open: 3, refused: 2, max: 3 });
+    // One warning for the episode, not one per refused client.
+    const log = readFileSync(d.paths.logFile, 'utf8');
+    expect(log.match(/refusing new ones until some leave/g)).toHaveLength(1);
+  });
+
+  it('a slot freed by a client that leaves serves the next one; raising the limit live serves more', async () => {
+    const d = await daemon({ settings: { ipcMaxConnections: 2 } });
+    const first = await d.client('one');
+    const second = await d.client('two');
+    second.close();
+    await waitForStatus(first, (s) => s.connections.open === 1);
+    const third = await d.client('three');
+    expect((await third.request('status', {})).clients).toBe(2);
+
+    await first.request('reload', { settings: { ipcMaxConnections: 4 } });
+    const fourth = await d.client('four');
+    expect((await fourth.request('status', {})).connections).toMatchObject({ open: 3, max: 4 });
+  });
+});
+
+describe('IPC server in this process', () => {
+  it('an idle authenticated connection holds no Node timer: the hello timer goes with the hello', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dm-conn-'));
+    const paths = dataDirPaths(join(dir, 'data'));
+    const token = createToken(paths.token);
+    const server = new IpcServer({ paths, token, handlers: { status: () => ({}) } as unknown as Handlers, log: memoryLogger(), maxMessageBytes: 1 << 20 });
+    try {
+      await server.start();
+      // Every Node timer created from here on, unref'd ones too (getActiveResourcesInfo omits those).
+      const live = new Set<number>();
+      const hook = createHook({ init: (id, type) => void (type === 'Timeout' && live.add(id)), destroy: (id) => void live.delete(id) }).enable();
+      try {
+        const held = await holdIdleClients({ paths }, 200);
+        expect(held.authed).toBe(200);
+        expect(server.clientCount).toBe(200);
+        await new Promise((resolve) => setImmediate(resolve)); // destroy hooks are delivered asynchronously
+        expect(live.size).toBe(0); // 200 hello timers were armed, and each went with its hello
+      } finally {
+        hook.disable();
+      }
+    } finally {
+      for (const h of holders.splice(0)) h.stdin?.end();
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
