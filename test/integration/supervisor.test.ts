@@ -200,6 +200,23 @@ describe('DaemonSupervisor with real daemons', () => {
     expect(w.log.lines.some((l) => l.includes('daemon crashed'))).toBe(false);
   });
 
+  it('a window refused at the connection limit says why, spends no crash budget, and joins once a slot frees', async () => {
+    const dir = dataDir();
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ ...FAST_SETTINGS, idleExitMs: 60_000, ipcMaxConnections: 1 }));
+    const first = window(dir);
+    await first.supervisor.start();
+    // A budget of zero crashes: a refusal counted as a crash would give up.
+    const late = window(dir, { crashBudget: new CrashBudget({ maxCrashes: 0 }), restartDelayMs: 50 });
+    const refused = waitFor(late.supervisor.onDidChangeState, stateIs('crashed'));
+    const joined = waitFor(late.supervisor.onDidConnect);
+    void late.supervisor.start();
+    expect((await refused).reason).toMatch(/^TOO_MANY_CONNECTIONS: the daemon serves at most 1 client at once/);
+    first.supervisor.dispose();
+    await joined;
+    expect(late.supervisor.state).toBe('running');
+    expect(late.log.lines.some((l) => l.includes('daemon crashed'))).toBe(false);
+  });
+
   it('when the shared daemon dies, every window reconnects to one new daemon', async () => {
     const dir = dataDir();
     const a = window(dir);

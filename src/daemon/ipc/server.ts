@@ -167,7 +167,7 @@ export class IpcServer {
       this.atLimit = true;
       this.opts.log.warn(`${this.clients.size} clients connected, the limit (ipcMaxConnections ${max}): refusing new ones until some leave`);
     }
-    const message = `the daemon serves at most ${max} clients at once (setting ipcMaxConnections) and that many are connected; try again later or raise the setting`;
+    const message = `the daemon serves at most ${max} client${max === 1 ? '' : 's'} at once (setting ipcMaxConnections) and that many are connected; try again later or raise the setting`;
     conn.send('response', { id: NO_ID, ok: false, error: { code: 'TOO_MANY_CONNECTIONS', message } });
     conn.end();
   }

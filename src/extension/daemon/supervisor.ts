@@ -268,7 +268,10 @@ export class DaemonSupervisor implements Disposable {
         if (client && !adopted) client.close();
         return;
       }
-      this.crashed(gen, describe(error));
+      // A daemon at its connection limit is alive and well: no crash to count, try again after the
+      // delay (a slot may have freed), and say why in the state.
+      const full = error instanceof RpcError && error.code === 'TOO_MANY_CONNECTIONS';
+      this.crashed(gen, full ? `${error.code}: ${error.message}` : describe(error), undefined, { deliberate: full });
     }
   }
 
