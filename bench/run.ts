@@ -12,6 +12,7 @@ import { benchRecallQuality } from './quality-rows';
 import { benchRecall } from './recall-rows';
 import { type BenchRow, missedTargets, printReport } from './report';
 import { benchSecrets } from './secrets-bench';
+import { benchConnections } from './connections-bench';
 
 const quick = process.argv.includes('--quick');
 const recall1m = process.argv.includes('--recall-1m');
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   await section('recall (100k chunks)', () => benchRecall(100_000, mkdtempSync(join(tmpdir(), 'dm-bench-recall-'))));
   if (recall1m) await section('recall (1M chunks)', () => benchRecall(1_000_000, mkdtempSync(join(tmpdir(), 'dm-bench-recall-'))));
   await section('secret scan', () => benchSecrets(process.cwd(), quick ? 5 : 20));
+  await section('IPC connections', () => benchConnections(1_000));
   await section('agents: MCP round trip', () => benchMcp(quick ? 100 : 300));
   await section('hibernation cost', () => benchHibernation(quick ? 10_000 : 30_000));
   await section('extension activation', () => benchExtensionActivation(quick ? { rounds: 5, slowRounds: 3, slowDaemonMs: 1000 } : { rounds: 30, slowRounds: 8, slowDaemonMs: 1000 }));
