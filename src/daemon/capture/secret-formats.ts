@@ -31,13 +31,20 @@ export type NamedSecretKind =
   | 'huggingface-token'
   | 'jwt';
 
-export const NAMED_FORMATS: ReadonlyArray<readonly [NamedSecretKind, RegExp]> = [
+/** A format: its kind, its pattern, and optionally a check of each match the pattern cannot express. */
+export type NamedFormat = readonly [NamedSecretKind, RegExp, ((match: string) => boolean)?];
+
+// A Discord bot token starts with the bot's user id (a 17-20 digit snowflake) in base64: checked
+// by decoding, so dotted identifiers of the same shape (`SomeLongIdentifier.length.other`) pass.
+const discordUserId = (match: string) => match.includes('/') || /^\d{17,20}$/.test(Buffer.from(match.slice(0, match.indexOf('.')), 'base64').toString('latin1'));
+
+export const NAMED_FORMATS: ReadonlyArray<NamedFormat> = [
   ['private-key', /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g],
   ['aws-access-key', /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[0-9A-Z]{16}\b/g],
   ['github-token', /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g],
   ['gitlab-token', /\bgl(?:pat|dt|ptt|rt|cbt|oas)-[A-Za-z0-9_-]{20,255}/g],
   ['slack-token', /\bxox[abposre]-[A-Za-z0-9-]{10,255}|\bxapp-\d-[A-Z0-9]{8,32}-\d{6,16}-[a-z0-9]{32,80}|hooks\.slack\.com\/(?:services|workflows)\/T[A-Za-z0-9]{1,32}\/[AB][A-Za-z0-9]{1,32}\/[A-Za-z0-9]{8,64}/g],
-  ['discord-token', /\b[MNO][A-Za-z0-9_-]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}\b|discord(?:app)?\.com\/api\/webhooks\/\d{5,30}\/[A-Za-z0-9_-]{60,80}/g],
+  ['discord-token', /\b[MNO][A-Za-z0-9]{23,27}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}\b|discord(?:app)?\.com\/api\/webhooks\/\d{5,30}\/[A-Za-z0-9_-]{60,80}/g, discordUserId],
   ['telegram-bot-token', /\b\d{8,10}:AA[A-Za-z0-9_-]{33}\b/g],
   ['twilio-api-key', /\bSK[0-9a-fA-F]{32}\b/g],
   ['sendgrid-api-key', /\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b/g],
@@ -60,9 +67,10 @@ export const NAMED_FORMATS: ReadonlyArray<readonly [NamedSecretKind, RegExp]> = 
 /** The first named format in `content`: its kind and offset, or null. */
 export function firstNamedFormat(content: string): { kind: NamedSecretKind; index: number } | null {
   let best: { kind: NamedSecretKind; index: number } | null = null;
-  for (const [kind, re] of NAMED_FORMATS) {
+  for (const [kind, re, verify] of NAMED_FORMATS) {
     re.lastIndex = 0;
-    const m = re.exec(content);
+    let m = re.exec(content);
+    while (m && verify && !verify(m[0])) m = re.exec(content);
     if (m && (best === null || m.index < best.index)) best = { kind, index: m.index };
   }
   return best;
