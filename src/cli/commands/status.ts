@@ -17,7 +17,7 @@ export function formatStatus(s: DaemonStatus): string {
   lines.push(`dormouse ${s.version}  pid ${s.pid}  up ${duration(s.uptimeMs)}  state: ${s.state}${s.foreground ? ' (foreground)' : ''}`);
   lines.push(`socket: ${s.socket}`);
   if (s.dataDir) lines.push(`data dir: ${s.dataDir}`);
-  if (typeof s.clients === 'number') lines.push(`clients: ${s.clients}`);
+  if (typeof s.clients === 'number') lines.push(`clients: ${s.clients}${s.connections ? `  (connections ${s.connections.open} of at most ${s.connections.max}, ${s.connections.refused} refused${s.connections.openFileLimit !== null ? `; open-file limit ${s.connections.openFileLimit}` : ''})` : ''}`);
   lines.push('loops:');
   const width = Math.max(6, ...(s.loops ?? []).map((l) => l.name.length));
   for (const l of s.loops ?? []) {

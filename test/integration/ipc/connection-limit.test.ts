@@ -97,6 +97,8 @@ describe('IPC connection limit', () => {
     await first.request('reload', { settings: { ipcMaxConnections: 4 } });
     const fourth = await d.client('four');
     expect((await fourth.request('status', {})).connections).toMatchObject({ open: 3, max: 4 });
+    const cli = spawnSync(process.execPath, [CLI_SCRIPT, 'status', '--data-dir', d.dataDir], { encoding: 'utf8', timeout: 20_000 });
+    expect(cli.stdout).toMatch(/clients: 4 {2}\(connections 4 of at most 4, 0 refused/);
   });
 });
 
