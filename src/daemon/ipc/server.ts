@@ -18,6 +18,7 @@ import {
   isMethodName,
   requestEnvelope,
 } from '../../shared/protocol';
+import { SETTING_SPECS } from '../../shared/settings';
 import { ValidationError } from '../../shared/validate';
 import pkg from '../../../package.json';
 import { type ServerConnection, ServerTransport } from './transport';
@@ -79,7 +80,6 @@ interface ClientState {
 
 /** The id used in an error reply to a request whose own id could not be read, or to none (a refused connection). */
 const NO_ID = -1;
-const DEFAULT_MAX_CONNECTIONS = 1024;
 
 export class IpcServer {
   private transport: ServerTransport | undefined;
@@ -147,7 +147,7 @@ export class IpcServer {
   }
 
   private onConnect(conn: ServerConnection): void {
-    const max = this.opts.maxConnections?.() ?? DEFAULT_MAX_CONNECTIONS;
+    const max = this.maxConnections();
     if (this.clients.size >= max) {
       this.refuse(conn, max);
       return;
@@ -158,6 +158,10 @@ export class IpcServer {
       client.helloTimer = undefined;
       if (!client.authed && !conn.closed) this.drop(client, 'no hello in time');
     }, this.opts.helloTimeoutMs ?? 10_000);
+  }
+
+  private maxConnections(): number {
+    return this.opts.maxConnections?.() ?? SETTING_SPECS.ipcMaxConnections.default;
   }
 
   /** Says why before closing: the client's pending hello fails at once with this, instead of hanging until its timeout. */
@@ -181,7 +185,7 @@ export class IpcServer {
     const client = this.clients.get(conn.id);
     this.clients.delete(conn.id);
     if (client) this.disarmHello(client);
-    if (client && this.atLimit && this.clients.size < (this.opts.maxConnections?.() ?? DEFAULT_MAX_CONNECTIONS)) {
+    if (client && this.atLimit && this.clients.size < this.maxConnections()) {
       this.atLimit = false;
       this.opts.log.info(`below the connection limit again (${this.refused} refused since start)`);
     }
