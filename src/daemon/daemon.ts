@@ -25,6 +25,7 @@ import { ConfigStore } from './config/config-store';
 import { DaemonCounters } from './counters';
 import { DebugHooks, TEST_HOOKS_DISABLED_MESSAGE, TEST_HOOKS_ENV, testHooksRequested } from './debug-hooks';
 import { buildStatus } from './health/daemon-status';
+import { DiskFullState } from './health/disk-full';
 import { StuckQueueDetector } from './health/stuck-queue';
 import { IdleExit } from './idle-exit';
 import { IpcServer } from './ipc/server';
@@ -48,6 +49,7 @@ import { exportPage } from './store/export-memories';
 import { finishInterruptedPurge, forget } from './store/forget';
 import { MemoryStore } from './store/memory-store';
 import { openDatabase, slowOpenReason } from './store/open-database';
+import { dataDirWarning, tightenDataDir } from './store/file-modes';
 import type { SqlDatabase } from './store/sql';
 
 /** A database this small is quick-checked at every start; a larger one only after an unclean shutdown. */
@@ -95,6 +97,9 @@ export class Daemon {
   private server!: IpcServer;
   private db!: SqlDatabase;
   private quarantined: DaemonStatus['database']['quarantined'] = null;
+  private lastRepair: DaemonStatus['database']['lastRepair'] = null;
+  private diskFull!: DiskFullState;
+  private dataDirWarning: string | null = null;
   private config!: ConfigStore;
   private queue!: JobQueue;
   private memories!: MemoryStore;
@@ -127,6 +132,11 @@ export class Daemon {
     // A faulty event listener is logged, never allowed to crash the daemon.
     setListenerErrorHandler((error) => this.logUnexpected('event listener error', error));
     this.wakeBus = new WakeBus(this.log.child('wake'));
+    this.diskFull = new DiskFullState(this.paths.dataDir, () => this.clock.now(), (entered, episode) => {
+      if (entered) this.log.error(`${episode!.message}: captures are refused (clients keep them) until a write succeeds again`);
+      else this.log.info(`disk space is back in ${this.paths.dataDir} after ${episode!.refusals} refused write(s) since ${episode!.since}`);
+      this.statusChanged();
+    });
   }
 
   static async start(opts: DaemonOptions): Promise<Daemon> {
@@ -190,8 +200,14 @@ export class Daemon {
     const opened = openDatabase(paths.database, { log: log.child('db'), clock, runQuickCheck });
     this.db = opened.db;
     this.quarantined = opened.quarantined;
+    this.lastRepair = opened.repair;
     if (finishInterruptedPurge(this.db, paths.forgetPurgeMarker)) log.info('finished the purge of a forget cut short by the last stop');
     this.store.add(toDisposable(() => this.db.close()));
+    // Now that the database, its WAL and SHM exist: every file private, whatever made it.
+    const tightened = tightenDataDir(paths.dataDir);
+    if (tightened.length > 0) log.warn(`made ${tightened.length} file(s) in the data dir private (0600, folders 0700): ${tightened.join(', ')}`);
+    this.dataDirWarning = dataDirWarning(paths.dataDir);
+    if (this.dataDirWarning) log.warn(this.dataDirWarning);
 
     this.queue = new JobQueue({
       db: this.db,
@@ -282,7 +298,7 @@ export class Daemon {
     this.reaper.start();
     this.retryAlarm.rearmFromDatabase();
     this.idleExit.clientsChanged(this.server.clientCount);
-    log.info(`ready on ${paths.socket}${this.quarantined ? ' (database was quarantined)' : ''}`);
+    log.info(`ready on ${paths.socket}${this.lastRepair ? ` (database ${this.lastRepair.kind})` : this.quarantined ? ' (database was quarantined)' : ''}`);
   }
 
   private createWorker(kind: JobKind, handle: JobHandler): Worker {
@@ -333,7 +349,10 @@ export class Daemon {
       await handle(job, scope.commit);
       if (!scope.completed) this.queue.completeSoon(job.id, job.token);
       this.counters.jobsCompleted++;
+      this.diskFull.succeeded();
     } catch (error) {
+      // The retry armed below is the one-shot that finds out when space is back.
+      this.diskFull.refused(error);
       if (error instanceof StaleLeaseError) {
         log.warn(`job ${job.id}: ${error.message}; its result was dropped`);
         return;
@@ -442,12 +461,14 @@ export class Daemon {
       },
       config: this.settings,
       pendingRestart: this.config.pendingRestart,
-      database: { path: this.paths.database, quarantined: this.quarantined },
+      database: { path: this.paths.database, quarantined: this.quarantined, lastRepair: this.lastRepair },
       dataDir: this.paths.dataDir,
       clients: this.server.clientCount,
       foreground: this.opts.foreground,
       lastActivityAt: this.activity.lastActivityAt,
       capture: this.capturePause.current(this.clock.now()),
+      diskFull: this.diskFull.status,
+      dataDirWarning: this.dataDirWarning,
     });
     const staleKey = status.health.staleLoops.join(',');
     if (staleKey !== this.lastStaleKey) {
@@ -501,7 +522,14 @@ export class Daemon {
       },
       enqueue: (params: Params<'enqueue'>) => {
         if (this.stopping) throw new RpcError('SHUTTING_DOWN', 'the daemon is stopping; enqueue again after it restarts');
-        return this.enqueue(params.jobs);
+        try {
+          const result = this.enqueue(params.jobs);
+          this.diskFull.succeeded();
+          return result;
+        } catch (error) {
+          if (this.diskFull.refused(error)) throw this.diskFull.rpcError();
+          throw error;
+        }
       },
       recall: (params: Params<'recall'>) => {
         let parsed;
@@ -606,7 +634,7 @@ export class Daemon {
       this.queue.flushCompletions();
       this.queue.dispose();
       this.store.dispose();
-      writeFileSync(this.paths.cleanShutdownMarker, new Date(this.clock.now()).toISOString() + '\n');
+      writeFileSync(this.paths.cleanShutdownMarker, new Date(this.clock.now()).toISOString() + '\n', { mode: 0o600 });
       this.log.info('stopped');
     } catch (error) {
       code = 1;
