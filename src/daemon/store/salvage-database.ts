@@ -70,7 +70,9 @@ function sharedColumns(source: Database.Database, target: SqlDatabase, table: st
 
 function copyTable(source: Database.Database, target: SqlDatabase, table: string, columns: string[]): { saved: number; lost: number } {
   const list = columns.map((c) => `"${c}"`).join(', ');
-  const read = source.prepare(`SELECT rowid AS __rowid, ${list} FROM "${table}" WHERE rowid > ? ORDER BY rowid LIMIT ?`);
+  // Always `rowid >= x`: a seek for x lands in the page holding x (or the next one), never in a
+  // damaged page before it, as `rowid > x - 1` would when x - 1 is that page's last row.
+  const read = source.prepare(`SELECT rowid AS __rowid, ${list} FROM "${table}" WHERE rowid >= ? ORDER BY rowid LIMIT ?`);
   const insert = target.prepare(`INSERT INTO "${table}" (rowid, ${list}) VALUES (${['?', ...columns.map(() => '?')].join(', ')})`);
   const seen = new Set<number>();
   let saved = 0;
@@ -87,25 +89,25 @@ function copyTable(source: Database.Database, target: SqlDatabase, table: string
       }
     });
   };
-  const readPage = (after: number, limit: number): Row[] | null => {
+  const readFrom = (from: number, limit: number): Row[] | null => {
     try {
-      return read.all(after, limit) as Row[];
+      return read.all(from, limit) as Row[];
     } catch {
       return null;
     }
   };
-  let after = MIN_ROWID;
+  let from = MIN_ROWID;
   for (;;) {
-    const rows = readPage(after, PAGE_ROWS) ?? readPage(after, 1);
+    const rows = readFrom(from, PAGE_ROWS) ?? readFrom(from, 1);
     if (rows === null) {
-      const next = firstReadableAfter(after, (x) => readPage(x - 1, 1) !== null);
+      const next = firstReadableAfter(from, (x) => readFrom(x, 1) !== null);
       if (next === null) break;
-      after = next - 1;
+      from = next;
       continue;
     }
     if (rows.length === 0) break;
     store(rows);
-    after = rows[rows.length - 1]!.__rowid;
+    from = rows[rows.length - 1]!.__rowid + 1;
   }
   const known = new Set(seen);
   for (const id of indexedRowids(source, table)) known.add(id);
@@ -116,9 +118,8 @@ function copyTable(source: Database.Database, target: SqlDatabase, table: string
   return { saved, lost };
 }
 
-/** The smallest x > after from which a read succeeds (rows or the end of the table), or null if none does. */
-function firstReadableAfter(after: number, readableFrom: (x: number) => boolean): number | null {
-  let bad = after + 1; // known unreadable: the read of the first row after `after` failed
+/** The smallest x > bad from which a read succeeds (rows or the end of the table), or null if none does. `bad`: a start known to fail. */
+function firstReadableAfter(bad: number, readableFrom: (x: number) => boolean): number | null {
   let step = 1;
   let good = 0;
   for (;;) {
