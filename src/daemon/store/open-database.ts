@@ -17,6 +17,7 @@ import { findDamage, rebuildDerived } from './check-database';
 import { MIGRATIONS } from './migrations';
 import { copyWithRebuiltHeader } from './repair-header';
 import { salvageInto } from './salvage-database';
+import { tornWalTail } from './torn-wal';
 import { migrate } from './migrations/runner';
 import { SqlDatabase } from './sql';
 
@@ -59,6 +60,8 @@ function isCorruption(error: unknown): boolean {
 
 export function openDatabase(path: string, opts: OpenDatabaseOptions): OpenedDatabase {
   mkdirSync(dirname(path), { recursive: true });
+  const torn = tornWalTail(path);
+  if (torn) opts.log.warn(torn);
   let quarantined: Quarantine;
   try {
     const opened = openChecked(path, opts);
