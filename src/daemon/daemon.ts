@@ -55,6 +55,8 @@ import type { SqlDatabase } from './store/sql';
 /** A database this small is quick-checked at every start; a larger one only after an unclean shutdown. */
 const QUICK_CHECK_ALWAYS_BELOW_BYTES = 64 * 1024 * 1024;
 const STOP_DRAIN_TIMEOUT_MS = 10_000;
+/** A job refused by a full disk is tried again after this long (attempt refunded). */
+const DISK_FULL_RETRY_MS = 10_000;
 const STATUS_EVENT_COALESCE_MS = 50;
 
 export interface DaemonOptions {
@@ -351,8 +353,6 @@ export class Daemon {
       this.counters.jobsCompleted++;
       this.diskFull.succeeded();
     } catch (error) {
-      // The retry armed below is the one-shot that finds out when space is back.
-      this.diskFull.refused(error);
       if (error instanceof StaleLeaseError) {
         log.warn(`job ${job.id}: ${error.message}; its result was dropped`);
         return;
@@ -360,6 +360,12 @@ export class Daemon {
       const message = error instanceof Error ? error.message : String(error);
       this.counters.jobsFailed++;
       try {
+        if (this.diskFull.refused(error)) {
+          // Not the job's fault: no attempt spent. The one-shot retry finds out when space is back.
+          const deferred = this.queue.defer(job.id, job.token, message, DISK_FULL_RETRY_MS);
+          this.retryAlarm.arm(deferred.nextRunAt);
+          return;
+        }
         const failed = this.queue.fail(job.id, job.token, message);
         if (failed.state === 'failed-retrying') {
           log.warn(`job ${job.id} failed (attempt ${job.attempts}/${job.maxAttempts}), retry at ${new Date(failed.nextRunAt).toISOString()}: ${message}`);
