@@ -248,9 +248,11 @@ export function slowOpenReason(path: string, opts: { runQuickCheck: boolean; lar
       probe.close();
     }
   } catch {
-    return null; // unreadable: the real open decides (quarantine or error), quickly
+    // Unreadable (a garbled header): the real open salvages what it can, which reads the whole
+    // file (about 6 s per 64 MB here), so a large one is announced.
+    return opts.largeFile ? 'repairing a damaged database (copying every readable memory into a fresh one)' : null;
   }
   if (version < MIGRATIONS.length) return `migrating the database from version ${version} to ${MIGRATIONS.length} (reindexing memories)`;
-  if (opts.runQuickCheck && opts.largeFile) return 'checking the database after an unclean shutdown';
+  if (opts.runQuickCheck && opts.largeFile) return 'checking the database after an unclean shutdown (and repairing it if it is damaged)';
   return null;
 }
