@@ -17,6 +17,7 @@ import { findDamage, rebuildDerived } from './check-database';
 import { MIGRATIONS } from './migrations';
 import { copyWithRebuiltHeader } from './repair-header';
 import { salvageInto } from './salvage-database';
+import { rechunkIncomplete } from './rechunk-salvaged';
 import { tornWalTail } from './torn-wal';
 import { migrate } from './migrations/runner';
 import { SqlDatabase } from './sql';
@@ -167,6 +168,8 @@ function salvage(quarantined: Quarantine, db: SqlDatabase, { log, clock }: OpenD
       source = copy;
     }
     tables = salvageInto(source, db, log).tables;
+    const rechunked = rechunkIncomplete(db, clock);
+    if (rechunked > 0) log.warn(`${rechunked} salvaged memorie(s) had lost chunks of their search index; they were cut again from their content`);
   } catch (error) {
     log.error(`salvage of ${quarantined.movedTo} failed: ${describe(error)}`);
   } finally {

@@ -150,6 +150,19 @@ describe('damage repaired at start', () => {
     db.close();
   });
 
+  it('damaged pages of the chunks table lose no memory: their chunks are cut again from the content and every memory is found', () => {
+    realDatabase();
+    const leaves = pagesOf((n) => n === 'chunks', 'leaf');
+    expect(leaves.length).toBeGreaterThan(2);
+    garblePages([leaves[1]!.pageno]);
+    const log = memoryLogger();
+    const { db, repair } = open(log);
+    expect(repair).toMatchObject({ kind: 'salvaged', saved: { memories: MEMORIES, jobs: 20 }, lost: { memories: 0, jobs: 0 } });
+    expect(findable(db)).toBe(MEMORIES);
+    expect(log.lines.some((l) => l.includes('cut again from their content'))).toBe(true);
+    db.close();
+  });
+
   it('a garbled header loses nothing: the rows are read through a rebuilt header', () => {
     realDatabase();
     const bytes = readFileSync(path);
