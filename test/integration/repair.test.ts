@@ -68,6 +68,31 @@ describe('damage repaired at start (real daemon, real file)', () => {
     expect(readFileSync(d.paths.logFile, 'utf8')).toMatch(/damage|salvaged|repaired/);
   });
 
+  it('garbled index pages: the daemon starts and every memory is kept and found', async () => {
+    const dataDir = await storedAndStopped();
+    const db = join(dataDir, 'dormouse.db');
+    const raw = new Database(db, { readonly: true });
+    const indexes = new Set((raw.prepare(`SELECT name FROM sqlite_schema WHERE type = 'index'`).all() as Array<{ name: string }>).map((r) => r.name));
+    raw.close();
+    garble(db, pages(db, (n) => indexes.has(n)).map((p) => p.pageno));
+    const d = await daemon({ dataDir });
+    const client = await d.client();
+    expect((await client.request('status', {})).database.lastRepair).toMatchObject({ saved: { memories: MEMORIES }, lost: { memories: 0, jobs: 0 } });
+    expect(await found(client)).toBe(MEMORIES);
+  });
+
+  it('a garbled header: the daemon starts and every memory is kept and found', async () => {
+    const dataDir = await storedAndStopped();
+    const db = join(dataDir, 'dormouse.db');
+    const bytes = readFileSync(db);
+    bytes.fill(0x5a, 0, 100);
+    writeFileSync(db, bytes);
+    const d = await daemon({ dataDir });
+    const client = await d.client();
+    expect((await client.request('status', {})).database.lastRepair).toMatchObject({ kind: 'salvaged', saved: { memories: MEMORIES }, lost: { memories: 0 } });
+    expect(await found(client)).toBe(MEMORIES);
+  });
+
   it('garbled pages of the memories table: every readable memory is salvaged, the rest counted as lost, the damaged file kept', async () => {
     const dataDir = await storedAndStopped();
     const db = join(dataDir, 'dormouse.db');
