@@ -351,7 +351,8 @@ export class Daemon {
       await handle(job, scope.commit);
       if (!scope.completed) this.queue.completeSoon(job.id, job.token);
       this.counters.jobsCompleted++;
-      this.diskFull.succeeded();
+      // Only a job that wrote (its commit went through) proves the disk takes writes again.
+      if (scope.completed) this.diskFull.succeeded();
     } catch (error) {
       if (error instanceof StaleLeaseError) {
         log.warn(`job ${job.id}: ${error.message}; its result was dropped`);
