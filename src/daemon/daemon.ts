@@ -50,6 +50,7 @@ import { finishInterruptedPurge, forget } from './store/forget';
 import { MemoryStore } from './store/memory-store';
 import { openDatabase, slowOpenReason } from './store/open-database';
 import { dataDirWarning, tightenDataDir } from './store/file-modes';
+import { lastRecordedRepair, recordRepair } from './store/repair-record';
 import type { SqlDatabase } from './store/sql';
 
 /** A database this small is quick-checked at every start; a larger one only after an unclean shutdown. */
@@ -202,7 +203,15 @@ export class Daemon {
     const opened = openDatabase(paths.database, { log: log.child('db'), clock, runQuickCheck });
     this.db = opened.db;
     this.quarantined = opened.quarantined;
-    this.lastRepair = opened.repair;
+    const repairFile = `${paths.dataDir}/last-repair.json`;
+    if (opened.repair) {
+      try {
+        recordRepair(repairFile, opened.repair);
+      } catch (error) {
+        log.warn(`could not record the repair in ${repairFile}: ${(error as Error).message}`);
+      }
+    }
+    this.lastRepair = opened.repair ?? lastRecordedRepair(repairFile);
     if (finishInterruptedPurge(this.db, paths.forgetPurgeMarker)) log.info('finished the purge of a forget cut short by the last stop');
     this.store.add(toDisposable(() => this.db.close()));
     // Now that the database, its WAL and SHM exist: every file private, whatever made it.
@@ -300,7 +309,7 @@ export class Daemon {
     this.reaper.start();
     this.retryAlarm.rearmFromDatabase();
     this.idleExit.clientsChanged(this.server.clientCount);
-    log.info(`ready on ${paths.socket}${this.lastRepair ? ` (database ${this.lastRepair.kind})` : this.quarantined ? ' (database was quarantined)' : ''}`);
+    log.info(`ready on ${paths.socket}${opened.repair ? ` (database ${opened.repair.kind})` : this.quarantined ? ' (database was quarantined)' : ''}`);
   }
 
   private createWorker(kind: JobKind, handle: JobHandler): Worker {

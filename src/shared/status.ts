@@ -59,7 +59,7 @@ export interface DatabaseStatus {
   path: string;
   /** Set when the database was found corrupt at start and moved aside. */
   quarantined: { movedTo: string; reason: string; at: string } | null;
-  /** Extra: what the start-up check found and repaired this run (null: nothing to repair, or not checked). */
+  /** Extra: the last repair of this data dir's database (this run's, or an earlier run's from last-repair.json); null when it was never repaired. */
   lastRepair?: RepairReport | null;
 }
 

@@ -111,6 +111,10 @@ describe('damage repaired at start (real daemon, real file)', () => {
     // New captures go into the fresh database.
     await client.request('enqueue', { jobs: [{ kind: 'capture', payload: { type: 'text', text: 'after the salvage' } }] });
     await waitForStatus(client, (s) => s.counters.capturesStored === 1);
+    // The next run still reports it (a window that connects later is told), from last-repair.json.
+    expect(await d.kill('SIGTERM')).toBe(0);
+    const next = await daemon({ dataDir });
+    expect((await (await next.client()).request('status', {})).database.lastRepair).toEqual(repair);
   });
 
   it('a torn WAL after a kill: the daemon starts with every committed memory and logs the torn tail', async () => {
