@@ -49,6 +49,7 @@ import { exportPage } from './store/export-memories';
 import { finishInterruptedPurge, forget } from './store/forget';
 import { MemoryStore } from './store/memory-store';
 import { openDatabase, slowOpenReason } from './store/open-database';
+import { DamageWatch } from './store/damage-watch';
 import { dataDirWarning, tightenDataDir } from './store/file-modes';
 import { lastRecordedRepair, recordRepair } from './store/repair-record';
 import type { SqlDatabase } from './store/sql';
@@ -103,6 +104,7 @@ export class Daemon {
   private lastRepair: DaemonStatus['database']['lastRepair'] = null;
   private diskFull!: DiskFullState;
   private dataDirWarning: string | null = null;
+  private damage!: DamageWatch;
   private config!: ConfigStore;
   private queue!: JobQueue;
   private memories!: MemoryStore;
@@ -135,6 +137,7 @@ export class Daemon {
     // A faulty event listener is logged, never allowed to crash the daemon.
     setListenerErrorHandler((error) => this.logUnexpected('event listener error', error));
     this.wakeBus = new WakeBus(this.log.child('wake'));
+    this.damage = new DamageWatch(this.log.child('db'));
     this.diskFull = new DiskFullState(this.paths.dataDir, () => this.clock.now(), (entered, episode) => {
       if (entered) this.log.error(`${episode!.message}: captures are refused (clients keep them) until a write succeeds again`);
       else this.log.info(`disk space is back in ${this.paths.dataDir} after ${episode!.refusals} refused write(s) since ${episode!.since}`);
@@ -367,6 +370,7 @@ export class Daemon {
         log.warn(`job ${job.id}: ${error.message}; its result was dropped`);
         return;
       }
+      this.damage.note(error, `${job.kind} job`);
       const message = error instanceof Error ? error.message : String(error);
       this.counters.jobsFailed++;
       try {
@@ -523,6 +527,15 @@ export class Daemon {
   }
 
   private handlers() {
+    // Requests that read or write memories: damage they run into is noted for the next start.
+    const watched = <P extends unknown[], R>(method: string, fn: (...params: P) => R) => (...params: P): R => {
+      try {
+        return fn(...params);
+      } catch (error) {
+        this.damage.note(error, method);
+        throw error;
+      }
+    };
     return {
       status: () => this.status(),
       wake: () => ({ woken: this.wakeBus.wakeAll('wake requested') }),
@@ -547,7 +560,7 @@ export class Daemon {
           throw error;
         }
       },
-      recall: (params: Params<'recall'>) => {
+      recall: watched('recall', (params: Params<'recall'>) => {
         let parsed;
         try {
           parsed = toParsedQuery(params, this.clock.now());
@@ -555,13 +568,13 @@ export class Daemon {
           throw queryErrorToRpc(error);
         }
         return searchQuery(this.db, parsed, { limit: params.limit, offset: params.offset });
-      },
+      }),
       related: (params: Params<'related'>) => this.recallWorker.handle(params),
-      memory: (params: Params<'memory'>) => {
+      memory: watched('memory', (params: Params<'memory'>) => {
         const memory = this.memories.get(params.id);
         return memory && fitMemoryToMessage(memory, this.settings.ipcMaxMessageBytes);
-      },
-      forget: (params: Params<'forget'>) => {
+      }),
+      forget: watched('forget', (params: Params<'forget'>) => {
         const outcome = forget(this.db, params, this.paths.forgetPurgeMarker);
         // Which target only, never the path: the log must not keep what was forgotten.
         this.log.info(`forgot ${outcome.forgotten} memorie(s) by ${Object.keys(params)[0]}; ${outcome.payloadsBlanked} job payload(s) blanked${outcome.checkpointed ? '' : '; WAL checkpoint incomplete'}`);
@@ -570,12 +583,12 @@ export class Daemon {
           this.statusChanged(); // every window's lists (Timeline, Recall section) are out of date
         }
         return { forgotten: outcome.forgotten };
-      },
+      }),
       // Control-plane: a file write at most, no SQL, no wake.
       pause: (params: Params<'pause'>) => this.pauseChanged(this.capturePause.pause(params.until, this.clock.now())),
       resume: () => this.pauseChanged(this.capturePause.resume(this.clock.now())),
-      export: (params: Params<'export'>) => exportPage(this.db, params, this.settings.ipcMaxMessageBytes),
-      import: (params: Params<'import'>) => {
+      export: watched('export', (params: Params<'export'>) => exportPage(this.db, params, this.settings.ipcMaxMessageBytes)),
+      import: watched('import', (params: Params<'import'>) => {
         const outcome = importMemories(
           { db: this.db, store: this.memories, worker: this.captureWorker, log: this.log.child('import'), snapshotsPerFile: () => this.settings.retentionSnapshotsPerFile },
           params.memories,
@@ -585,7 +598,7 @@ export class Daemon {
           this.statusChanged();
         }
         return outcome;
-      },
+      }),
       debug: (params: Params<'debug'>) => {
         if (!this.debugHooks) throw new RpcError('UNKNOWN_METHOD', TEST_HOOKS_DISABLED_MESSAGE);
         return this.debugHooks.handle(params);
@@ -650,7 +663,9 @@ export class Daemon {
       this.queue.flushCompletions();
       this.queue.dispose();
       this.store.dispose();
-      writeFileSync(this.paths.cleanShutdownMarker, new Date(this.clock.now()).toISOString() + '\n', { mode: 0o600 });
+      // Damage seen while serving: no clean marker, so the next start checks and repairs the file.
+      if (this.damage.seen) this.log.warn(`not marking a clean shutdown: the next start checks the database (${this.damage.seen})`);
+      else writeFileSync(this.paths.cleanShutdownMarker, new Date(this.clock.now()).toISOString() + '\n', { mode: 0o600 });
       this.log.info('stopped');
     } catch (error) {
       code = 1;

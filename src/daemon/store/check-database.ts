@@ -11,6 +11,7 @@
 // A rebuild that fails (the damage is in the rows it reads, or in pages it cannot free) leaves the
 // file to salvage (salvage-database.ts).
 import type { Logger } from '../../shared/logger';
+import { isCorruptionError } from './damage-watch';
 import type { SqlDatabase } from './sql';
 import { rebuildVocabulary } from './vocabulary';
 
@@ -64,9 +65,8 @@ function ftsProblem(db: SqlDatabase, table: string): string | null {
     db.prepare(`INSERT INTO ${table} (${table}, rank) VALUES ('integrity-check', 1)`).run();
     return null;
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
     // Only corruption is damage; anything else (a busy lock) is not ours to repair.
-    if (typeof code === 'string' && /^SQLITE_(CORRUPT|NOTADB)/.test(code)) return `fts ${table}: ${(error as Error).message}`;
+    if (isCorruptionError(error)) return `fts ${table}: ${(error as Error).message}`;
     throw error;
   }
 }

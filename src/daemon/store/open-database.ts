@@ -14,6 +14,7 @@ import type { Logger } from '../../shared/logger';
 import type { Clock } from '../../shared/clock';
 import type { RepairReport } from '../../shared/status';
 import { findDamage, rebuildDerived } from './check-database';
+import { isCorruptionError } from './damage-watch';
 import { MIGRATIONS } from './migrations';
 import { copyWithRebuiltHeader } from './repair-header';
 import { salvageInto } from './salvage-database';
@@ -51,12 +52,8 @@ class CorruptOpen {
   constructor(readonly reason: string, readonly db: SqlDatabase) {}
 }
 
-const CORRUPT_CODES = /^SQLITE_(CORRUPT|NOTADB)/;
-
 function isCorruption(error: unknown): boolean {
-  if (error instanceof CorruptDatabaseError) return true;
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && CORRUPT_CODES.test(code);
+  return error instanceof CorruptDatabaseError || isCorruptionError(error);
 }
 
 export function openDatabase(path: string, opts: OpenDatabaseOptions): OpenedDatabase {
