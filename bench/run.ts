@@ -10,6 +10,7 @@ import { benchMcp } from './mcp-bench';
 import { benchQueueThroughput } from './queue-bench';
 import { benchRecallQuality } from './quality-rows';
 import { benchRecall } from './recall-rows';
+import { benchRepairCost } from './repair-cost';
 import { type BenchRow, missedTargets, printReport } from './report';
 import { benchSecrets } from './secrets-bench';
 import { benchConnections } from './connections-bench';
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   if (recall1m) await section('recall (1M chunks)', () => benchRecall(1_000_000, mkdtempSync(join(tmpdir(), 'dm-bench-recall-'))));
   await section('secret scan', () => benchSecrets(process.cwd(), quick ? 5 : 20));
   await section('IPC connections', () => benchConnections(1_000));
+  await section('repair: check and salvage cost', () => benchRepairCost(quick ? 20_000 : 100_000));
   await section('agents: MCP round trip', () => benchMcp(quick ? 100 : 300));
   await section('hibernation cost', () => benchHibernation(quick ? 10_000 : 30_000));
   await section('extension activation', () => benchExtensionActivation(quick ? { rounds: 5, slowRounds: 3, slowDaemonMs: 1000 } : { rounds: 30, slowRounds: 8, slowDaemonMs: 1000 }));

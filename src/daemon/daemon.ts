@@ -25,6 +25,7 @@ import { ConfigStore } from './config/config-store';
 import { DaemonCounters } from './counters';
 import { DebugHooks, TEST_HOOKS_DISABLED_MESSAGE, TEST_HOOKS_ENV, testHooksRequested } from './debug-hooks';
 import { buildStatus } from './health/daemon-status';
+import { DiskFullState } from './health/disk-full';
 import { StuckQueueDetector } from './health/stuck-queue';
 import { IdleExit } from './idle-exit';
 import { IpcServer } from './ipc/server';
@@ -49,11 +50,16 @@ import { exportPage } from './store/export-memories';
 import { finishInterruptedPurge, forget } from './store/forget';
 import { MemoryStore } from './store/memory-store';
 import { openDatabase, slowOpenReason } from './store/open-database';
+import { DamageWatch } from './store/damage-watch';
+import { dataDirWarning, tightenDataDir } from './store/file-modes';
+import { lastRecordedRepair, recordRepair } from './store/repair-record';
 import type { SqlDatabase } from './store/sql';
 
 /** A database this small is quick-checked at every start; a larger one only after an unclean shutdown. */
 const QUICK_CHECK_ALWAYS_BELOW_BYTES = 64 * 1024 * 1024;
 const STOP_DRAIN_TIMEOUT_MS = 10_000;
+/** A job refused by a full disk is tried again after this long (attempt refunded). */
+const DISK_FULL_RETRY_MS = 10_000;
 const STATUS_EVENT_COALESCE_MS = 50;
 
 export interface DaemonOptions {
@@ -97,6 +103,10 @@ export class Daemon {
   private db!: SqlDatabase;
   private quarantined: DaemonStatus['database']['quarantined'] = null;
   private openFileLimit: OpenFileLimit | null = null;
+  private lastRepair: DaemonStatus['database']['lastRepair'] = null;
+  private diskFull!: DiskFullState;
+  private dataDirWarning: string | null = null;
+  private damage!: DamageWatch;
   private config!: ConfigStore;
   private queue!: JobQueue;
   private memories!: MemoryStore;
@@ -129,6 +139,12 @@ export class Daemon {
     // A faulty event listener is logged, never allowed to crash the daemon.
     setListenerErrorHandler((error) => this.logUnexpected('event listener error', error));
     this.wakeBus = new WakeBus(this.log.child('wake'));
+    this.damage = new DamageWatch(this.log.child('db'));
+    this.diskFull = new DiskFullState(this.paths.dataDir, () => this.clock.now(), (entered, episode) => {
+      if (entered) this.log.error(`${episode!.message}: captures are refused (clients keep them) until a write succeeds again`);
+      else this.log.info(`disk space is back in ${this.paths.dataDir} after ${episode!.refusals} refused write(s) since ${episode!.since}`);
+      this.statusChanged();
+    });
   }
 
   static async start(opts: DaemonOptions): Promise<Daemon> {
@@ -196,8 +212,22 @@ export class Daemon {
     const opened = openDatabase(paths.database, { log: log.child('db'), clock, runQuickCheck });
     this.db = opened.db;
     this.quarantined = opened.quarantined;
+    const repairFile = `${paths.dataDir}/last-repair.json`;
+    if (opened.repair) {
+      try {
+        recordRepair(repairFile, opened.repair);
+      } catch (error) {
+        log.warn(`could not record the repair in ${repairFile}: ${(error as Error).message}`);
+      }
+    }
+    this.lastRepair = opened.repair ?? lastRecordedRepair(repairFile);
     if (finishInterruptedPurge(this.db, paths.forgetPurgeMarker)) log.info('finished the purge of a forget cut short by the last stop');
     this.store.add(toDisposable(() => this.db.close()));
+    // Now that the database, its WAL and SHM exist: every file private, whatever made it.
+    const tightened = tightenDataDir(paths.dataDir);
+    if (tightened.length > 0) log.warn(`made ${tightened.length} file(s) in the data dir private (0600, folders 0700): ${tightened.join(', ')}`);
+    this.dataDirWarning = dataDirWarning(paths.dataDir);
+    if (this.dataDirWarning) log.warn(this.dataDirWarning);
 
     this.queue = new JobQueue({
       db: this.db,
@@ -288,7 +318,7 @@ export class Daemon {
     this.reaper.start();
     this.retryAlarm.rearmFromDatabase();
     this.idleExit.clientsChanged(this.server.clientCount);
-    log.info(`ready on ${paths.socket}${this.quarantined ? ' (database was quarantined)' : ''}`);
+    log.info(`ready on ${paths.socket}${opened.repair ? ` (database ${opened.repair.kind})` : this.quarantined ? ' (database was quarantined)' : ''}`);
   }
 
   private createWorker(kind: JobKind, handle: JobHandler): Worker {
@@ -339,14 +369,23 @@ export class Daemon {
       await handle(job, scope.commit);
       if (!scope.completed) this.queue.completeSoon(job.id, job.token);
       this.counters.jobsCompleted++;
+      // Only a job that wrote (its commit went through) proves the disk takes writes again.
+      if (scope.completed) this.diskFull.succeeded();
     } catch (error) {
       if (error instanceof StaleLeaseError) {
         log.warn(`job ${job.id}: ${error.message}; its result was dropped`);
         return;
       }
+      this.damage.note(error, `${job.kind} job`);
       const message = error instanceof Error ? error.message : String(error);
       this.counters.jobsFailed++;
       try {
+        if (this.diskFull.refused(error)) {
+          // Not the job's fault: no attempt spent. The one-shot retry finds out when space is back.
+          const deferred = this.queue.defer(job.id, job.token, message, DISK_FULL_RETRY_MS);
+          this.retryAlarm.arm(deferred.nextRunAt);
+          return;
+        }
         const failed = this.queue.fail(job.id, job.token, message);
         if (failed.state === 'failed-retrying') {
           log.warn(`job ${job.id} failed (attempt ${job.attempts}/${job.maxAttempts}), retry at ${new Date(failed.nextRunAt).toISOString()}: ${message}`);
@@ -448,13 +487,15 @@ export class Daemon {
       },
       config: this.settings,
       pendingRestart: this.config.pendingRestart,
-      database: { path: this.paths.database, quarantined: this.quarantined },
+      database: { path: this.paths.database, quarantined: this.quarantined, lastRepair: this.lastRepair },
       dataDir: this.paths.dataDir,
       clients: this.server.clientCount,
       connections: { ...this.server.connections, max: this.settings.ipcMaxConnections, openFileLimit: this.openFileLimit?.soft ?? null },
       foreground: this.opts.foreground,
       lastActivityAt: this.activity.lastActivityAt,
       capture: this.capturePause.current(this.clock.now()),
+      diskFull: this.diskFull.status,
+      dataDirWarning: this.dataDirWarning,
     });
     const staleKey = status.health.staleLoops.join(',');
     if (staleKey !== this.lastStaleKey) {
@@ -493,6 +534,15 @@ export class Daemon {
   }
 
   private handlers() {
+    // Requests that read or write memories: damage they run into is noted for the next start.
+    const watched = <P extends unknown[], R>(method: string, fn: (...params: P) => R) => (...params: P): R => {
+      try {
+        return fn(...params);
+      } catch (error) {
+        this.damage.note(error, method);
+        throw error;
+      }
+    };
     return {
       status: () => this.status(),
       wake: () => ({ woken: this.wakeBus.wakeAll('wake requested') }),
@@ -508,9 +558,16 @@ export class Daemon {
       },
       enqueue: (params: Params<'enqueue'>) => {
         if (this.stopping) throw new RpcError('SHUTTING_DOWN', 'the daemon is stopping; enqueue again after it restarts');
-        return this.enqueue(params.jobs);
+        try {
+          const result = this.enqueue(params.jobs);
+          this.diskFull.succeeded();
+          return result;
+        } catch (error) {
+          if (this.diskFull.refused(error)) throw this.diskFull.rpcError();
+          throw error;
+        }
       },
-      recall: (params: Params<'recall'>) => {
+      recall: watched('recall', (params: Params<'recall'>) => {
         let parsed;
         try {
           parsed = toParsedQuery(params, this.clock.now());
@@ -518,13 +575,13 @@ export class Daemon {
           throw queryErrorToRpc(error);
         }
         return searchQuery(this.db, parsed, { limit: params.limit, offset: params.offset });
-      },
+      }),
       related: (params: Params<'related'>) => this.recallWorker.handle(params),
-      memory: (params: Params<'memory'>) => {
+      memory: watched('memory', (params: Params<'memory'>) => {
         const memory = this.memories.get(params.id);
         return memory && fitMemoryToMessage(memory, this.settings.ipcMaxMessageBytes);
-      },
-      forget: (params: Params<'forget'>) => {
+      }),
+      forget: watched('forget', (params: Params<'forget'>) => {
         const outcome = forget(this.db, params, this.paths.forgetPurgeMarker);
         // Which target only, never the path: the log must not keep what was forgotten.
         this.log.info(`forgot ${outcome.forgotten} memorie(s) by ${Object.keys(params)[0]}; ${outcome.payloadsBlanked} job payload(s) blanked${outcome.checkpointed ? '' : '; WAL checkpoint incomplete'}`);
@@ -533,12 +590,12 @@ export class Daemon {
           this.statusChanged(); // every window's lists (Timeline, Recall section) are out of date
         }
         return { forgotten: outcome.forgotten };
-      },
+      }),
       // Control-plane: a file write at most, no SQL, no wake.
       pause: (params: Params<'pause'>) => this.pauseChanged(this.capturePause.pause(params.until, this.clock.now())),
       resume: () => this.pauseChanged(this.capturePause.resume(this.clock.now())),
-      export: (params: Params<'export'>) => exportPage(this.db, params, this.settings.ipcMaxMessageBytes),
-      import: (params: Params<'import'>) => {
+      export: watched('export', (params: Params<'export'>) => exportPage(this.db, params, this.settings.ipcMaxMessageBytes)),
+      import: watched('import', (params: Params<'import'>) => {
         const outcome = importMemories(
           { db: this.db, store: this.memories, worker: this.captureWorker, log: this.log.child('import'), snapshotsPerFile: () => this.settings.retentionSnapshotsPerFile },
           params.memories,
@@ -548,7 +605,7 @@ export class Daemon {
           this.statusChanged();
         }
         return outcome;
-      },
+      }),
       debug: (params: Params<'debug'>) => {
         if (!this.debugHooks) throw new RpcError('UNKNOWN_METHOD', TEST_HOOKS_DISABLED_MESSAGE);
         return this.debugHooks.handle(params);
@@ -613,7 +670,9 @@ export class Daemon {
       this.queue.flushCompletions();
       this.queue.dispose();
       this.store.dispose();
-      writeFileSync(this.paths.cleanShutdownMarker, new Date(this.clock.now()).toISOString() + '\n');
+      // Damage seen while serving: no clean marker, so the next start checks and repairs the file.
+      if (this.damage.seen) this.log.warn(`not marking a clean shutdown: the next start checks the database (${this.damage.seen})`);
+      else writeFileSync(this.paths.cleanShutdownMarker, new Date(this.clock.now()).toISOString() + '\n', { mode: 0o600 });
       this.log.info('stopped');
     } catch (error) {
       code = 1;

@@ -3,6 +3,7 @@
 // JSON line on stdout), then logs only to its file (and to stderr in the foreground).
 import { Daemon } from './daemon';
 import { DaemonAlreadyRunningError } from './ipc/transport';
+import { usePrivateUmask } from './store/file-modes';
 
 export interface RunDaemonOptions {
   dataDir: string;
@@ -12,6 +13,8 @@ export interface RunDaemonOptions {
 
 /** Runs the daemon until it stops; resolves with the process exit code. */
 export async function runDaemon(opts: RunDaemonOptions): Promise<number> {
+  // Before any file is created: everything the daemon writes is the user's alone (file-modes.ts).
+  usePrivateUmask();
   // A detached daemon's stdio pipes close when its starter exits: never crash on EPIPE.
   process.stdout.on('error', () => {});
   process.stderr.on('error', () => {});

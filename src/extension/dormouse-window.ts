@@ -16,6 +16,7 @@ import { CaptureSender } from './capture/capture-sender';
 import { EditorCaptures } from './capture/editor-captures';
 import { CapturePauseMemory, pauseEnd, pauseFromStatus } from './core/capture-pause';
 import { EditorIdlePolicy } from './core/idle-policy';
+import { repairNotice } from './core/repair-notice';
 import { formatUntil } from './core/relative-time';
 import { TimelinePager, buildTimeline, memoryRevision } from './core/timeline-model';
 import { type StatusPresentation, StatusTracker } from './core/status-presentation';
@@ -222,10 +223,23 @@ export class DormouseWindow implements vscode.Disposable {
       redraw();
       tree.invalidate();
     }));
+    // A repaired database is told once (across reloads and windows: the key lives in global state).
+    const REPAIR_SHOWN_KEY = 'dormouse.repairShown';
+    const tellRepair = (status: Parameters<typeof repairNotice>[0]) => {
+      const notice = repairNotice(status, context.globalState.get<string>(REPAIR_SHOWN_KEY) ?? null);
+      if (!notice) return;
+      void context.globalState.update(REPAIR_SHOWN_KEY, notice.key);
+      log.warn(notice.message);
+      const show = notice.severity === 'error' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
+      void show(notice.message, 'Show log').then((choice) => {
+        if (choice === 'Show log') channel.show(true);
+      });
+    };
     store.add(supervisor.onDidChangeStatus((status) => {
       if (status) {
         pause.fromDaemon(pauseFromStatus(status.capture));
         pager.onStatus(memoryRevision(status.counters));
+        tellRepair(status);
       }
       redraw();
       tree.invalidate();

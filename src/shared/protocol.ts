@@ -350,6 +350,7 @@ export type ErrorCode =
   | 'INVALID_SETTINGS' // details: { rejected: SettingRejection[] }
   | 'NOT_FOUND'
   | 'SHUTTING_DOWN'
+  | 'DISK_FULL' // the data dir's disk refused a write; nothing was stored, send again later
   | 'TIMEOUT'
   | 'DISCONNECTED'
   | 'TOO_MANY_CONNECTIONS' // the daemon serves ipcMaxConnections clients already; sent unasked (id -1), then the connection closes

@@ -59,6 +59,38 @@ export interface DatabaseStatus {
   path: string;
   /** Set when the database was found corrupt at start and moved aside. */
   quarantined: { movedTo: string; reason: string; at: string } | null;
+  /** Extra: the last repair of this data dir's database (this run's, or an earlier run's from last-repair.json); null when it was never repaired. */
+  lastRepair?: RepairReport | null;
+}
+
+/**
+ * A damaged database repaired at start. `rebuilt`: only derived data was damaged (indexes, the
+ * full-text index, the vocabulary) and was rebuilt in place from the rows; nothing lost.
+ * `salvaged`: rows were damaged; the file was moved to `movedTo` and every readable row copied into
+ * a fresh database. `lost` counts rows known to have existed (from the table or its indexes) that
+ * could not be read; null when the damage left no way to count them.
+ */
+export interface RepairReport {
+  kind: 'rebuilt' | 'salvaged';
+  /** ISO-8601. */
+  at: string;
+  /** What the check reported, shortened. */
+  found: string;
+  /** What was rebuilt: 'indexes', 'full-text index', 'vocabulary'. */
+  rebuilt: string[];
+  saved: { memories: number; jobs: number };
+  lost: { memories: number | null; jobs: number | null };
+  /** The damaged file, kept aside (salvaged only). */
+  movedTo: string | null;
+}
+
+/** The data dir's disk refused a write for want of space; cleared by the next write that succeeds. */
+export interface DiskFullStatus {
+  /** ISO-8601: the first refusal of this episode. */
+  since: string;
+  /** "disk full: no space left in <data dir>". */
+  message: string;
+  refusals: number;
 }
 
 /** Capture paused by the user (`pause`): nothing is captured or buffered until `until`, or until resumed. */
@@ -98,4 +130,8 @@ export interface DaemonStatus {
   lastActivityAt: string | null;
   /** Extra: capture paused by the user. */
   capture: CapturePause;
+  /** Extra: set while the data dir's disk is full (captures are refused with DISK_FULL). */
+  diskFull?: DiskFullStatus | null;
+  /** Extra: the data dir is open to other users (group/other permission bits); what to do about it. */
+  dataDirWarning?: string | null;
 }

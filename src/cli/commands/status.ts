@@ -41,6 +41,13 @@ export function formatStatus(s: DaemonStatus): string {
   if (s.capture?.paused) lines.push(s.capture.until === null ? 'capture paused until resumed (`dormouse resume`)' : `capture paused until ${s.capture.until}`);
   if (s.pendingRestart?.length) lines.push(`pending restart: ${s.pendingRestart.join(', ')}`);
   if (s.database?.quarantined) lines.push(`database: quarantined to ${s.database.quarantined.movedTo} (${s.database.quarantined.reason})`);
+  const repair = s.database?.lastRepair;
+  if (repair) {
+    const lost = (n: number | null) => (n === null ? 'unknown' : String(n));
+    lines.push(`database repaired (${repair.kind}) at ${repair.at}: ${repair.saved.memories} memories saved, ${lost(repair.lost.memories)} lost; ${repair.saved.jobs} jobs saved, ${lost(repair.lost.jobs)} lost${repair.movedTo ? `; damaged file kept at ${repair.movedTo}` : ''}`);
+  }
+  if (s.diskFull) lines.push(`${s.diskFull.message} since ${s.diskFull.since}: captures are refused until space is freed`);
+  if (s.dataDirWarning) lines.push(`warning: ${s.dataDirWarning}`);
   return lines.join('\n') + '\n';
 }
 

@@ -7,7 +7,7 @@ import { isLoopStale } from './staleness';
 /** The fields copied as they are, plus the in-memory parts the rest is derived from. */
 export type StatusParts = Pick<
   DaemonStatus,
-  'pid' | 'version' | 'uptimeMs' | 'socket' | 'queue' | 'counters' | 'config' | 'pendingRestart' | 'database' | 'dataDir' | 'clients' | 'connections' | 'foreground' | 'capture'
+  'pid' | 'version' | 'uptimeMs' | 'socket' | 'queue' | 'counters' | 'config' | 'pendingRestart' | 'database' | 'dataDir' | 'clients' | 'connections' | 'foreground' | 'capture' | 'diskFull' | 'dataDirWarning'
 > & {
   nowMono: number;
   /** The worker loops (their states make the daemon's state) and then any others (the reaper). */
@@ -70,5 +70,7 @@ export function buildStatus(p: StatusParts): DaemonStatus {
     foreground: p.foreground,
     lastActivityAt: iso(p.lastActivityAt),
     capture: { ...p.capture },
+    diskFull: p.diskFull ? { ...p.diskFull } : null,
+    dataDirWarning: p.dataDirWarning ?? null,
   };
 }

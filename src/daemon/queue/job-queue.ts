@@ -13,6 +13,7 @@ import { countJobStates } from './count-states';
 import { earliestRetry } from './earliest-retry';
 import { insertJob } from './enqueue';
 import { failJob } from './fail';
+import { deferJob } from './defer';
 import { findWaitingDuplicate } from './find-duplicate';
 import { findByIdempotencyKey } from './find-by-idempotency-key';
 import { leaseJobs } from './lease';
@@ -228,6 +229,15 @@ export class JobQueue {
     const message = error.length > MAX_ERROR_CHARS ? `${error.slice(0, MAX_ERROR_CHARS)}...` : error;
     const result = failJob(this.opts.db, id, token, message, this.opts.clock.now(), jitter);
     if (!result) throw new StaleLeaseError(id, 'fail');
+    this.view.applyFailed(id, result);
+    return result;
+  }
+
+  /** A failure outside the job (disk full): retried after `delayMs`, attempt refunded. Throws StaleLeaseError on a stale token. */
+  defer(id: number, token: string, error: string, delayMs: number): { state: 'failed-retrying'; nextRunAt: number } {
+    const now = this.opts.clock.now();
+    if (!deferJob(this.opts.db, id, token, error.slice(0, MAX_ERROR_CHARS), now, delayMs)) throw new StaleLeaseError(id, 'fail');
+    const result = { state: 'failed-retrying' as const, nextRunAt: now + delayMs };
     this.view.applyFailed(id, result);
     return result;
   }

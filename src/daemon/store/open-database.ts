@@ -1,14 +1,25 @@
-// Opens (or creates) the daemon's SQLite database. A corrupt file must not keep the daemon from
-// starting: it is moved aside (never deleted; the user may want to recover it) and a fresh one
-// takes its place, and the status reports the quarantine. Only corruption is handled this way;
-// any other failure (permissions, a busy lock, a database from a newer version) propagates,
-// because moving a healthy file aside would lose data.
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+// Opens (or creates) the daemon's SQLite database. A damaged file must not keep the daemon from
+// starting, nor cost the user what is still readable in it:
+// - damage only in derived data (indexes, the full-text index, the vocabulary) is rebuilt in place
+//   from the rows (check-database.ts): nothing lost, reported as a repair;
+// - any other damage: the file is moved aside (never deleted; the user may want to recover it), a
+//   fresh one takes its place, and every readable row is salvaged into it (salvage-database.ts),
+//   with counts saved and lost in the status and the log.
+// Only corruption is handled this way; any other failure (permissions, a busy lock, a database
+// from a newer version) propagates, because moving a healthy file aside would lose data.
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from '../../shared/logger';
 import type { Clock } from '../../shared/clock';
+import type { RepairReport } from '../../shared/status';
+import { findDamage, rebuildDerived } from './check-database';
+import { isCorruptionError } from './damage-watch';
 import { MIGRATIONS } from './migrations';
+import { copyWithRebuiltHeader } from './repair-header';
+import { salvageInto } from './salvage-database';
+import { rechunkIncomplete } from './rechunk-salvaged';
+import { tornWalTail } from './torn-wal';
 import { migrate } from './migrations/runner';
 import { SqlDatabase } from './sql';
 
@@ -29,6 +40,8 @@ export interface OpenDatabaseOptions {
 export interface OpenedDatabase {
   db: SqlDatabase;
   quarantined: Quarantine | null;
+  /** What was repaired at this open (rebuilt in place, or salvaged into a fresh file), or null. */
+  repair: RepairReport | null;
 }
 
 /** Raised for a file that is not a usable database; anything else is not ours to fix. */
@@ -39,26 +52,26 @@ class CorruptOpen {
   constructor(readonly reason: string, readonly db: SqlDatabase) {}
 }
 
-const CORRUPT_CODES = /^SQLITE_(CORRUPT|NOTADB)/;
-
 function isCorruption(error: unknown): boolean {
-  if (error instanceof CorruptDatabaseError) return true;
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && CORRUPT_CODES.test(code);
+  return error instanceof CorruptDatabaseError || isCorruptionError(error);
 }
 
 export function openDatabase(path: string, opts: OpenDatabaseOptions): OpenedDatabase {
   mkdirSync(dirname(path), { recursive: true });
-  let quarantined: Quarantine | null = null;
+  const torn = tornWalTail(path);
+  if (torn) opts.log.warn(torn);
+  let quarantined: Quarantine;
   try {
-    return { db: openChecked(path, opts), quarantined };
+    const opened = openChecked(path, opts);
+    return { db: opened.db, quarantined: null, repair: opened.repair };
   } catch (error) {
     if (!(error instanceof CorruptOpen)) throw error;
     quarantined = quarantine(path, error, opts);
   }
   // A fresh file: if this one fails too, the problem is not the old file; let it propagate.
   try {
-    return { db: openChecked(path, { ...opts, runQuickCheck: false }), quarantined };
+    const { db } = openChecked(path, { ...opts, runQuickCheck: false });
+    return { db, quarantined, repair: salvage(quarantined, db, opts) };
   } catch (error) {
     if (error instanceof CorruptOpen) {
       error.db.close();
@@ -83,8 +96,9 @@ function zeroOldFreePages(db: SqlDatabase, log: Logger): void {
   log.info('vacuumed the migrated database: space freed before secure_delete was on is rewritten away');
 }
 
-function openChecked(path: string, opts: OpenDatabaseOptions): SqlDatabase {
+function openChecked(path: string, opts: OpenDatabaseOptions): { db: SqlDatabase; repair: RepairReport | null } {
   const db = new SqlDatabase(new Database(path));
+  let repair: RepairReport | null = null;
   try {
     // The first read of the header happens here: garbage there throws SQLITE_NOTADB.
     const mode = db.pragma('journal_mode = WAL') as Array<{ journal_mode: string }>;
@@ -96,18 +110,89 @@ function openChecked(path: string, opts: OpenDatabaseOptions): SqlDatabase {
     db.pragma('secure_delete = ON');
     // Reading the schema parses page 1 and every CREATE statement: a broken page 1 throws here.
     db.prepare('SELECT count(*) AS n FROM sqlite_schema').get();
-    if (opts.runQuickCheck) {
-      const rows = db.pragma('quick_check') as Array<{ quick_check: string }>;
-      const result = rows.map((r) => r.quick_check).join('; ');
-      if (result !== 'ok') throw new CorruptDatabaseError(`quick_check: ${result.slice(0, 500)}`);
-    }
+    if (opts.runQuickCheck) repair = repairInPlace(db, opts);
     const migrated = migrate(db, MIGRATIONS, opts.log.child('migrate'));
     if (migrated.from > 0 && migrated.from < SECURE_DELETE_SINCE_VERSION) zeroOldFreePages(db, opts.log);
-    return db;
+    return { db, repair };
   } catch (error) {
     if (isCorruption(error)) throw new CorruptOpen(describe(error), db);
     db.close();
     throw error;
+  }
+}
+
+/** Checks the file; damage that a rebuild of derived data clears is repaired here, any other is thrown as corruption. */
+function repairInPlace(db: SqlDatabase, { log, clock }: OpenDatabaseOptions): RepairReport | null {
+  const found = findDamage(db);
+  if (!found) return null;
+  log.warn(`database check found damage (${found}); rebuilding derived data (indexes, full-text index, vocabulary) from the rows`);
+  let rebuilt: string[];
+  let after: string | null;
+  try {
+    rebuilt = rebuildDerived(db, log);
+    after = findDamage(db);
+  } catch (error) {
+    after = describe(error);
+    rebuilt = [];
+  }
+  if (after) throw new CorruptDatabaseError(`${found} (a rebuild of derived data did not clear it: ${after})`);
+  const saved = { memories: countRows(db, 'memories'), jobs: countRows(db, 'jobs') };
+  log.warn(`repaired the database in place: ${rebuilt.join(', ')} rebuilt; all ${saved.memories} memories and ${saved.jobs} jobs kept`);
+  return { kind: 'rebuilt', at: new Date(clock.now()).toISOString(), found, rebuilt, saved, lost: { memories: 0, jobs: 0 }, movedTo: null };
+}
+
+function countRows(db: SqlDatabase, table: string): number {
+  try {
+    return db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${table}`).get()?.n ?? 0;
+  } catch {
+    return 0; // an older schema without the table
+  }
+}
+
+/**
+ * Copies every readable row of the quarantined file into the fresh database. A garbled header is
+ * read through a copy with a rebuilt one (repair-header.ts); a file whose schema cannot be read at
+ * all yields nothing, as before salvage existed: a fresh database, the old file kept aside.
+ */
+function salvage(quarantined: Quarantine, db: SqlDatabase, { log, clock }: OpenDatabaseOptions): RepairReport {
+  const at = new Date(clock.now()).toISOString();
+  const copy = `${quarantined.movedTo}.salvage`;
+  let tables: Record<string, { saved: number; lost: number }> = {};
+  try {
+    let source = quarantined.movedTo;
+    if (!schemaReadable(source)) {
+      copyWithRebuiltHeader(source, copy);
+      source = copy;
+    }
+    tables = salvageInto(source, db, log).tables;
+    const rechunked = rechunkIncomplete(db, clock);
+    if (rechunked > 0) log.warn(`${rechunked} salvaged memorie(s) had lost chunks of their search index; they were cut again from their content`);
+  } catch (error) {
+    log.error(`salvage of ${quarantined.movedTo} failed: ${describe(error)}`);
+  } finally {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(copy + suffix, { force: true });
+  }
+  const saved = { memories: tables.memories?.saved ?? 0, jobs: tables.jobs?.saved ?? 0 };
+  const lost = { memories: tables.memories ? tables.memories.lost : null, jobs: tables.jobs ? tables.jobs.lost : null };
+  const lostText = (n: number | null) => (n === null ? 'an unknown number' : String(n));
+  log.error(
+    `salvaged the damaged database into a fresh one: ${saved.memories} memories saved, ${lostText(lost.memories)} lost; ` +
+      `${saved.jobs} jobs saved, ${lostText(lost.jobs)} lost; the damaged file is kept at ${quarantined.movedTo}`,
+  );
+  return { kind: 'salvaged', at, found: quarantined.reason, rebuilt: ['indexes', 'full-text index', 'vocabulary'], saved, lost, movedTo: quarantined.movedTo };
+}
+
+function schemaReadable(path: string): boolean {
+  try {
+    const probe = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      probe.prepare('SELECT count(*) FROM sqlite_schema').get();
+      return true;
+    } finally {
+      probe.close();
+    }
+  } catch {
+    return false;
   }
 }
 
@@ -163,9 +248,11 @@ export function slowOpenReason(path: string, opts: { runQuickCheck: boolean; lar
       probe.close();
     }
   } catch {
-    return null; // unreadable: the real open decides (quarantine or error), quickly
+    // Unreadable (a garbled header): the real open salvages what it can, which reads the whole
+    // file (about 6 s per 64 MB here), so a large one is announced.
+    return opts.largeFile ? 'repairing a damaged database (copying every readable memory into a fresh one)' : null;
   }
   if (version < MIGRATIONS.length) return `migrating the database from version ${version} to ${MIGRATIONS.length} (reindexing memories)`;
-  if (opts.runQuickCheck && opts.largeFile) return 'checking the database after an unclean shutdown';
+  if (opts.runQuickCheck && opts.largeFile) return 'checking the database after an unclean shutdown (and repairing it if it is damaged)';
   return null;
 }

@@ -10,7 +10,7 @@ import { floorDuration } from './duration';
 import { formatUntil } from './relative-time';
 import type { SupervisorState } from './supervisor-state';
 
-export type StatusValue = 'starting' | 'awake' | 'working' | 'backing-off' | 'hibernating' | 'stale' | 'stuck' | 'stopped' | 'given-up';
+export type StatusValue = 'starting' | 'awake' | 'working' | 'backing-off' | 'hibernating' | 'stale' | 'disk-full' | 'stuck' | 'stopped' | 'given-up';
 export type StatusSeverity = 'error' | 'warning' | 'none';
 
 export interface StatusAction {
@@ -82,6 +82,7 @@ const LOOKS: Record<StatusValue, ValueLook> = {
   'backing-off': { icon: 'watch', textSuffix: null, severity: 'none', actions: [A.wake, A.recall, A.hibernate] },
   hibernating: { icon: 'debug-pause', textSuffix: null, severity: 'none', actions: [A.wake, A.recall] },
   stale: { icon: 'error', textSuffix: 'stale', severity: 'error', actions: [A.showLog, A.restart, A.focusView] },
+  'disk-full': { icon: 'error', textSuffix: 'disk full', severity: 'error', actions: [A.showLog, A.focusView] },
   stuck: { icon: 'warning', textSuffix: 'stuck', severity: 'warning', actions: [A.focusView, A.showLog, A.restart] },
   stopped: { icon: 'circle-slash', textSuffix: 'stopped', severity: 'none', actions: [A.restart, A.showLog] },
   'given-up': { icon: 'error', textSuffix: 'given up', severity: 'error', actions: [A.restart, A.showLog, A.openSettings] },
@@ -113,6 +114,8 @@ export function presentStatus(input: StatusInput, since: number | null = null): 
   const paragraphs = [`**${c.headline}**${duration}`, ...c.why];
   if (pausedText) paragraphs.unshift(`**Capture ${pausedText}**: nothing is captured or buffered${paused!.until === null ? ' until you resume' : ''}.`);
   if (pending.length > 0) paragraphs.push(`Waiting for a restart: ${pending.map(quoteName).join(', ')}`);
+  const openDataDir = input.supervisor === 'running' ? input.status?.dataDirWarning : null;
+  if (openDataDir) paragraphs.push(`**Data dir:** ${escapeMarkdown(oneLine(openDataDir))}`);
   paragraphs.push(actions.map((a) => `[${escapeMarkdown(a.title)}](command:${a.command})`).join(' · '));
 
   // Paused is what the user asked for and must see at a glance; a state with words of its own
@@ -182,6 +185,16 @@ function classify(input: StatusInput): Classified {
       why: [
         `Not polling on time: ${names || 'unknown loop'}. A tick may be wedged or the daemon's event loop blocked. Nothing is restarted automatically; the log says more.`,
         ...(health.stuckQueue ? ['The queue is stuck as well.'] : []),
+        queueLine,
+      ],
+    };
+  }
+  // Captures are refused until space is back: the user must free some, so it is said before a stuck queue.
+  if (status.diskFull) {
+    return {
+      value: 'disk-full', label: 'disk full', headline: 'Dormouse daemon: disk full', ownSince: parseTime(status.diskFull.since),
+      why: [
+        `${escapeMarkdown(oneLine(status.diskFull.message))}. New captures are refused and wait in this window's buffer; free some space and the next capture goes through.`,
         queueLine,
       ],
     };

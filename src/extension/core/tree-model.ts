@@ -72,9 +72,20 @@ function daemonSection(input: TreeInput, s: DaemonStatus): TreeNodeModel {
         tooltip: 'Statements run since the daemon started. While hibernating this stops moving.' },
       { id: 'daemon/timers', label: 'Timers armed', description: String(s.counters.timersArmed), icon: 'watch' },
       { id: 'daemon/data', label: 'Data folder', description: s.dataDir, tooltip: s.dataDir, icon: 'folder' },
-      ...(s.database.quarantined
-        ? [{ id: 'daemon/quarantine', label: 'Database was corrupt', description: `moved to ${s.database.quarantined.movedTo}`,
-            tooltip: s.database.quarantined.reason, icon: 'warning', tone: 'warning' as const }]
+      ...(s.database.lastRepair
+        ? [{ id: 'daemon/repair', label: s.database.lastRepair.kind === 'rebuilt' ? 'Database repaired' : 'Database salvaged',
+            description: `${s.database.lastRepair.saved.memories} saved, ${s.database.lastRepair.lost.memories ?? 'unknown'} lost`,
+            tooltip: `${s.database.lastRepair.found}${s.database.lastRepair.movedTo ? `\nThe damaged file is kept at ${s.database.lastRepair.movedTo}` : ''}`,
+            icon: 'warning', tone: 'warning' as const }]
+        : s.database.quarantined
+          ? [{ id: 'daemon/quarantine', label: 'Database was corrupt', description: `moved to ${s.database.quarantined.movedTo}`,
+              tooltip: s.database.quarantined.reason, icon: 'warning', tone: 'warning' as const }]
+          : []),
+      ...(s.diskFull
+        ? [{ id: 'daemon/disk-full', label: 'Disk full', description: 'captures refused', tooltip: s.diskFull.message, icon: 'error', tone: 'error' as const }]
+        : []),
+      ...(s.dataDirWarning
+        ? [{ id: 'daemon/data-dir', label: 'Data dir open to others', description: s.dataDirWarning, tooltip: s.dataDirWarning, icon: 'warning', tone: 'warning' as const }]
         : []),
       ...(s.pendingRestart.length > 0
         ? [{ id: 'daemon/pending', label: 'Restart needed', description: s.pendingRestart.join(', '), icon: 'debug-restart' }]

@@ -222,3 +222,27 @@ describe('presentStatus: a capture pause is shown whatever the daemon does', () 
     expect(commands(p.actions)).not.toContain('dormouse.resumeCapture');
   });
 });
+
+describe('presentStatus: disk full and an open data dir', () => {
+  const diskFull = { since: iso(NOW - minutes(3)), message: 'disk full: no space left in /data', refusals: 7 };
+
+  it('a full disk shows "disk full" in error colours, with the folder in the tooltip, even while hibernating', () => {
+    const p = presentStatus(running({ state: 'hibernating', diskFull }));
+    expect(p).toMatchObject({ value: 'disk-full', text: '$(error) Dormouse: disk full', severity: 'error', label: 'disk full' });
+    expect(p.tooltipMarkdown).toContain('no space left in \\/data'); // escaped: untrusted text stays literal
+    expect(p.accessibilityLabel).toBe('Dormouse daemon: disk full for over 3 minutes');
+  });
+
+  it('space back (diskFull null) shows the ordinary value again', () => {
+    expect(presentStatus(running({ diskFull: null })).value).toBe('awake');
+  });
+
+  it('a stale loop still wins over a full disk', () => {
+    expect(presentStatus(running({ diskFull, health: { pollStale: true, staleLoops: ['capture'] } })).value).toBe('stale');
+  });
+
+  it('a data dir open to others is said in the tooltip', () => {
+    const p = presentStatus(running({ dataDirWarning: 'the data dir /data is open to other users (mode 0755)' }));
+    expect(p.tooltipMarkdown).toContain('**Data dir:** the data dir \\/data is open to other users \\(mode 0755\\)');
+  });
+});

@@ -38,6 +38,20 @@ describe('tree model', () => {
     expect(daemon.children!.find((c) => c.label === 'Uptime')!.description).toBe('2 min 5 s');
   });
 
+  it('a salvaged database, a full disk and an open data dir each have a row in the Daemon section', () => {
+    const s = status({
+      database: { path: '/db', quarantined: { movedTo: '/db.corrupt-x', reason: 'quick_check: …', at: iso(0) },
+        lastRepair: { kind: 'salvaged', at: iso(0), found: 'quick_check: …', rebuilt: [], saved: { memories: 48, jobs: 2 }, lost: { memories: 12, jobs: 0 }, movedTo: '/db.corrupt-x' } },
+      diskFull: { since: iso(60_000), message: 'disk full: no space left in /data', refusals: 3 },
+      dataDirWarning: 'the data dir /data is open to other users (mode 0755)',
+    });
+    const rows = buildTree({ supervisor: 'running', status: s, recall: null, now: NOW })[0]!.children!;
+    expect(rows.find((r) => r.id === 'daemon/repair')).toMatchObject({ label: 'Database salvaged', description: '48 saved, 12 lost', tone: 'warning' });
+    expect(rows.find((r) => r.id === 'daemon/quarantine')).toBeUndefined(); // the repair row says it all
+    expect(rows.find((r) => r.id === 'daemon/disk-full')).toMatchObject({ label: 'Disk full', tooltip: 'disk full: no space left in /data', tone: 'error' });
+    expect(rows.find((r) => r.id === 'daemon/data-dir')).toMatchObject({ label: 'Data dir open to others' });
+  });
+
   it('a stale loop is marked in its row and in the Loops section, in error tone', () => {
     const s = status({ loops: [loop('capture', { stale: true, inFlight: true }), loop('recall')], health: { pollStale: true, stuckQueue: false, stuckSince: null, staleLoops: ['capture'] } });
     const loops = buildTree({ supervisor: 'running', status: s, recall: null, now: NOW })[1]!;
