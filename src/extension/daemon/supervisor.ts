@@ -101,6 +101,8 @@ export class DaemonSupervisor implements Disposable {
 
   private stateValue: SupervisorState = 'stopped';
   private statusValue: DaemonStatus | null = null;
+  /** Monotonic ms when statusValue arrived. */
+  private statusAt = 0;
   private lastErrorValue: string | null = null;
   private giveUpMessage: string | null = null;
   private client: DaemonClient | null = null;
@@ -139,6 +141,11 @@ export class DaemonSupervisor implements Disposable {
   /** Last status from the daemon (status events after subscribe, and watchdog probes), null when none. */
   get status(): DaemonStatus | null {
     return this.statusValue;
+  }
+
+  /** How long ago the last status arrived (ms); 0 when there is none. */
+  get statusAgeMs(): number {
+    return this.statusValue ? this.opts.clock.monotonicNow() - this.statusAt : 0;
   }
 
   get lastError(): string | null {
@@ -546,6 +553,7 @@ export class DaemonSupervisor implements Disposable {
   private setStatus(status: DaemonStatus | null): void {
     if (status === null && this.statusValue === null) return;
     this.statusValue = status;
+    this.statusAt = this.opts.clock.monotonicNow();
     this.statusEmitter.fire(status);
   }
 }
