@@ -4,6 +4,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchAtRest } from './rest-bench';
 import { benchColdStart, benchHibernation, benchWakeLatency } from './daemon-benches';
 import { benchExtensionActivation } from './extension-activation';
 import { benchMcp } from './mcp-bench';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
   await section('repair: check and salvage cost', () => benchRepairCost(quick ? 20_000 : 100_000));
   await section('agents: MCP round trip', () => benchMcp(quick ? 100 : 300));
   await section('hibernation cost', () => benchHibernation(quick ? 10_000 : 30_000));
+  await section('at rest (daemon + idle clients)', () => benchAtRest(quick ? 20_000 : 60_000));
   await section('extension activation', () => benchExtensionActivation(quick ? { rounds: 5, slowRounds: 3, slowDaemonMs: 1000 } : { rounds: 30, slowRounds: 8, slowDaemonMs: 1000 }));
   console.log(`\nDormouse benchmarks (${new Date().toISOString()}, node ${process.version}, ${quick ? 'quick' : 'full'} run${only ? `, only "${only}"` : ''})\n`);
   printReport(rows);

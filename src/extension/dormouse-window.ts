@@ -84,7 +84,7 @@ export class DormouseWindow implements vscode.Disposable {
       }),
     );
     const tree = store.add(
-      new DaemonTreeProvider(() => buildTree({ supervisor: supervisor.state, status: supervisor.status, recall: related.current, now: Date.now() })),
+      new DaemonTreeProvider(() => buildTree({ supervisor: supervisor.state, status: supervisor.status, statusAgeMs: supervisor.statusAgeMs, recall: related.current, now: Date.now() })),
     );
     const treeView = store.add(vscode.window.createTreeView('dormouse.status', { treeDataProvider: tree, showCollapseAll: true }));
     tree.setVisible(treeView.visible);
@@ -193,6 +193,7 @@ export class DormouseWindow implements vscode.Disposable {
       if (s.focused) {
         activity();
         redraw(); // "for over N minutes" in the tooltip stays true without a timer
+        tree.invalidate(); // and the tree's uptime, with no probe while the daemon hibernates
       }
     }));
     store.add(related.onDidChange(() => tree.invalidate()));

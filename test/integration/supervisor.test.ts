@@ -84,6 +84,17 @@ function kill(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** Waits until the supervisor has seen the daemon hibernate and its watchdog armed nothing (the hibernate request's owed probe answered). */
+async function hibernatedAndSettled(supervisor: DaemonSupervisor, clock: { activeTimers: number }): Promise<void> {
+  if (supervisor.status?.state !== 'hibernating') await waitFor(supervisor.onDidChangeStatus, (s) => s?.state === 'hibernating');
+  while (clock.activeTimers > 0 || supervisor.status?.state !== 'hibernating') await waitFor(supervisor.onDidChangeStatus);
+}
+
+/** A stretch of real time in which nothing should happen: the absence of events cannot be awaited. */
+function realWindow(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 describe('DaemonSupervisor with real daemons', () => {
   it('starts a daemon when none runs and connects', async () => {
     const dir = dataDir();
@@ -249,6 +260,66 @@ describe('DaemonSupervisor with real daemons', () => {
     expect(w.supervisor.state).toBe('running');
     const probeWarnings = w.log.lines.map((l) => l.match(/status probe (\d\/3) failed/)?.[1]).filter(Boolean);
     expect(probeWarnings).toEqual(['1/3', '2/3', '3/3']);
+  });
+
+  it('a hibernated daemon with the supervisor attached gets no status probe', async () => {
+    const clock = new RealClock();
+    const w = window(dataDir(), { clock, probeIntervalMs: 50 });
+    await w.supervisor.start();
+    expect(await w.supervisor.request('hibernate', {})).toEqual({ hibernated: true });
+    await hibernatedAndSettled(w.supervisor, clock);
+
+    // Twenty probe intervals: the old watchdog would have asked for status twenty times.
+    let statuses = 0;
+    const counting = w.supervisor.onDidChangeStatus(() => statuses++);
+    await realWindow(20 * 50);
+    counting.dispose();
+    expect(statuses).toBe(0);
+    expect(clock.activeTimers).toBe(0);
+    expect(w.log.lines.filter((l) => /status probe/.test(l))).toEqual([]);
+  });
+
+  it('a daemon that hangs with work in flight is found and restarted within the watchdog bound', async () => {
+    const dir = dataDir();
+    const interval = 100;
+    const timeout = 150;
+    const clock = new RealClock();
+    const w = window(dir, { clock, env: { ...daemonEnv(process.env), DORMOUSE_TEST_HOOKS: '1' }, probeIntervalMs: interval, probeTimeoutMs: timeout });
+    await w.supervisor.start();
+    await w.supervisor.request('hibernate', {});
+    await hibernatedAndSettled(w.supervisor, clock);
+    // Work in flight: a capture tick held by the test hook (the daemon can no longer hibernate).
+    const inFlight = waitFor(w.supervisor.onDidChangeStatus, (s) => s?.loops.some((l) => l.name === 'capture' && l.inFlight) === true);
+    await w.supervisor.request('debug', { action: 'wedge-loop', loop: 'capture' });
+    await inFlight;
+    const frozen = w.supervisor.daemonPid!;
+    const crashed = waitFor(w.supervisor.onDidChangeState, stateIs('crashed'));
+    const reconnected = waitFor(w.supervisor.onDidConnect);
+
+    const hungAt = performance.now();
+    process.kill(frozen, 'SIGSTOP'); // afterEach sends SIGCONT and SIGKILL to every daemon pid
+
+    expect((await crashed).reason).toBe(`the daemon (pid ${frozen}) did not answer 3 status probes in a row; killed it`);
+    // The bound at the floor: three intervals and three timeouts (plus slack for a busy machine).
+    expect(performance.now() - hungAt).toBeLessThan(3 * (interval + timeout) + 2000);
+    await reconnected;
+    expect(w.supervisor.daemonPid).not.toBe(frozen);
+  });
+
+  it('a daemon that hung while hibernating is found by the probe the next request owes', async () => {
+    const clock = new RealClock();
+    const w = window(dataDir(), { clock, probeIntervalMs: 100, probeTimeoutMs: 150 });
+    await w.supervisor.start();
+    await w.supervisor.request('hibernate', {});
+    await hibernatedAndSettled(w.supervisor, clock);
+    const frozen = w.supervisor.daemonPid!;
+    const crashed = waitFor(w.supervisor.onDidChangeState, stateIs('crashed'));
+    process.kill(frozen, 'SIGSTOP');
+    expect(clock.activeTimers).toBe(0); // nothing would notice, until the window needs the daemon
+
+    const recall = w.supervisor.request('recall', { query: 'anything' });
+    expect((await crashed).reason).toBe(`the daemon (pid ${frozen}) did not answer 3 status probes in a row; killed it`);
+    await expect(recall).rejects.toBeDefined(); // the connection closed under it: the caller buffers or retries
   });
 
   it('a stale poll loop is only reported through status, never acted on', async () => {

@@ -45,6 +45,11 @@ export interface TreeInput {
   recall: RecallSection | null;
   /** Wall ms. */
   now: number;
+  /**
+   * How long ago the status arrived (ms). A hibernating daemon is not probed and sends nothing,
+   * so its uptime counts on from the last status instead of standing still.
+   */
+  statusAgeMs?: number;
 }
 
 export function buildTree(input: TreeInput): TreeNodeModel[] {
@@ -65,7 +70,7 @@ function daemonSection(input: TreeInput, s: DaemonStatus): TreeNodeModel {
     children: [
       { id: 'daemon/state', label: 'State', description: stateText, icon: stateIcon(s.state) },
       { id: 'daemon/pid', label: 'PID', description: String(s.pid), icon: 'symbol-number' },
-      { id: 'daemon/uptime', label: 'Uptime', description: formatUptime(s.uptimeMs), icon: 'clock' },
+      { id: 'daemon/uptime', label: 'Uptime', description: formatUptime(s.uptimeMs + Math.max(0, input.statusAgeMs ?? 0)), icon: 'clock' },
       { id: 'daemon/version', label: 'Version', description: s.version, icon: 'versions' },
       { id: 'daemon/clients', label: 'Clients', description: String(s.clients), icon: 'window' },
       { id: 'daemon/sql', label: 'SQL statements', description: String(s.counters.sqlStatements), icon: 'database',

@@ -31,6 +31,7 @@ import type { DaemonStatus } from '../../shared/status';
 import type { SupervisorState } from '../core/supervisor-state';
 import { CrashBudget } from './crash-budget';
 import { DaemonStartError, forkDaemon } from './fork-daemon';
+import { Watchdog } from './watchdog';
 
 export interface SupervisorOptions {
   dataDir: string;
@@ -41,8 +42,10 @@ export interface SupervisorOptions {
   clientName: string;
   clock: Clock;
   log: Logger;
-  /** Default 5000. */
+  /** The watchdog's interval while the daemon has work in flight (the floor). Default 5000. */
   probeIntervalMs?: number;
+  /** The longest interval while the daemon backs off with nothing to do. Default 30000. */
+  probeIdleCeilingMs?: number;
   /** Default 2000. */
   probeTimeoutMs?: number;
   /** Default 3. */
@@ -74,6 +77,7 @@ export class DaemonSupervisor implements Disposable {
   private readonly paths: DataDirPaths;
   private readonly budget: CrashBudget;
   private readonly probeIntervalMs: number;
+  private readonly probeIdleCeilingMs: number;
   private readonly probeTimeoutMs: number;
   private readonly probeFailuresBeforeRestart: number;
   private readonly stopTimeoutMs: number;
@@ -97,11 +101,15 @@ export class DaemonSupervisor implements Disposable {
 
   private stateValue: SupervisorState = 'stopped';
   private statusValue: DaemonStatus | null = null;
+  /** Monotonic ms when statusValue arrived. */
+  private statusAt = 0;
   private lastErrorValue: string | null = null;
   private giveUpMessage: string | null = null;
   private client: DaemonClient | null = null;
   /** The current connection's listeners and watchdog: disposed the moment the connection is given up. */
   private session: DisposableStore | null = null;
+  /** Tells the current connection's watchdog that this window sent a request (null while none runs). */
+  private noteRequest: (() => void) | null = null;
   /**
    * Bumped by every start, crash, restart and stop. Async work (a connect, a fork, a probe)
    * remembers the generation it began in and drops its result when that has moved on.
@@ -117,6 +125,7 @@ export class DaemonSupervisor implements Disposable {
     this.paths = dataDirPaths(opts.dataDir);
     this.budget = opts.crashBudget ?? new CrashBudget();
     this.probeIntervalMs = opts.probeIntervalMs ?? 5000;
+    this.probeIdleCeilingMs = Math.max(this.probeIntervalMs, opts.probeIdleCeilingMs ?? 30_000);
     this.probeTimeoutMs = opts.probeTimeoutMs ?? 2000;
     this.probeFailuresBeforeRestart = opts.probeFailuresBeforeRestart ?? 3;
     this.stopTimeoutMs = opts.stopTimeoutMs ?? 2000;
@@ -132,6 +141,11 @@ export class DaemonSupervisor implements Disposable {
   /** Last status from the daemon (status events after subscribe, and watchdog probes), null when none. */
   get status(): DaemonStatus | null {
     return this.statusValue;
+  }
+
+  /** How long ago the last status arrived (ms); 0 when there is none. */
+  get statusAgeMs(): number {
+    return this.statusValue ? this.opts.clock.monotonicNow() - this.statusAt : 0;
   }
 
   get lastError(): string | null {
@@ -209,6 +223,7 @@ export class DaemonSupervisor implements Disposable {
     if (this.stateValue !== 'running' || !client || client.closed) {
       return Promise.reject(new RpcError('DISCONNECTED', `the Dormouse daemon is not connected (${this.stateValue}); ${method} was not sent`));
     }
+    this.noteRequest?.();
     return client.request(method, params, opts);
   }
 
@@ -310,34 +325,43 @@ export class DaemonSupervisor implements Disposable {
 
   // ---- watchdog ----
 
-  /** One armed clock timer while running, re-armed after each probe completes. */
+  /**
+   * At most one armed clock timer while running, and none while the daemon hibernates: the cadence
+   * (probe-cadence.ts) follows what the daemon says it does, from each probe's reply and each
+   * `status` event; a request this window sends owes one probe at the floor.
+   */
   private startWatchdog(gen: number, client: DaemonClient, session: DisposableStore): void {
-    let failures = 0;
-    const scheduler = session.add(
-      new RunOnceScheduler(this.opts.clock, () => {
-        void probe();
-      }),
-    );
     // `status` is control-plane: no SQL, not activity, never wakes the daemon's loops. A stale
     // poll loop (health.pollStale) is only reported through `status`, never acted on here.
-    const probe = async () => {
-      try {
-        const status = await this.requestWithin(client, 'status', {}, this.probeTimeoutMs);
-        if (gen !== this.generation) return;
-        failures = 0;
-        this.setStatus(status);
-      } catch (error) {
-        if (gen !== this.generation) return;
-        failures++;
-        this.opts.log.warn(`status probe ${failures}/${this.probeFailuresBeforeRestart} failed: ${describe(error)}`);
-        if (failures >= this.probeFailuresBeforeRestart) {
-          this.unresponsive(gen, client.hello.daemonPid, failures);
-          return;
-        }
-      }
-      if (gen === this.generation && this.stateValue === 'running') scheduler.schedule(this.probeIntervalMs);
-    };
-    scheduler.schedule(this.probeIntervalMs);
+    const watchdog = session.add(
+      new Watchdog({
+        clock: this.opts.clock,
+        cadence: { floorMs: this.probeIntervalMs, ceilingMs: this.probeIdleCeilingMs },
+        timeoutMs: this.probeTimeoutMs,
+        failuresBeforeUnresponsive: this.probeFailuresBeforeRestart,
+        initial: this.statusValue,
+        probe: (signal) => client.request('status', {}, { signal, timeoutMs: this.probeTimeoutMs + CLIENT_TIMEOUT_BACKSTOP_MS }),
+        onStatus: (status) => {
+          if (gen === this.generation) this.setStatus(status);
+        },
+        onProbeFailed: (failures, error) => {
+          if (gen === this.generation) this.opts.log.warn(`status probe ${failures}/${this.probeFailuresBeforeRestart} failed: ${describe(error)}`);
+        },
+        onUnresponsive: (failures) => this.unresponsive(gen, client.hello.daemonPid, failures),
+      }),
+    );
+    session.add(
+      client.onEvent((message) => {
+        if (message.event === 'status') watchdog.observe(message.data as DaemonStatus);
+      }),
+    );
+    const noteRequest = () => watchdog.requestSent();
+    this.noteRequest = noteRequest;
+    session.add(
+      toDisposable(() => {
+        if (this.noteRequest === noteRequest) this.noteRequest = null;
+      }),
+    );
   }
 
   private unresponsive(gen: number, pid: number, failures: number): void {
@@ -532,6 +556,7 @@ export class DaemonSupervisor implements Disposable {
   private setStatus(status: DaemonStatus | null): void {
     if (status === null && this.statusValue === null) return;
     this.statusValue = status;
+    this.statusAt = this.opts.clock.monotonicNow();
     this.statusEmitter.fire(status);
   }
 }

@@ -52,6 +52,11 @@ describe('tree model', () => {
     expect(rows.find((r) => r.id === 'daemon/data-dir')).toMatchObject({ label: 'Data dir open to others' });
   });
 
+  it('uptime counts on from the last status: a hibernating daemon is not probed', () => {
+    const roots = buildTree({ supervisor: 'running', status: status(), statusAgeMs: 10 * 60_000, recall: null, now: NOW });
+    expect(roots[0]!.children!.find((c) => c.label === 'Uptime')!.description).toBe('12 min 5 s');
+  });
+
   it('a stale loop is marked in its row and in the Loops section, in error tone', () => {
     const s = status({ loops: [loop('capture', { stale: true, inFlight: true }), loop('recall')], health: { pollStale: true, stuckQueue: false, stuckSince: null, staleLoops: ['capture'] } });
     const loops = buildTree({ supervisor: 'running', status: s, recall: null, now: NOW })[1]!;
