@@ -26,7 +26,7 @@ function status(state: DaemonState, over: { queued?: number; leased?: number; in
     health: { pollStale: false, stuckQueue: false, stuckSince: null, staleLoops: [] },
     counters: { sqlStatements: 0, wakes: 0, jobsCompleted: 0, capturesStored: 0, capturesSkipped: 0, jobsFailed: 0, skipsByReason: {}, memoriesForgotten: 0, memoriesImported: 0, timersArmed: 0 },
     config: defaultSettings(), pendingRestart: [], database: { path: '/tmp/db.sqlite', quarantined: null },
-    dataDir: '/tmp', clients: 1, foreground: false, lastActivityAt: null, capture: { paused: false, until: null },
+    dataDir: '/tmp', clients: 1, connections: { open: 1, refused: 0, max: 1024, openFileLimit: null }, foreground: false, lastActivityAt: null, capture: { paused: false, until: null },
   };
 }
 
