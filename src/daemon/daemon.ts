@@ -42,6 +42,7 @@ import { searchQuery } from './recall/search-query';
 import { type Clock, RealClock } from '../shared/clock';
 import { type CadenceOptions, suspensionAllowed } from './scheduling/cadence';
 import { Dispatcher } from './scheduling/dispatcher';
+import { PACING_BY_KIND } from './scheduling/pacing-policy';
 import { PollLoop } from './scheduling/poll-loop';
 import { WakeBus } from './scheduling/wake-bus';
 import { exportPage } from './store/export-memories';
@@ -293,6 +294,7 @@ export class Daemon {
       lease: (max) => this.queue.lease(kind, max),
       run: (job) => this.runJob(job, handle, log),
       options: () => this.settings,
+      pacing: PACING_BY_KIND[kind],
       random: this.opts.random,
       log,
       // A freed slot resets the backoff and schedules a tick: more work may be waiting.
