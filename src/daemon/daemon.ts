@@ -32,7 +32,7 @@ import { writeToken } from './ipc/token';
 import { fileLogSink } from './log/file-log';
 import { JobQueue } from './queue/job-queue';
 import { type LeasedJob, StaleLeaseError } from './queue/job-queue';
-import { completionScope } from './queue/completion-scope';
+import { CompletionGroup } from './queue/completion-scope';
 import { Reaper } from './queue/reaper';
 import { RetryAlarm } from './queue/retry-alarm';
 import { fitMemoryToMessage } from './recall/fit-memory';
@@ -99,6 +99,8 @@ export class Daemon {
   private config!: ConfigStore;
   private queue!: JobQueue;
   private memories!: MemoryStore;
+  /** Captures ready in the same turn commit in one transaction (completion-scope.ts). */
+  private completions!: CompletionGroup;
   private captureWorker!: CaptureWorker;
   /** Loaded once at start, then kept in memory: status and enqueue read it without I/O. */
   private capturePause!: CapturePauseStore;
@@ -206,6 +208,7 @@ export class Daemon {
     if (recovered > 0) log.warn(`${recovered} job(s) left leased by the previous run went back to the queue`);
 
     this.memories = new MemoryStore(this.db, clock);
+    this.completions = new CompletionGroup(this.db, this.queue);
     this.capturePause = new CapturePauseStore(paths.dataDir, log.child('pause'), clock.now());
     const captureWorker = new CaptureWorker({
       store: this.memories, clock, log: log.child('capture'), settings: () => this.settings,
@@ -330,7 +333,7 @@ export class Daemon {
   private async runJob(job: LeasedJob, handle: JobHandler, log: Logger): Promise<void> {
     this.server.broadcast('jobStarted', { id: job.id, kind: job.kind, attempt: job.attempts });
     // The handler's durable write and the job's completion commit together, or not at all.
-    const scope = completionScope(this.db, this.queue, job);
+    const scope = this.completions.scope(job);
     try {
       await handle(job, scope.commit);
       if (!scope.completed) this.queue.completeSoon(job.id, job.token);
