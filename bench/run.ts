@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchAtRest } from './rest-bench';
+import { benchCaptureThroughput } from './capture-throughput';
 import { benchColdStart, benchHibernation, benchWakeLatency } from './daemon-benches';
 import { benchExtensionActivation } from './extension-activation';
 import { benchMcp } from './mcp-bench';
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     rows.push(...(await run()));
   };
   await section('queue throughput vs plainjob', () => benchQueueThroughput(quick ? 5_000 : 20_000));
+  await section('capture throughput', () => (quick ? benchCaptureThroughput(5, 200) : benchCaptureThroughput(5, 1_000)));
   await section('wake latency', () => benchWakeLatency(quick ? 50 : 300));
   await section('cold start and idle memory', () => benchColdStart(quick ? 5 : 15));
   await section('recall quality (git history)', () => benchRecallQuality(process.cwd()));

@@ -34,7 +34,7 @@ import { writeToken } from './ipc/token';
 import { fileLogSink } from './log/file-log';
 import { JobQueue } from './queue/job-queue';
 import { type LeasedJob, StaleLeaseError } from './queue/job-queue';
-import { completionScope } from './queue/completion-scope';
+import { CompletionGroup } from './queue/completion-scope';
 import { Reaper } from './queue/reaper';
 import { RetryAlarm } from './queue/retry-alarm';
 import { fitMemoryToMessage } from './recall/fit-memory';
@@ -44,6 +44,7 @@ import { searchQuery } from './recall/search-query';
 import { type Clock, RealClock } from '../shared/clock';
 import { type CadenceOptions, suspensionAllowed } from './scheduling/cadence';
 import { Dispatcher } from './scheduling/dispatcher';
+import { PACING_BY_KIND } from './scheduling/pacing-policy';
 import { PollLoop } from './scheduling/poll-loop';
 import { WakeBus } from './scheduling/wake-bus';
 import { exportPage } from './store/export-memories';
@@ -110,6 +111,8 @@ export class Daemon {
   private config!: ConfigStore;
   private queue!: JobQueue;
   private memories!: MemoryStore;
+  /** Captures ready in the same turn commit in one transaction (completion-scope.ts). */
+  private completions!: CompletionGroup;
   private captureWorker!: CaptureWorker;
   /** Loaded once at start, then kept in memory: status and enqueue read it without I/O. */
   private capturePause!: CapturePauseStore;
@@ -241,6 +244,7 @@ export class Daemon {
     if (recovered > 0) log.warn(`${recovered} job(s) left leased by the previous run went back to the queue`);
 
     this.memories = new MemoryStore(this.db, clock);
+    this.completions = new CompletionGroup(this.db, this.queue);
     this.capturePause = new CapturePauseStore(paths.dataDir, log.child('pause'), clock.now());
     const captureWorker = new CaptureWorker({
       store: this.memories, clock, log: log.child('capture'), settings: () => this.settings,
@@ -329,6 +333,7 @@ export class Daemon {
       lease: (max) => this.queue.lease(kind, max),
       run: (job) => this.runJob(job, handle, log),
       options: () => this.settings,
+      pacing: PACING_BY_KIND[kind],
       random: this.opts.random,
       log,
       // A freed slot resets the backoff and schedules a tick: more work may be waiting.
@@ -364,7 +369,7 @@ export class Daemon {
   private async runJob(job: LeasedJob, handle: JobHandler, log: Logger): Promise<void> {
     this.server.broadcast('jobStarted', { id: job.id, kind: job.kind, attempt: job.attempts });
     // The handler's durable write and the job's completion commit together, or not at all.
-    const scope = completionScope(this.db, this.queue, job);
+    const scope = this.completions.scope(job);
     try {
       await handle(job, scope.commit);
       if (!scope.completed) this.queue.completeSoon(job.id, job.token);

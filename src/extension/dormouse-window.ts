@@ -116,6 +116,7 @@ export class DormouseWindow implements vscode.Disposable {
       const now = clock.now();
       this.presentationValue = tracker.update({
         supervisor: supervisor.state, status: supervisor.status, lastError: supervisor.lastError, now, pause: pause.effective(now),
+        captureProgress: this.captures?.progress ?? null,
       });
       statusBar.draw(this.presentationValue);
       presentationChanged.fire(this.presentationValue);
@@ -145,6 +146,8 @@ export class DormouseWindow implements vscode.Disposable {
         maxMessageBytes: () => supervisor.status?.config.ipcMaxMessageBytes ?? defaultSettings().ipcMaxMessageBytes,
       }),
     ));
+    // A burst of captures ("Save All") redraws the status bar as its batches are accepted.
+    store.add(captures.onDidChangeProgress(redraw));
     const idle = store.add(
       new EditorIdlePolicy({
         clock,

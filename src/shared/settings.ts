@@ -143,7 +143,8 @@ export const SETTING_SPECS: { [K in SettingKey]: SettingSpec<K> } = {
   },
   spawnJitterMs: {
     key: 'spawnJitterMs', default: [50, 150], live: true,
-    description: 'Random pause [min, max] (ms) between job starts inside one tick.',
+    // Paced work only (src/daemon/scheduling/pacing-policy.ts): capture and recall are local and never pay it.
+    description: 'Random pause [min, max] (ms) between the starts of paced work inside one tick: work that calls a rate-limited resource (a remote API). Capture and recall are local and unpaced, so they start at once.',
     parse: (v) => {
       if (!Array.isArray(v) || v.length !== 2) return { ok: false, reason: `must be [min, max], got ${describe(v)}` };
       const [a, b] = v as unknown[];

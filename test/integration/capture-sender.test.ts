@@ -2,7 +2,7 @@
 // processes (dist/daemon.js, built by `node esbuild.mjs`): real forks, sockets, SQLite files and
 // spill files. The supervisor runs on the real clock; the sender's batching window on a
 // ManualClock, so the test decides when a batch is attempted. Every wait is on an event.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -15,10 +15,13 @@ import { waitFor } from '../../src/shared/event';
 import { DisposableStore } from '../../src/shared/lifecycle';
 import { memoryLogger } from '../../src/shared/logger';
 import { dataDirPaths } from '../../src/shared/paths';
+import type { JobInput } from '../../src/shared/protocol';
+import { defaultSettings, type Settings } from '../../src/shared/settings';
 import type { DaemonStatus } from '../../src/shared/status';
 import { DAEMON_SCRIPT, FAST_SETTINGS, tempDataDir, waitForStatus } from '../helpers/daemon-process';
 
-const store = new DisposableStore();
+/** Per test: a disposed store disposes whatever is added to it later at once. */
+let store = new DisposableStore();
 let cleanup: Array<() => void> = [];
 /** Every daemon pid a supervisor connected to, SIGKILLed once each test ends. */
 const daemonPids = new Set<number>();
@@ -29,6 +32,7 @@ beforeAll(() => {
 
 afterEach(() => {
   store.dispose();
+  store = new DisposableStore();
   for (const pid of daemonPids) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -41,9 +45,9 @@ afterEach(() => {
 });
 
 /** One window: a supervisor, and a capture sender wired to it as dormouse-window.ts does. */
-function window() {
+function window(opts: { settings?: Partial<Settings>; sent?: JobInput[][] } = {}) {
   const dataDir = tempDataDir('dm-cs-');
-  writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ ...FAST_SETTINGS, idleExitMs: 60_000 }));
+  writeFileSync(join(dataDir, 'config.json'), JSON.stringify({ ...FAST_SETTINGS, idleExitMs: 60_000, ...opts.settings }));
   const storageDir = mkdtempSync(join(tmpdir(), 'dm-cs-storage-'));
   cleanup.push(() => rmSync(storageDir, { recursive: true, force: true }));
   const log = memoryLogger();
@@ -64,7 +68,10 @@ function window() {
     storageDir,
     clock: batchClock,
     log: log.child('capture'),
-    enqueue: async (jobs) => void (await supervisor.request('enqueue', { jobs })),
+    enqueue: async (jobs) => {
+      opts.sent?.push(jobs);
+      await supervisor.request('enqueue', { jobs });
+    },
     isConnected: () => supervisor.state === 'running',
     maxMessageBytes: () => supervisor.status?.config.ipcMaxMessageBytes ?? 1_048_576,
     batchWindowMs: 150,
@@ -137,5 +144,53 @@ describe('CaptureSender with a real daemon and supervisor', () => {
       client.close();
     }
     expect(sender.stats).toEqual({ memory: 0, spilled: 0, dropped: 0 });
+  });
+
+  it('a Save All of 2,000 files from one window, with the default pacing, is stored and acknowledged once each', async () => {
+    const sent: JobInput[][] = [];
+    // The default spawnJitterMs: captures are unpaced, so it must not slow this burst down.
+    const { supervisor, sender, batchClock } = window({ settings: { spawnJitterMs: defaultSettings().spawnJitterMs }, sent });
+    await supervisor.start();
+    const files = mkdtempSync(join(tmpdir(), 'dm-cs-files-'));
+    cleanup.push(() => rmSync(files, { recursive: true, force: true }));
+    mkdirSync(join(files, 'src'));
+    const paths = Array.from({ length: 2_000 }, (_, i) => {
+      const path = join(files, 'src', `module-${i}.ts`);
+      writeFileSync(path, `export const answer${i} = ${i}; // capybara${i}\n`);
+      return path;
+    });
+
+    let acknowledged = 0;
+    store.add(sender.onDidFlush(({ count }) => (acknowledged += count)));
+    const allIn = waitFor(sender.onDidFlush, () => acknowledged >= paths.length);
+    for (const path of paths) sender.submit({ kind: 'capture', payload: { type: 'file', path, language: 'typescript' } });
+    await batchClock.advance(150);
+    await allIn;
+    expect(acknowledged).toBe(paths.length);
+    expect(sender.progress).toBeNull();
+
+    const stored = await statusWhere(supervisor, (s) => s.counters.capturesStored + s.counters.capturesSkipped >= paths.length && s.queue.queued + s.queue.leased === 0);
+    expect(stored.counters.capturesStored).toBe(paths.length);
+    expect(stored.counters.capturesSkipped).toBe(0);
+    expect(stored.queue.done).toBe(paths.length);
+
+    // Each capture was sent once, with its own idempotency key.
+    const jobs = sent.flat();
+    expect(jobs).toHaveLength(paths.length);
+    expect(new Set(jobs.map((j) => j.idempotencyKey)).size).toBe(paths.length);
+    expect(jobs.map((j) => (j.payload as { path: string }).path)).toEqual(paths);
+
+    // A replay of a batch whose reply was lost returns the same jobs and stores nothing again.
+    const replay = sent[0]!;
+    const again = await supervisor.request('enqueue', { jobs: replay });
+    expect(again.ids).toHaveLength(replay.length);
+    const after = await supervisor.request('status', {});
+    expect(after.queue.done + after.queue.queued + after.queue.leased).toBe(paths.length);
+    expect(after.counters.capturesStored).toBe(paths.length);
+    for (const i of [0, 999, 1_999]) {
+      // The exact word ranks its own file first (other files match it only in part).
+      const hits = await supervisor.request('recall', { query: `"capybara${i}"` });
+      expect(hits[0]!.path).toBe(paths[i]);
+    }
   });
 });

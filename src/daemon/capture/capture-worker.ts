@@ -20,8 +20,8 @@ export type CaptureOutcome =
   | { stored: true; memoryId: number; merged: boolean }
   | { stored: false; reason: SkipReason; detail: string };
 
-/** Runs a synchronous database write, possibly inside a wider transaction. */
-export type CommitScope = <T>(write: () => T) => T;
+/** Runs a synchronous database write, possibly inside a wider transaction (a group commit: then later). */
+export type CommitScope = <T>(write: () => T) => T | Promise<T>;
 
 export interface CaptureWorkerOptions {
   store: MemoryStore;
@@ -60,7 +60,7 @@ export class CaptureWorker {
       if (this.opts.paused?.()) throw new Skip('paused', `${payload.type} capture while capture is paused`);
       const draft = await this.draft(payload);
       const at = payload.capturedAt ?? this.opts.clock.now();
-      return commit(() => this.store(draft, at));
+      return await commit(() => this.store(draft, at));
     } catch (err) {
       if (!(err instanceof Skip)) throw err;
       this.opts.log.info(`capture skipped (${err.reason}): ${err.detail}`);

@@ -1,7 +1,9 @@
 // Dispatcher: the batched dequeue shared by the capture and recall loops. One tick leases up to
-// min(free slots, spawnsPerTick) jobs and starts them without awaiting them, spaced by a random
-// jitter so a burst does not start N processes in the same millisecond. A settled job frees its
-// slot and calls onSlotFreed (the loop's wake), so a saturated loop resumes without polling.
+// min(free slots, spawnsPerTick) jobs and starts them without awaiting them. Paced work (see
+// pacing-policy.ts: work that calls a rate-limited resource) is spaced by a random jitter
+// (spawnJitterMs) so a burst does not hit that resource N times in the same millisecond; unpaced
+// work (capture, recall: local) starts at once. A settled job frees its slot and calls
+// onSlotFreed (the loop's wake), so a saturated loop resumes without polling.
 //
 // Outcomes: 'work' when jobs were leased; 'saturated' when no slot is free while jobs are in
 // flight (a freed slot wakes the loop, so the backoff is left alone); 'idle' when the queue is
@@ -12,6 +14,7 @@
 // to onAbandoned (the owner returns them to the queue), and no further tick leases anything.
 import type { Logger } from '../../shared/logger';
 import type { Clock } from '../../shared/clock';
+import { type Pacing, pauseBetweenStarts } from './pacing-policy';
 import type { TickResult } from './poll-loop';
 
 export interface DispatchOptions {
@@ -29,6 +32,8 @@ export interface DispatcherOptions<J extends { id: number }> {
   run: (job: J) => Promise<void>;
   /** Read at every tick, so live reloads apply at once. */
   options: () => DispatchOptions;
+  /** Whether starts of this work are spaced by spawnJitterMs (PACING_BY_KIND for the daemon's kinds). */
+  pacing: Pacing;
   random?: () => number;
   log: Logger;
   onSlotFreed: () => void;
@@ -67,8 +72,9 @@ export class Dispatcher<J extends { id: number }> {
     if (jobs.length === 0) return { outcome: 'idle' };
     // Count the whole batch at once: leased jobs own their slots even while waiting to start.
     this.running += jobs.length;
+    const between = pauseBetweenStarts(this.opts.pacing, spawnJitterMs);
     for (const [i, job] of jobs.entries()) {
-      if (i > 0) await this.pause(spawnJitterMs);
+      if (i > 0) await this.pause(between);
       if (this.stopped) {
         this.abandon(jobs.slice(i));
         break;

@@ -15,6 +15,7 @@ import type { Logger } from '../../shared/logger';
 import { isProcessAlive } from '../../shared/process-alive';
 import { type JobInput, jobInput } from '../../shared/protocol';
 import { Batcher } from '../core/batcher';
+import { BurstProgress, type BurstProgressValue } from '../core/burst-progress';
 import { Outbox } from '../core/outbox';
 
 export interface CaptureSenderOptions {
@@ -47,15 +48,29 @@ export class CaptureSender implements Disposable {
   private refused = 0;
   private readonly pid: number;
   private adoptions = 0;
+  /** This window's own captures only: replayed spill files of closed windows were never counted in. */
+  private readonly burst = new BurstProgress();
+  private readonly progressChanged = new Emitter<BurstProgressValue | null>();
+  /** A burst's progress moved (a batch accepted, a burst began or ended): the status bar redraws from it. */
+  readonly onDidChangeProgress = this.progressChanged.event;
 
   constructor(private readonly opts: CaptureSenderOptions) {
     const pid = opts.pid ?? process.pid;
     this.outbox = this.store.add(new Outbox({ spillFile: join(opts.storageDir, `outbox-${pid}.jsonl`) }));
-    this.store.add(this.outbox.onDidDrop(({ dropped }) => opts.log.error(`capture buffer full: ${dropped} capture(s) dropped while the daemon was unreachable`)));
+    this.store.add(this.outbox.onDidDrop(({ dropped }) => {
+      opts.log.error(`capture buffer full: ${dropped} capture(s) dropped while the daemon was unreachable`);
+      this.settle(1);
+    }));
     this.pid = pid;
     this.adoptOrphans();
     this.batcher = this.store.add(new Batcher<true>({ clock: opts.clock, windowMs: opts.batchWindowMs ?? 150, maxItems: 100, onFlush: () => void this.send() }));
     this.store.add(this.flushed);
+    this.store.add(this.progressChanged);
+  }
+
+  /** The burst of captures being sent, or null (none, or too small to show). */
+  get progress(): BurstProgressValue | null {
+    return this.burst.value;
   }
 
   /**
@@ -69,6 +84,10 @@ export class CaptureSender implements Disposable {
       this.opts.log.error(`capture refused: ${error instanceof Error ? error.message : String(error)}`);
       return false;
     }
+    const shown = this.burst.value !== null;
+    this.burst.captured(1);
+    // Drawn from the moment a burst is big enough to show; after that each accepted batch redraws.
+    if (!shown && this.burst.value !== null) this.progressChanged.fire(this.burst.value);
     this.outbox.push(job);
     this.batcher.add(true);
     return true;
@@ -132,7 +151,8 @@ export class CaptureSender implements Disposable {
       for (const outbox of [...this.orphans, this.outbox]) {
         if (outbox.isEmpty) continue;
         const refusedBefore = this.refused;
-        const { sent } = await outbox.drain((jobs) => this.enqueueSplit(jobs), { batchSize: 100 });
+        const own = outbox === this.outbox;
+        const { sent } = await outbox.drain((jobs) => this.enqueueSplit(jobs, own), { batchSize: 100 });
         const acknowledged = sent - (this.refused - refusedBefore);
         if (acknowledged > 0) this.flushed.fire({ count: acknowledged });
       }
@@ -143,8 +163,9 @@ export class CaptureSender implements Disposable {
     }
   }
 
-  /** One enqueue per batch, split when the JSON would exceed the daemon's message limit. */
-  private async enqueueSplit(jobs: JobInput[]): Promise<void> {
+  /** One enqueue per batch, split when the JSON would exceed the daemon's message limit. `own`: this window's captures (counted in the burst). */
+  private async enqueueSplit(jobs: JobInput[], own: boolean): Promise<void> {
+    const settled = (count: number) => own && this.settle(count);
     const limit = Math.floor((this.opts.maxMessageBytes?.() ?? 1_048_576) * 0.9);
     let chunk: JobInput[] = [];
     let bytes = 0;
@@ -157,17 +178,28 @@ export class CaptureSender implements Disposable {
         // Could never be sent: refusing it loudly beats blocking every capture behind it.
         this.opts.log.error(`a ${job.kind} of ${size} bytes exceeds the daemon's message limit (${limit} bytes); not captured`);
         this.refused++;
+        settled(1);
         continue;
       }
       if (chunk.length > 0 && bytes + size > limit) {
         await this.opts.enqueue(chunk);
+        settled(chunk.length);
         chunk = [];
         bytes = 0;
       }
       chunk.push(job);
       bytes += size;
     }
-    if (chunk.length > 0) await this.opts.enqueue(chunk);
+    if (chunk.length > 0) {
+      await this.opts.enqueue(chunk);
+      settled(chunk.length);
+    }
+  }
+
+  private settle(count: number): void {
+    const shown = this.burst.value !== null;
+    this.burst.settled(count);
+    if (shown) this.progressChanged.fire(this.burst.value);
   }
 
   dispose(): void {

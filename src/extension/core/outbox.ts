@@ -15,7 +15,11 @@ import { SpillFile } from './spill-file';
 export interface OutboxOptions {
   /** JSONL file (in the extension's globalStorage); its folder may not exist yet. */
   spillFile: string;
-  /** Default 200. */
+  /**
+   * Default 5,000: a "Save All" of a few thousand files waits in memory while it is sent, instead
+   * of one synchronous append to the spill file per save on the extension host. The byte bound
+   * below keeps memory small whatever the count (a file capture carries a path, not its content).
+   */
   maxMemoryEntries?: number;
   /** Default 4 MiB (JSON length of entries). */
   maxMemoryBytes?: number;
@@ -41,6 +45,12 @@ interface MemoryEntry {
 
 const MiB = 1024 * 1024;
 
+/**
+ * Between two batches of a drain: lets the extension host handle what queued up meanwhile (a send
+ * that settles at once, or a refused batch, would otherwise run the whole outbox in one go).
+ */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export class Outbox implements Disposable {
   private readonly file: SpillFile;
   private readonly maxMemoryEntries: number;
@@ -57,7 +67,7 @@ export class Outbox implements Disposable {
   readonly onDidDrop: Event<{ dropped: number }> = this.dropEmitter.event;
 
   constructor(opts: OutboxOptions) {
-    this.maxMemoryEntries = opts.maxMemoryEntries ?? 200;
+    this.maxMemoryEntries = opts.maxMemoryEntries ?? 5_000;
     this.maxMemoryBytes = opts.maxMemoryBytes ?? 4 * MiB;
     this.maxSpillBytes = opts.maxSpillBytes ?? 64 * MiB;
     this.newId = opts.newId ?? randomUUID;
@@ -149,6 +159,7 @@ export class Outbox implements Disposable {
           // Pushes only append to the file meanwhile, so its head is still this batch.
           this.file.consume(batch.bytes, batch.jobs.length);
           sent += batch.jobs.length;
+          await yieldToEventLoop();
           continue;
         }
         // Only blank or corrupt lines were left, and they are gone now: the file is empty.
@@ -158,6 +169,7 @@ export class Outbox implements Disposable {
       await send(batch.map((e) => e.job));
       this.acknowledgeMemoryBatch(batch);
       sent += batch.length;
+      await yieldToEventLoop();
     }
     return { sent };
   }

@@ -6,6 +6,7 @@
 // Stale loops and a stuck queue are shown, never acted on automatically: the user decides
 // whether to restart.
 import type { DaemonStatus, LoopStatus } from '../../shared/status';
+import type { BurstProgressValue } from './burst-progress';
 import { floorDuration } from './duration';
 import { formatUntil } from './relative-time';
 import type { SupervisorState } from './supervisor-state';
@@ -49,6 +50,11 @@ export interface StatusInput {
    * whatever the daemon is doing: a paused window captures nothing even while it hibernates.
    */
   pause?: { paused: boolean; until: number | null } | null;
+  /**
+   * A burst of this window's captures being sent (capture-sender.ts): shown in the same value
+   * ("Dormouse: storing 1,240 of 2,000") while connected, so a "Save All" visibly progresses.
+   */
+  captureProgress?: BurstProgressValue | null;
 }
 
 // Titles as the manifest contributes them, so the quick pick and the palette agree.
@@ -111,7 +117,12 @@ export function presentStatus(input: StatusInput, since: number | null = null): 
   const pending = input.supervisor === 'running' ? (input.status?.pendingRestart ?? []) : [];
   if (pending.length > 0 && !actions.includes(A.restart)) actions.push(A.restart);
 
+  // Only while connected: a burst waiting for a daemon that is down is what "starting" already says.
+  const burst = input.supervisor === 'running' && input.status !== null ? (input.captureProgress ?? null) : null;
+  const burstText = burst ? `storing ${count(burst.done)} of ${count(burst.total)}` : null;
+
   const paragraphs = [`**${c.headline}**${duration}`, ...c.why];
+  if (burst) paragraphs.splice(1, 0, `**Storing captures**: ${count(burst.done)} of ${count(burst.total)} are safe in the daemon's queue; the rest wait in this window's buffer.`);
   if (pausedText) paragraphs.unshift(`**Capture ${pausedText}**: nothing is captured or buffered${paused!.until === null ? ' until you resume' : ''}.`);
   if (pending.length > 0) paragraphs.push(`Waiting for a restart: ${pending.map(quoteName).join(', ')}`);
   const openDataDir = input.supervisor === 'running' ? input.status?.dataDirWarning : null;
@@ -121,12 +132,14 @@ export function presentStatus(input: StatusInput, since: number | null = null): 
   // Paused is what the user asked for and must see at a glance; a state with words of its own
   // (stale, stopped, given up…) keeps its icon, colours and words and says "paused" after them.
   const plain = `$(${look.icon}) Dormouse${look.textSuffix === null ? '' : `: ${look.textSuffix}`}`;
-  const text = !pausedText ? plain : look.textSuffix === null ? `$(debug-pause) Dormouse ${pausedText}` : `${plain} · ${pausedText}`;
+  const withPause = !pausedText ? plain : look.textSuffix === null ? `$(debug-pause) Dormouse ${pausedText}` : `${plain} · ${pausedText}`;
+  // The progress joins the one value: in place of the plain words, after a state's own words.
+  const text = !burstText ? withPause : withPause === plain && look.textSuffix === null ? `$(sync~spin) Dormouse: ${burstText}` : `${withPause} · ${burstText}`;
   return {
     value: c.value,
     text,
     label: c.label,
-    accessibilityLabel: `Dormouse daemon: ${c.label}${duration}${pausedText ? `; capture ${pausedText}` : ''}`,
+    accessibilityLabel: `Dormouse daemon: ${c.label}${duration}${pausedText ? `; capture ${pausedText}` : ''}${burstText ? `; ${burstText}` : ''}`,
     severity: look.severity,
     tooltipMarkdown: paragraphs.join('\n\n'),
     actions,
@@ -248,6 +261,11 @@ function parseTime(iso: string | null): number | null {
   if (iso === null) return null;
   const ms = Date.parse(iso);
   return Number.isNaN(ms) ? null : ms;
+}
+
+/** 1240 -> "1,240": digits grouped the same on every machine (the tests compare the text). */
+function count(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 function oneLine(text: string, max = 500): string {

@@ -222,6 +222,52 @@ describe('CaptureSender', () => {
     expect(daemon.calls[0]).toHaveLength(100);
   });
 
+  it('a Save All of 2,000 goes out in batches under the message limit, each capture once, with progress up to the end', async () => {
+    const limit = 16_000;
+    const { clock, daemon, sender } = setup({ maxMessageBytes: () => limit });
+    const progress: Array<{ done: number; total: number } | null> = [];
+    sender.onDidChangeProgress((p) => progress.push(p));
+    const all = Array.from({ length: 2_000 }, (_, i) => `/work/src/file-${i}.ts`);
+    for (const t of all) sender.submit(capture(t));
+    expect(sender.progress).toEqual({ done: 0, total: 2_000 });
+
+    while (daemon.sent.length < all.length || daemon.waiting > 0) {
+      await daemon.next();
+      daemon.ack();
+      await clock.flush();
+    }
+    for (const call of daemon.calls) {
+      const frame = JSON.stringify({ type: 'request', data: { id: Number.MAX_SAFE_INTEGER, method: 'enqueue', params: { jobs: call } } });
+      expect(Buffer.byteLength(frame)).toBeLessThanOrEqual(limit);
+    }
+    expect(daemon.calls.length).toBeGreaterThan(all.length / 100);
+    expect(daemon.sent).toEqual(all);
+    // Shown from the 200th capture, then one step per accepted batch, and gone when all are in.
+    expect(progress[0]).toEqual({ done: 0, total: 200 });
+    const steps = progress.slice(1, -1).map((p) => p!.done);
+    expect(steps).toEqual([...steps].sort((a, b) => a - b));
+    expect(progress.at(-2)!.total).toBe(2_000);
+    expect(progress.at(-2)!.done).toBeLessThan(2_000);
+    expect(progress.at(-1)).toBeNull();
+    expect(sender.progress).toBeNull();
+  });
+
+  it('the extension host runs between two batches of a burst, even when the daemon answers at once', async () => {
+    const order: string[] = [];
+    const { clock, sender } = setup({
+      enqueue: async () => {
+        if (order.length === 0) setImmediate(() => order.push('host'));
+        order.push('batch');
+      },
+    });
+    for (let i = 0; i < 300; i++) sender.submit(capture(`c${i}`));
+    await clock.flush();
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order.indexOf('host')).toBeGreaterThan(0);
+    expect(order.indexOf('host')).toBeLessThan(order.lastIndexOf('batch'));
+  });
+
   it('a batch over the daemon\'s message limit is split into several enqueues', async () => {
     const limit = 2000;
     const { clock, daemon, sender } = setup({ maxMessageBytes: () => limit });

@@ -246,3 +246,35 @@ describe('presentStatus: disk full and an open data dir', () => {
     expect(p.tooltipMarkdown).toContain('**Data dir:** the data dir \\/data is open to other users \\(mode 0755\\)');
   });
 });
+
+describe('presentStatus: a burst of captures being sent', () => {
+  const burst = { done: 1_240, total: 2_000 };
+
+  it('shows its progress as the one status value: "Dormouse: storing 1,240 of 2,000"', () => {
+    const p = presentStatus(input('running', status(), { captureProgress: burst }));
+    expect(p.value).toBe('awake');
+    expect(p.text).toBe('$(sync~spin) Dormouse: storing 1,240 of 2,000');
+    expect(p.accessibilityLabel).toBe('Dormouse daemon: awake; storing 1,240 of 2,000');
+    expect(p.tooltipMarkdown).toContain('**Storing captures**: 1,240 of 2,000 are safe in the daemon\'s queue');
+  });
+
+  it('a state with words of its own keeps them, and the progress follows', () => {
+    const p = presentStatus(input('running', status({ health: { stuckQueue: true, stuckSince: iso(NOW - minutes(2)) } }), { captureProgress: burst }));
+    expect(p.value).toBe('stuck');
+    expect(p.text).toBe('$(warning) Dormouse: stuck · storing 1,240 of 2,000');
+  });
+
+  it('a paused window says paused first, then the progress of what it captured before', () => {
+    const p = presentStatus(input('running', status(), { captureProgress: burst, pause: { paused: true, until: null } }));
+    expect(p.text).toBe('$(debug-pause) Dormouse paused · storing 1,240 of 2,000');
+  });
+
+  it('is not shown while the daemon is not connected: the burst waits in the buffer', () => {
+    const p = presentStatus(input('crashed', status(), { captureProgress: burst }));
+    expect(p.text).not.toContain('storing');
+  });
+
+  it('no burst, no progress: the text is the plain value', () => {
+    expect(presentStatus(input('running', status(), { captureProgress: null })).text).toBe('$(eye) Dormouse');
+  });
+});

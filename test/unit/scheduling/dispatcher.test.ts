@@ -29,6 +29,8 @@ function harness(options: Partial<DispatchOptions> = {}, queue: number[] = [], o
     clock,
     log,
     options: () => h.options,
+    // Paced by default here: the jitter rules below are about paced work.
+    pacing: 'paced',
     random: () => h.random,
     onSlotFreed: () => void h.freed++,
     lease: (max) => {
@@ -114,7 +116,19 @@ describe('Dispatcher', () => {
     ]);
   });
 
-  it('jitter [0,0] pauses not at all', async () => {
+  it('unpaced work starts its whole batch at once, whatever spawnJitterMs says, and logs each slot', async () => {
+    const h = harness({ spawnJitterMs: [100, 300] }, [1, 2, 3, 4], { pacing: 'unpaced' });
+    const tick = h.dispatcher.tick();
+    expect(h.clock.activeTimers).toBe(0);
+    expect(await tick).toEqual({ outcome: 'work' });
+    expect(h.started).toEqual([1, 2, 3, 4]);
+    expect(h.clock.activeTimers).toBe(0);
+    expect(h.log.lines.filter((l) => l.includes('start job')).map((l) => l.replace(/^.*INFO  /, ''))).toEqual([
+      'start job 1 slot 1/4', 'start job 2 slot 2/4', 'start job 3 slot 3/4', 'start job 4 slot 4/4',
+    ]);
+  });
+
+  it('paced work with jitter [0,0] pauses not at all', async () => {
     const h = harness({ spawnJitterMs: [0, 0] }, [1, 2, 3, 4]);
     const tick = h.dispatcher.tick();
     expect(h.clock.activeTimers).toBe(0);
@@ -123,7 +137,7 @@ describe('Dispatcher', () => {
     expect(h.clock.activeTimers).toBe(0);
   });
 
-  it('a non-zero jitter pauses between successive starts, not before the first', async () => {
+  it('paced work: a non-zero jitter pauses between successive starts, not before the first', async () => {
     const h = harness({ spawnJitterMs: [100, 300] }, [1, 2, 3]);
     h.random = 0.5; // 200 ms
     let result: unknown;
