@@ -5,6 +5,8 @@
 import * as assert from 'node:assert/strict';
 import { test } from './framework';
 import { bridge, getApi } from './harness';
+import type { DormouseApi } from '../../../src/extension/api';
+import type { DaemonStatus } from '../../../src/shared/status';
 import { findTreeNode, saveNewFile, setSetting, waitForPresentation, waitForRunning, waitForStatus } from './steps';
 
 test(
@@ -18,9 +20,10 @@ test(
 
     await waitForPresentation(api, ['hibernating'], 30_000);
     const first = await waitForStatus(api, (s) => s.state === 'hibernating', 'a hibernating status');
-    // The watchdog's status probes are control-plane calls: they run no SQL. Two probes apart, the
-    // counter must not have moved.
-    const later = await waitForStatus(api, (s) => s.uptimeMs >= first.uptimeMs + 5000, 'a status 5 s later', 20_000);
+    // The window arms no probe while the daemon hibernates, so the test asks the daemon itself.
+    // A status request is a control-plane call: it runs no SQL. 5 s apart, the counter must not
+    // have moved.
+    const later = await askStatusUntil(api, (s) => s.uptimeMs >= first.uptimeMs + 5000, 20_000);
     assert.equal(later.state, 'hibernating', 'still hibernating');
     assert.equal(later.counters.sqlStatements, first.counters.sqlStatements, 'no SQL while hibernating');
     assert.equal(later.counters.timersArmed, 0, 'no daemon timers armed while hibernating');
@@ -124,3 +127,14 @@ test(
   },
   { timeoutMs: 90_000 },
 );
+
+/** Asks the daemon for its status every 250 ms until `predicate` holds (a condition, not a fixed sleep). */
+async function askStatusUntil(api: DormouseApi, predicate: (s: DaemonStatus) => boolean, timeoutMs: number): Promise<DaemonStatus> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const status = (await api.request('status', {})) as DaemonStatus;
+    if (predicate(status)) return status;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms asking for a status; last: ${JSON.stringify(status).slice(0, 300)}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
