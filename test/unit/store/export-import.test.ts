@@ -63,7 +63,8 @@ describe('import', () => {
     expect(memories[1]).toMatchObject({ kind: 'terminal', exitCode: 1 });
     expect(db.prepare<[], { h: string }>("SELECT content_hash AS h FROM memories WHERE kind = 'selection'").get()!.h).toBe(originalHash);
     expect(chunksOf(memories[0]!.id!)).toEqual(originalChunks);
-    expect(originalChunks).toHaveLength(4); // three of the content, one for the note
+    expect(originalChunks.length).toBeGreaterThan(2); // the content's chunks, then one for the note
+    expect(originalChunks[originalChunks.length - 1]).toBe('why');
   });
 
   it('is idempotent: the same kind, path, time and content is skipped, in one batch or the next', () => {
