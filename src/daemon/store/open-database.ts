@@ -83,6 +83,18 @@ function zeroOldFreePages(db: SqlDatabase, log: Logger): void {
   log.info('vacuumed the migrated database: space freed before secure_delete was on is rewritten away');
 }
 
+/** The first schema version that stores each chunk once (migration 005): migrating to it frees most of the file. */
+const CHUNKS_ONCE_SINCE_VERSION = 5;
+
+/**
+ * Once, after migration 005: the old layout's pages (every content twice, the old index) are free
+ * but still part of the file; VACUUM gives them back to the file system.
+ */
+function shrinkToNewLayout(db: SqlDatabase, log: Logger): void {
+  db.exec('VACUUM');
+  log.info('vacuumed the migrated database: the space of the old layout (each content stored twice) is given back');
+}
+
 function openChecked(path: string, opts: OpenDatabaseOptions): SqlDatabase {
   const db = new SqlDatabase(new Database(path));
   try {
@@ -103,6 +115,7 @@ function openChecked(path: string, opts: OpenDatabaseOptions): SqlDatabase {
     }
     const migrated = migrate(db, MIGRATIONS, opts.log.child('migrate'));
     if (migrated.from > 0 && migrated.from < SECURE_DELETE_SINCE_VERSION) zeroOldFreePages(db, opts.log);
+    else if (migrated.from > 0 && migrated.from < CHUNKS_ONCE_SINCE_VERSION) shrinkToNewLayout(db, opts.log);
     return db;
   } catch (error) {
     if (isCorruption(error)) throw new CorruptOpen(describe(error), db);

@@ -41,7 +41,10 @@ const exported = (over: Partial<ExportedMemory> = {}): ExportedMemory => ({
 });
 const run = (memories: ExportedMemory[]) =>
   importMemories({ db, store, worker, log, snapshotsPerFile: () => settings.retentionSnapshotsPerFile }, memories);
-const chunksOf = (id: number) => db.prepare<[number], { text: string }>('SELECT text FROM chunks WHERE memory_id = ? ORDER BY seq').all(id).map((r) => r.text);
+const chunksOf = (id: number) => db
+  .prepare<[number], { text: string }>(
+    'SELECT dm_chunk_text(c.body) AS text FROM memory_chunks mc JOIN chunks c ON c.id = mc.chunk_id WHERE mc.memory_id = ? ORDER BY mc.seq >= 0 DESC, mc.seq',
+  ).all(id).map((r) => r.text);
 
 describe('import', () => {
   it('stores a memory as a capture would (same hash and chunks), keeping its times, note and exit code', async () => {
