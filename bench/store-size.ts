@@ -140,7 +140,9 @@ export async function benchStoreSize(repo: string): Promise<BenchRow[]> {
   const all = gitVersions(repo);
   const few = measureStoreSize(mostEdited(all, 35));
   const every = measureStoreSize(all);
-  return [...rows('35 most-edited files', few, true), ...rows('every src file', every, true)];
+  // The goal is stated for the kind of history (many versions of few files). Every src file
+  // is mostly first versions (2.4 per file here), which nothing repeats: reported, without target.
+  return [...rows('35 most-edited files', few, true), ...rows('every src file', every, false)];
 }
 
 if (require.main === module) {
