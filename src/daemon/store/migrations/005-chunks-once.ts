@@ -15,15 +15,13 @@ import type { Migration } from './migration';
 //   content (joined, they give it back exactly), seq -1 its note (indexed, not content);
 // - memories.content is gone: the content is reconstructed from its chunks (memory-store.ts);
 // - `chunks_fts` is an external-content index over the view `chunk_docs`, whose `text` and `parts`
-//   are computed from `body` (parts are never stored). Same columns, tokenizer and rank as
-//   migration 004, so queries are unchanged; its rowids are chunk ids, which still grow with
-//   insertion: bounded ranking's "newest matches" are the newest distinct chunks.
-// - prefix = '3' only: the 2-character prefix index of migration 004 goes. Measured by
-//   bench/store-size.ts on this repository's history: with it the store is 0.68 MB per MB of
-//   content (35 most-edited files) and 0.90 (every file); without it 0.60 and 0.76 (the index is
-//   0.70 -> 0.52 MB of a 1.25 MB store). A 2-letter prefix (`ab*`) then merges the doclists of the
-//   terms starting with it, as at version 3 (~106 ms at 1M chunks, docs/performance.md; the
-//   bench's "2-letter prefix" row has a 250 ms target). Matches are the same either way.
+//   are computed from `body` (parts are never stored). Same columns, tokenizer, prefix indexes and
+//   rank as migration 004, so queries are unchanged; its rowids are chunk ids, which still grow
+//   with insertion: bounded ranking's "newest matches" are the newest distinct chunks.
+// - prefix = '2 3' kept, by measurement: without the 2-character index the store is 0.60 MB per
+//   MB of content instead of 0.68 (bench/store-size.ts, 35 most-edited files; every file 0.76
+//   instead of 0.90), but the 1M-chunk bench's "2-letter prefix" row took 2,093 ms p99 (target
+//   250 ms): FTS5 then merges the doclist of every term starting with those two letters.
 // - Deleting a memory deletes its memory_chunks rows (trigger); deleting the last reference to a
 //   chunk deletes the chunk (trigger), and its index row with it. Nothing else deletes chunks.
 //
@@ -65,7 +63,7 @@ CREATE VIRTUAL TABLE chunks_fts USING fts5 (
   content = 'chunk_docs',
   content_rowid = 'id',
   tokenize = "unicode61 tokenchars '_'",
-  prefix = '3'
+  prefix = '2 3'
 );
 INSERT INTO chunks_fts (chunks_fts, rank) VALUES ('rank', 'bm25(2.0, 1.0)');
 CREATE VIRTUAL TABLE chunks_vocab USING fts5vocab (chunks_fts, row);
