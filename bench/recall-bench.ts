@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chunkContent } from '../src/daemon/capture/chunker';
 import { MemoryStore, type NewMemory } from '../src/daemon/store/memory-store';
 import { MIGRATIONS } from '../src/daemon/store/migrations';
 import { migrate } from '../src/daemon/store/migrations/runner';
@@ -118,12 +119,14 @@ function generate(store: MemoryStore, chunks: number): number {
     const batch: NewMemory[] = [];
     for (let m = 0; m < MEMORIES_PER_TX && made < chunks; m++, memoryNo++) {
       const parts: string[] = [];
-      for (let c = 0; c < CHUNKS_PER_MEMORY && made < chunks; c++, made++) parts.push(makeChunk(rand, zipf));
+      for (let c = 0; c < CHUNKS_PER_MEMORY && made < chunks; c++) parts.push(makeChunk(rand, zipf));
       const content = parts.join('');
+      // The store chunks content itself (content-defined boundaries): count the chunks it will keep.
+      made += chunkContent(content).length;
       batch.push({
         kind: 'file', path: `/ws/proj${memoryNo % 20}/src/mod${memoryNo}.ts`, title: `mod${memoryNo}.ts`, language: 'typescript',
         note: null, exitCode: null, content, contentHash: createHash('sha256').update(content).digest('hex'),
-        capturedAt: t0 + memoryNo * 1000, chunks: parts,
+        capturedAt: t0 + memoryNo * 1000,
       });
     }
     store.insertMany(batch);

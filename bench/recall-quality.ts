@@ -22,7 +22,6 @@ import { join } from 'node:path';
 import { chunkContent } from '../src/daemon/capture/chunker';
 import { indexTokens, splitIdentifier } from '../src/daemon/recall/identifiers';
 import { toMatchQuery } from '../src/daemon/recall/query';
-import { searchMatch } from '../src/daemon/recall/search';
 import { type QueryOptions, searchQuery } from '../src/daemon/recall/search-query';
 import { MemoryStore } from '../src/daemon/store/memory-store';
 import { MIGRATIONS } from '../src/daemon/store/migrations';
@@ -187,6 +186,21 @@ function evaluate(items: KnownItem[], run: (item: KnownItem) => RecallHit[], bas
   });
 }
 
+/**
+ * The old search over the schema-3 layout (one chunk row per memory and position, one column):
+ * searchMatch as it was before migration 005, every match ranked (no window), best chunk per memory.
+ */
+function plainBm25(db: SqlDatabase, match: string, since: number | undefined, until: number | undefined): RecallHit[] {
+  return db
+    .prepare<[Record<string, string | number | null>], { id: number; path: string; title: string; capturedAt: number; rank: number }>(`
+SELECT c.memory_id AS id, m.path AS path, m.title AS title, m.captured_at AS capturedAt, min(f.rank) AS rank
+FROM chunks_fts f JOIN chunks c ON c.id = f.rowid JOIN memories m ON m.id = c.memory_id
+WHERE chunks_fts MATCH @match AND (@since IS NULL OR m.captured_at >= @since) AND (@until IS NULL OR m.captured_at < @until)
+GROUP BY c.memory_id ORDER BY rank LIMIT 20`)
+    .all({ match, since: since ?? null, until: until ?? null })
+    .map((r) => ({ id: r.id, kind: 'file', path: r.path, title: r.title, capturedAt: new Date(r.capturedAt).toISOString(), snippet: '', score: -r.rank }));
+}
+
 export function runRecallQuality(repo: string, variants: Record<string, Partial<QueryOptions>> = {}): QualityResult {
   const dir = mkdtempSync(join(tmpdir(), 'dm-quality-'));
   try {
@@ -197,7 +211,7 @@ export function runRecallQuality(repo: string, variants: Record<string, Partial<
     const store = new MemoryStore(db);
     const ids = store.insertMany(versions.map((v) => ({
       kind: 'file' as const, path: v.path, title: v.path.split('/').pop()!, language: 'typescript', note: null, exitCode: null,
-      content: v.content, contentHash: hash(v.content).toString(16), capturedAt: v.capturedAt, chunks: chunkContent(v.content),
+      content: v.content, contentHash: hash(v.content).toString(16), capturedAt: v.capturedAt,
     })));
     // The old index: schema version 3 (one column), rows written as version 3 wrote them.
     const old = new SqlDatabase(new Database(join(dir, 'old.db')));
@@ -214,7 +228,7 @@ export function runRecallQuality(repo: string, variants: Record<string, Partial<
     const base = (item: KnownItem) => {
       const match = toMatchQuery(item.plain);
       const f = item.parsed.filters;
-      return match ? searchMatch(old, match, { limit: 20, rankWindow: Infinity, since: f.since, until: f.until }) : [];
+      return match ? plainBm25(old, match, f.since, f.until) : [];
     };
     const rows = evaluate(items, (item) => searchQuery(db, item.parsed, { limit: 20 }), base);
     const out: Record<string, QualityRow[]> = {};

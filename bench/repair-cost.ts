@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chunkContent } from '../src/daemon/capture/chunker';
+import { contentHashOf } from '../src/daemon/capture/capture-worker';
 import { findDamage } from '../src/daemon/store/check-database';
 import { MemoryStore } from '../src/daemon/store/memory-store';
 import { openDatabase } from '../src/daemon/store/open-database';
@@ -32,7 +32,7 @@ export async function benchRepairCost(memories: number): Promise<BenchRow[]> {
     db.transaction(() => {
       for (let i = 0; i < memories; i++) {
         const content = Array.from({ length: 12 }, (_, l) => `const ${WORDS[(i + l) % WORDS.length]}${i % 997} = ${WORDS[(i * 7 + l) % WORDS.length]}(${l});`).join('\n');
-        store.insert({ kind: 'file', path: `/src/f${i % 500}.ts`, title: `f${i}`, language: 'ts', note: null, exitCode: null, content, contentHash: `h${i}`, capturedAt: clock.now() + i, chunks: chunkContent(content) });
+        store.insert({ kind: 'file', path: `/src/f${i % 500}.ts`, title: `f${i}`, language: 'ts', note: null, exitCode: null, content, contentHash: contentHashOf(content), capturedAt: clock.now() + i });
       }
     });
     db.pragma('wal_checkpoint(TRUNCATE)');
@@ -41,7 +41,7 @@ export async function benchRepairCost(memories: number): Promise<BenchRow[]> {
     const check = timed(() => findDamage(db));
     db.close();
     const fresh = openDatabase(join(dir, 'fresh.db'), { log: memoryLogger(), clock, runQuickCheck: false }).db;
-    const salvage = timed(() => salvageInto(path, fresh, memoryLogger()));
+    const salvage = timed(() => salvageInto(path, fresh, memoryLogger(), clock));
     fresh.close();
     const section = `repair (${memories} memories, ${mb.toFixed(1)} MB)`;
     // Budgets per 64 MB (the size below which every start checks): a check the user waits for at

@@ -16,6 +16,7 @@ import { benchRepairCost } from './repair-cost';
 import { type BenchRow, missedTargets, printReport } from './report';
 import { benchSecrets } from './secrets-bench';
 import { benchConnections } from './connections-bench';
+import { benchStoreSize } from './store-size';
 
 const quick = process.argv.includes('--quick');
 const recall1m = process.argv.includes('--recall-1m');
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   await section('wake latency', () => benchWakeLatency(quick ? 50 : 300));
   await section('cold start and idle memory', () => benchColdStart(quick ? 5 : 15));
   await section('recall quality (git history)', () => benchRecallQuality(process.cwd()));
+  await section('store size (git history)', () => benchStoreSize(process.cwd()));
   await section('recall (100k chunks)', () => benchRecall(100_000, mkdtempSync(join(tmpdir(), 'dm-bench-recall-'))));
   if (recall1m) await section('recall (1M chunks)', () => benchRecall(1_000_000, mkdtempSync(join(tmpdir(), 'dm-bench-recall-'))));
   await section('secret scan', () => benchSecrets(process.cwd(), quick ? 5 : 20));

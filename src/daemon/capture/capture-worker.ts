@@ -10,7 +10,6 @@ import type { CapturePayload } from '../../shared/protocol';
 import type { Settings } from '../../shared/settings';
 import type { Clock } from '../../shared/clock';
 import type { MemoryStore, NewMemory } from '../store/memory-store';
-import { chunkContent } from './chunker';
 import { ExcludeCache } from './excludes';
 import { findSecret } from './secrets';
 
@@ -33,8 +32,8 @@ export interface CaptureWorkerOptions {
   paused?: () => boolean;
 }
 
-/** A memory before the store step derives its hash, time and chunks. */
-export type Draft = Omit<NewMemory, 'contentHash' | 'capturedAt' | 'chunks'>;
+/** A memory before the store step derives its hash and time. */
+export type Draft = Omit<NewMemory, 'contentHash' | 'capturedAt'>;
 
 const TITLE_MAX = 200;
 
@@ -150,7 +149,7 @@ export class CaptureWorker {
   private store(d: Draft, at: number): CaptureOutcome {
     const { store } = this.opts;
     const settings = this.opts.settings();
-    const { contentHash, chunks } = toNewMemory(d, at);
+    const { contentHash } = toNewMemory(d, at);
     if (d.kind === 'file' && d.path !== null) {
       const latest = store.latestForPath(d.path);
       if (latest && latest.contentHash === contentHash) {
@@ -160,12 +159,12 @@ export class CaptureWorker {
       if (latest && Math.abs(at - latest.updatedAt) < settings.mergeWindowMs) {
         store.replaceContent(latest.id, {
           title: d.title, language: d.language, content: d.content, contentHash,
-          updatedAt: Math.max(at, latest.updatedAt), chunks,
+          updatedAt: Math.max(at, latest.updatedAt),
         });
         return { stored: true, memoryId: latest.id, merged: true };
       }
     }
-    const memoryId = store.insert({ ...d, contentHash, capturedAt: at, chunks });
+    const memoryId = store.insert({ ...d, contentHash, capturedAt: at });
     if (d.kind === 'file' && d.path !== null) {
       const pruned = store.prunePerFile(d.path, settings.retentionSnapshotsPerFile);
       if (pruned > 0) this.opts.log.debug(`retention: pruned ${pruned} old snapshot(s) of ${d.path}`);
@@ -183,12 +182,9 @@ function checkContent(draft: Draft, label: string, maxBytes: number): void {
   if (secret) throw new Skip('secret', `${label}: looks like a ${secret.kind} at line ${secret.line}`);
 }
 
-/** A vetted draft as the store takes it: the content hash and the index chunks derived the one way every memory gets them. */
+/** A vetted draft as the store takes it: the content hash derived the one way every memory gets it (the store chunks the content). */
 export function toNewMemory(d: Draft, at: number): NewMemory {
-  const contentHash = contentHashOf(d.content);
-  // A note is how the user meant to find this again: it is indexed as a chunk of its own.
-  const chunks = d.note ? [...chunkContent(d.content), d.note] : chunkContent(d.content);
-  return { ...d, contentHash, capturedAt: at, chunks };
+  return { ...d, contentHash: contentHashOf(d.content), capturedAt: at };
 }
 
 export function contentHashOf(content: string): string {

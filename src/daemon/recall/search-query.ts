@@ -157,6 +157,9 @@ function rankedRows(
     where.push(NOT_NEGATED.replace('$ID', 'c.memory_id'));
     params.neg = neg;
   }
+  // A chunk is stored once for every memory that contains it (migration 005): memory_chunks maps a
+  // matched chunk to those memories, which share its rank; among them the newest (highest id)
+  // comes first, so a LIMIT cuts the older versions, never the newest.
   // Measured at 1M chunks (search.ts): GROUP BY over the bounded match beats FTS5's ORDER BY rank path.
   // Without filters on `memories`, memories are joined after the LIMIT (20 lookups, not one per
   // ranked chunk): at 1M chunks ~110 vs ~135 ms for a window of 20 000 matches.
@@ -166,20 +169,20 @@ SELECT x.memoryId AS memoryId, x.chunkId AS chunkId, x.rank AS rank, m.kind AS k
        m.title AS title, m.captured_at AS capturedAt, m.exit_code AS exitCode, m.language AS language
 FROM (
   SELECT c.memory_id AS memoryId, f.rowid AS chunkId, min(f.rank) AS rank
-  FROM chunks_fts f JOIN chunks c ON c.id = f.rowid
+  FROM chunks_fts f JOIN memory_chunks c ON c.chunk_id = f.rowid
   WHERE ${where.join('\n    AND ')}
   GROUP BY c.memory_id
-  ORDER BY rank
+  ORDER BY rank, c.memory_id DESC
   LIMIT @limit
 ) x JOIN memories m ON m.id = x.memoryId
-ORDER BY x.rank`
+ORDER BY x.rank, x.memoryId DESC`
     : `
 SELECT c.memory_id AS memoryId, f.rowid AS chunkId, min(f.rank) AS rank, m.kind AS kind, m.path AS path,
        m.title AS title, m.captured_at AS capturedAt, m.exit_code AS exitCode, m.language AS language
-FROM chunks_fts f JOIN chunks c ON c.id = f.rowid JOIN memories m ON m.id = c.memory_id
+FROM chunks_fts f JOIN memory_chunks c ON c.chunk_id = f.rowid JOIN memories m ON m.id = c.memory_id
 WHERE ${where.join('\n  AND ')}
 GROUP BY c.memory_id
-ORDER BY rank
+ORDER BY rank, m.captured_at DESC, c.memory_id DESC
 LIMIT @limit`;
   const stmt = db.prepare<[Record<string, string | number>], Row>(sql);
   let window = rankWindow;
@@ -192,7 +195,7 @@ LIMIT @limit`;
 }
 
 
-const NOT_NEGATED = '$ID NOT IN (SELECT n.memory_id FROM chunks n WHERE n.id IN (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH @neg))';
+const NOT_NEGATED = '$ID NOT IN (SELECT n.memory_id FROM memory_chunks n WHERE n.chunk_id IN (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH @neg))';
 
 /** A time filter covering at most this many memories gets a chunk rowid range (below). */
 const TIME_RANGE_MAX_MEMORIES = 50_000;
@@ -215,7 +218,7 @@ function timeRowidRange(db: SqlDatabase, since: number | undefined, until: numbe
   if (memories > TIME_RANGE_MAX_MEMORIES) return null;
   const r = db
     .prepare<[typeof params], { lo: number | null; hi: number | null }>(
-      `SELECT min(c.id) AS lo, max(c.id) AS hi FROM memories m JOIN chunks c ON c.memory_id = m.id
+      `SELECT min(c.chunk_id) AS lo, max(c.chunk_id) AS hi FROM memories m JOIN memory_chunks c ON c.memory_id = m.id
        WHERE m.captured_at >= @since AND m.captured_at < @until`,
     )
     .get(params);
@@ -246,7 +249,8 @@ function recent(db: SqlDatabase, filters: SqlClauses, neg: string | null, limit:
   const sql = `
 SELECT m.id AS memoryId, m.kind AS kind, m.path AS path, m.title AS title, m.captured_at AS capturedAt,
        m.exit_code AS exitCode, m.language AS language,
-       (SELECT text FROM chunks WHERE memory_id = m.id ORDER BY seq LIMIT 1) AS firstChunk
+       (SELECT dm_chunk_text(c.body) FROM memory_chunks mc JOIN chunks c ON c.id = mc.chunk_id
+        WHERE mc.memory_id = m.id ORDER BY mc.seq < 0, mc.seq LIMIT 1) AS firstChunk
 FROM memories m
 ${where.length > 0 ? `WHERE ${where.join('\n  AND ')}` : ''}
 ORDER BY m.captured_at DESC, m.id DESC
@@ -269,7 +273,7 @@ function leadingText(text: string): string {
 }
 
 function toHit(db: SqlDatabase, plan: QueryPlan, tier: Tier, r: Row, labels: string[]): RecallHit {
-  const text = db.prepare<[number], { text: string }>('SELECT text FROM chunks WHERE id = CAST(? AS INTEGER)').get(r.chunkId)?.text ?? '';
+  const text = db.prepare<[number], { text: string }>('SELECT dm_chunk_text(body) AS text FROM chunks WHERE id = CAST(? AS INTEGER)').get(r.chunkId)?.text ?? '';
   const info = explain(plan, tier, text);
   // Highlight the chunk's own identifiers that explain the match (a parts match on taskPath
   // highlights taskPath), falling back to the tier's expression.

@@ -72,7 +72,7 @@ export function searchMemories(db: SqlDatabase, opts: SearchOptions): RecallHit[
 const RANKED_SQL = `
 SELECT c.memory_id AS memoryId, f.rowid AS chunkId, min(f.rank) AS rank,
        m.kind AS kind, m.path AS path, m.title AS title, m.captured_at AS capturedAt
-FROM chunks_fts f JOIN chunks c ON c.id = f.rowid JOIN memories m ON m.id = c.memory_id
+FROM chunks_fts f JOIN memory_chunks c ON c.chunk_id = f.rowid JOIN memories m ON m.id = c.memory_id
 WHERE chunks_fts MATCH @match AND f.rowid >= @cutoff
   AND (@kind IS NULL OR m.kind = @kind)
   AND (@prefix IS NULL OR (m.path >= @prefix AND m.path < @prefix || char(1114111)))
@@ -80,7 +80,7 @@ WHERE chunks_fts MATCH @match AND f.rowid >= @cutoff
   AND (@until IS NULL OR m.captured_at < @until)
   AND (@exclude IS NULL OR m.path IS NOT @exclude)
 GROUP BY c.memory_id
-ORDER BY rank
+ORDER BY rank, m.captured_at DESC, c.memory_id DESC
 LIMIT @limit`;
 
 interface RankedParams {

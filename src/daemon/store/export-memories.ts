@@ -20,7 +20,7 @@ const SIZES = `SELECT id, bytes + length(title) + coalesce(length(note), 0) + co
 FROM memories WHERE id > @afterId AND captured_at >= @since ORDER BY id LIMIT @limit`;
 
 const ROWS = `SELECT ${MEMORY_ROW_COLUMNS}
-FROM memories WHERE id > @afterId AND id <= @lastId AND captured_at >= @since ORDER BY id`;
+FROM memories m WHERE id > @afterId AND id <= @lastId AND captured_at >= @since ORDER BY id`;
 
 export function exportPage(db: SqlDatabase, opts: { afterId?: number; since?: number; limit?: number }, maxMessageBytes: number): ExportPage {
   const afterId = opts.afterId ?? 0;

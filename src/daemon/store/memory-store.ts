@@ -1,15 +1,19 @@
-// The memory store: every read and write of `memories` and `chunks` (the FTS index follows by
-// trigger). One SQL operation per method where practical; multi-step writes run in one
-// transaction so a memory and its chunks appear, change and vanish together.
+// The memory store: every read and write of `memories`, `memory_chunks` and `chunks` (the FTS index
+// follows by trigger). One SQL operation per method where practical; multi-step writes run in one
+// transaction so a memory and its chunks appear, change and vanish together. The store chunks the
+// content itself (capture/chunker.ts) and keeps each distinct chunk once (migration 005): a
+// memory's content is reconstructed from its chunks, so the chunking is the store's to own.
 import type { MemoryKind, MemoryRecord } from '../../shared/protocol';
 import type { Clock } from '../../shared/clock';
+import { chunkContent } from '../capture/chunker';
 import { chunkParts, vocabularyTerms } from '../recall/identifiers';
+import { CONTENT_SQL, NOTE_SEQ, chunkIdFor } from './chunk-body';
 import type { SqlDatabase } from './sql';
 import { addToVocabulary, dropUnusedTerms } from './vocabulary';
 
 const DAY_MS = 86_400_000;
 
-/** What a new memory needs; `chunks` is its content split by the chunker. */
+/** What a new memory needs (the store chunks its content, and indexes its note as one more chunk). */
 export interface NewMemory {
   kind: MemoryKind;
   path: string | null;
@@ -22,17 +26,15 @@ export interface NewMemory {
   capturedAt: number;
   /** Defaults to capturedAt (a new capture); an import keeps the exported time. */
   updatedAt?: number;
-  chunks: readonly string[];
 }
 
-/** A merge: new content (and chunks) for an existing memory. */
+/** A merge: new content for an existing memory (its note stays). */
 export interface MemoryReplacement {
   title: string;
   language: string | null;
   content: string;
   contentHash: string;
   updatedAt: number;
-  chunks: readonly string[];
 }
 
 /** The columns capture decisions need, without the content. */
@@ -74,19 +76,26 @@ export class MemoryStore {
     return this.db.transaction(() => memories.map((m) => this.insertUnlocked(m)));
   }
 
-  /** Replaces a memory's content and chunks (a merge); the old chunks leave the index by trigger. */
+  /**
+   * Replaces a memory's content (a merge). The new chunk list is written under the placeholder
+   * memory id -id first, then the old list is deleted (its chunks no other list references leave,
+   * with their index rows, by trigger) and the new list takes the real id: a chunk both versions
+   * share is never deleted and re-added.
+   */
   replaceContent(id: number, next: MemoryReplacement): void {
     this.db.transaction(() => {
-      this.db
-        .prepare<[string, string | null, string, string, number, number, number]>(
-          `UPDATE memories SET title = ?, language = ?, content = ?, content_hash = ?, bytes = ?, updated_at = ?
-           WHERE id = ?`,
+      const row = this.db
+        .prepare<[string, string | null, string, number, number, number], { note: string | null }>(
+          `UPDATE memories SET title = ?, language = ?, content_hash = ?, bytes = ?, updated_at = ?
+           WHERE id = ? RETURNING note`,
         )
-        .run(next.title, next.language, next.content, next.contentHash, Buffer.byteLength(next.content), next.updatedAt, id);
-      const old = this.termsOf('c.memory_id = ?', id);
-      this.db.prepare<[number]>('DELETE FROM chunks WHERE memory_id = ?').run(id);
-      const kept = this.insertChunks(id, next.chunks);
-      dropUnusedTerms(this.db, [...old].filter((t) => !kept.has(t)));
+        .get(next.title, next.language, next.contentHash, Buffer.byteLength(next.content), next.updatedAt, id);
+      if (!row) return;
+      const old = this.termsOf('mc.memory_id = ?', id);
+      this.insertChunks(-id, next.content, row.note);
+      this.db.prepare<[number]>('DELETE FROM memory_chunks WHERE memory_id = ?').run(id);
+      this.db.prepare<[number, number]>('UPDATE memory_chunks SET memory_id = ? WHERE memory_id = ?').run(id, -id);
+      dropUnusedTerms(this.db, old);
     });
   }
 
@@ -120,8 +129,8 @@ export class MemoryStore {
   latestContentForPath(path: string): { id: number; contentHash: string; content: string } | undefined {
     return this.db
       .prepare<[string], { id: number; contentHash: string; content: string }>(
-        `SELECT id, content_hash AS contentHash, content
-         FROM memories WHERE path = ? AND kind = 'file' ORDER BY captured_at DESC, id DESC LIMIT 1`,
+        `SELECT id, content_hash AS contentHash, ${CONTENT_SQL} AS content
+         FROM memories m WHERE path = ? AND kind = 'file' ORDER BY captured_at DESC, id DESC LIMIT 1`,
       )
       .get(path);
   }
@@ -139,7 +148,7 @@ export class MemoryStore {
   get(id: number): MemoryRecord | null {
     const row = this.db
       .prepare<[number], MemoryRow>(
-        `SELECT ${MEMORY_ROW_COLUMNS} FROM memories WHERE id = ?`,
+        `SELECT ${MEMORY_ROW_COLUMNS} FROM memories m WHERE id = ?`,
       )
       .get(id);
     return row ? toMemoryRecord(row) : null;
@@ -174,52 +183,64 @@ export class MemoryStore {
    */
   private deleteWhere(where: string, ...params: Array<string | number>): number {
     return this.db.transaction(() => {
-      const terms = this.termsOf(`c.memory_id IN (SELECT m.id FROM memories m WHERE ${where})`, ...params);
+      const terms = this.termsOf(`mc.memory_id IN (SELECT m.id FROM memories m WHERE ${where})`, ...params);
       const deleted = this.db.prepare<Array<string | number>>(`DELETE FROM memories AS m WHERE ${where}`).run(...params).changes;
       if (deleted > 0) dropUnusedTerms(this.db, terms);
       return deleted;
     });
   }
 
-  /** The distinct vocabulary terms of the chunks `c` matching `where` (their stored parts, their text's tokens). */
+  /**
+   * The distinct vocabulary terms of the chunks listed by the memory_chunks rows `mc` matching
+   * `where`: a superset of what a delete may leave unused (dropUnusedTerms checks the index).
+   */
   private termsOf(where: string, ...params: Array<string | number>): Set<string> {
     const terms = new Set<string>();
-    for (const r of this.db.prepare<Array<string | number>, { text: string; parts: string }>(`SELECT c.text, c.parts FROM chunks c WHERE ${where}`).all(...params)) {
-      for (const t of vocabularyTerms(r.text, r.parts)) terms.add(t);
-    }
+    const rows = this.db
+      .prepare<Array<string | number>, { text: string }>(
+        `SELECT dm_chunk_text(c.body) AS text FROM chunks c
+         WHERE c.id IN (SELECT mc.chunk_id FROM memory_chunks mc WHERE ${where})`,
+      )
+      .all(...params);
+    for (const r of rows) for (const t of vocabularyTerms(r.text, chunkParts(r.text))) terms.add(t);
     return terms;
   }
 
   private insertUnlocked(m: NewMemory): number {
     const id = Number(
       this.db
-        .prepare<[MemoryKind, string | null, string, string | null, string | null, number | null, string, string, number, number, number]>(
-          `INSERT INTO memories (kind, path, title, language, note, exit_code, content, content_hash, bytes, captured_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        .prepare<[MemoryKind, string | null, string, string | null, string | null, number | null, string, number, number, number]>(
+          `INSERT INTO memories (kind, path, title, language, note, exit_code, content_hash, bytes, captured_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(m.kind, m.path, m.title, m.language, m.note, m.exitCode, m.content, m.contentHash,
+        .run(m.kind, m.path, m.title, m.language, m.note, m.exitCode, m.contentHash,
           Buffer.byteLength(m.content), m.capturedAt, m.updatedAt ?? m.capturedAt).lastInsertRowid,
     );
-    this.insertChunks(id, m.chunks);
+    this.insertChunks(id, m.content, m.note);
     return id;
   }
 
-  /** Each chunk with its identifier parts (the `parts` index column); their terms join the vocabulary (and are returned). */
-  private insertChunks(memoryId: number, chunks: readonly string[]): Set<string> {
-    const stmt = this.db.prepare<[number, number, string, string]>('INSERT INTO chunks (memory_id, seq, text, parts) VALUES (?, ?, ?, ?)');
+  /**
+   * Lists the content's chunks (and the note, at NOTE_SEQ) under `memoryId`, storing the chunks
+   * not stored yet; the terms of those new chunks join the vocabulary.
+   */
+  private insertChunks(memoryId: number, content: string, note: string | null): void {
+    const ref = this.db.prepare<[number, number, number]>('INSERT INTO memory_chunks (memory_id, seq, chunk_id) VALUES (?, ?, ?)');
     const terms = new Set<string>();
-    chunks.forEach((text, seq) => {
-      const parts = chunkParts(text);
-      stmt.run(memoryId, seq, text, parts);
-      for (const t of vocabularyTerms(text, parts)) terms.add(t);
-    });
+    // A note is how the user meant to find this again: it is indexed as a chunk of its own.
+    const add = (text: string, seq: number) => {
+      const chunk = chunkIdFor(this.db, text);
+      ref.run(memoryId, seq, chunk.id);
+      if (chunk.added) for (const t of vocabularyTerms(text, chunkParts(text))) terms.add(t);
+    };
+    chunkContent(content).forEach(add);
+    if (note) add(note, NOTE_SEQ);
     addToVocabulary(this.db, [...terms]);
-    return terms;
   }
 }
 
-/** The columns of a MemoryRow, in the order its SELECTs list them. */
-export const MEMORY_ROW_COLUMNS = 'id, kind, path, title, language, note, exit_code, content, captured_at, updated_at';
+/** The columns of a MemoryRow, in the order its SELECTs list them (from `memories m`; the content is joined from its chunks). */
+export const MEMORY_ROW_COLUMNS = `id, kind, path, title, language, note, exit_code, ${CONTENT_SQL} AS content, captured_at, updated_at`;
 
 export function toMemoryRecord(row: MemoryRow): MemoryRecord {
   return {

@@ -11,11 +11,15 @@
 import Database from 'better-sqlite3';
 import type { Logger } from '../../shared/logger';
 import type { SqlDatabase } from './sql';
+import type { Clock } from '../../shared/clock';
 import { rebuildDerived } from './check-database';
+import { restoreSalvagedContents } from './salvage-contents';
 
 export interface SalvageCounts {
   /** Per copied table: rows saved and rows known lost. */
   tables: Record<string, { saved: number; lost: number }>;
+  /** Memories whose rows were read but whose content could not be put back whole (counted lost in `tables`). */
+  incomplete: number;
 }
 
 const PAGE_ROWS = 256;
@@ -24,15 +28,22 @@ const MIN_ROWID = -Number.MAX_SAFE_INTEGER;
 type Row = Record<string, unknown> & { __rowid: number };
 
 /** Copies every readable row of the database at `sourcePath` into `target` (fresh, migrated, same schema or newer). */
-export function salvageInto(sourcePath: string, target: SqlDatabase, log: Logger): SalvageCounts {
+export function salvageInto(sourcePath: string, target: SqlDatabase, log: Logger, clock: Clock): SalvageCounts {
   const source = new Database(sourcePath, { readonly: true, fileMustExist: true });
-  const counts: SalvageCounts = { tables: {} };
+  const counts: SalvageCounts = { tables: {}, incomplete: 0 };
   try {
     target.pragma('foreign_keys = OFF'); // parents and children are copied in any order; orphans are removed after
     for (const table of rowTables(target)) {
       const columns = sharedColumns(source, target, table);
       if (columns === null) continue; // the damaged file has no such table (an older schema)
       counts.tables[table] = copyTable(source, target, table, columns);
+    }
+    const memories = counts.tables.memories;
+    if (memories) {
+      counts.incomplete = restoreSalvagedContents(source, target, clock);
+      memories.saved -= counts.incomplete;
+      memories.lost += counts.incomplete;
+      if (counts.tables.chunks) counts.tables.chunks.saved = countRows(target, 'chunks');
     }
     const orphans = removeOrphans(target);
     for (const [table, n] of Object.entries(orphans)) {
@@ -56,6 +67,11 @@ function rowTables(db: SqlDatabase): string[] {
   return rows.filter((r) => r.schema === 'main' && r.type === 'table' && r.wr === 0 && !r.name.startsWith('sqlite_')).map((r) => r.name);
 }
 
+/**
+ * The columns both schemas have, or null when the damaged file has no such table or lacks a column
+ * the fresh one requires (an older layout of it, e.g. version 4's chunks: rebuilt from the
+ * memories instead, salvage-contents.ts).
+ */
 function sharedColumns(source: Database.Database, target: SqlDatabase, table: string): string[] | null {
   let from: string[];
   try {
@@ -64,8 +80,14 @@ function sharedColumns(source: Database.Database, target: SqlDatabase, table: st
     return null;
   }
   if (from.length === 0) return null;
-  const to = new Set((target.pragma(`table_info("${table}")`) as Array<{ name: string }>).map((c) => c.name));
-  return from.filter((c) => to.has(c));
+  const to = target.pragma(`table_info("${table}")`) as Array<{ name: string; notnull: number; dflt_value: unknown; pk: number }>;
+  if (to.some((c) => c.notnull === 1 && c.dflt_value === null && c.pk === 0 && !from.includes(c.name))) return null;
+  const names = new Set(to.map((c) => c.name));
+  return from.filter((c) => names.has(c));
+}
+
+function countRows(db: SqlDatabase, table: string): number {
+  return db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM "${table}"`).get()?.n ?? 0;
 }
 
 function copyTable(source: Database.Database, target: SqlDatabase, table: string, columns: string[]): { saved: number; lost: number } {

@@ -3,6 +3,7 @@
 // Everything that touches the database goes through SqlDatabase; nothing else imports
 // better-sqlite3 except the opener (open-database.ts).
 import type BetterSqlite3 from 'better-sqlite3';
+import { registerChunkFunctions } from './chunk-body';
 
 export class SqlStatement<P extends unknown[] = unknown[], R = unknown> {
   constructor(
@@ -34,7 +35,10 @@ export class SqlDatabase {
   readonly counter: StatementCounter = { count: 0 };
   private readonly cache = new Map<string, SqlStatement<any, any>>();
 
-  constructor(readonly raw: BetterSqlite3.Database) {}
+  constructor(readonly raw: BetterSqlite3.Database) {
+    // The store's view of chunk text (chunk-body.ts): every connection needs it to read chunks.
+    registerChunkFunctions(raw);
+  }
 
   get statements(): number {
     return this.counter.count;

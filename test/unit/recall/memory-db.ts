@@ -8,7 +8,6 @@ import { migrate } from '../../../src/daemon/store/migrations/runner';
 import { memoryLogger } from '../../../src/shared/logger';
 import { MemoryStore, type NewMemory } from '../../../src/daemon/store/memory-store';
 import { SqlDatabase } from '../../../src/daemon/store/sql';
-import { chunkContent } from '../../../src/daemon/capture/chunker';
 
 export interface MemoryDb {
   dir: string;
@@ -39,6 +38,6 @@ export function memory(content: string, over: Partial<NewMemory> = {}): NewMemor
   seq++;
   return {
     kind: 'file', path: `/p/file${seq}.ts`, title: `file${seq}.ts`, language: null, note: null, exitCode: null,
-    content, contentHash: `h${seq}`, capturedAt: Date.UTC(2026, 0, 1) + seq, chunks: chunkContent(content), ...over,
+    content, contentHash: `h${seq}`, capturedAt: Date.UTC(2026, 0, 1) + seq, ...over,
   };
 }

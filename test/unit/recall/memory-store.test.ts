@@ -42,7 +42,7 @@ describe('MemoryStore', () => {
     m.store.prunePerFile('/p/f.ts', 1); // a goes
     expect(vocab()).not.toContain('onlyina');
     expect(vocab()).toContain('sharedword');
-    m.store.replaceContent(c, { title: 'g.ts', language: null, content: 'let mergedIn = 1;\n', contentHash: 'x', updatedAt: t + 2 * DAY, chunks: ['let mergedIn = 1;\n'] });
+    m.store.replaceContent(c, { title: 'g.ts', language: null, content: 'let mergedIn = 1;\n', contentHash: 'x', updatedAt: t + 2 * DAY });
     expect(vocab()).not.toContain('mergedaway');
     expect(vocab()).not.toContain('away');
     expect(vocab()).toContain('merged'); // still a part of mergedIn

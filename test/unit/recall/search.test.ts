@@ -74,7 +74,8 @@ describe('searchMemories', () => {
   it('bounded ranking ranks only the newest matches of a broad query', () => {
     // An old chunk with a much stronger match than the newer, weaker ones.
     const old = m.store.insert(memory('broad broad broad broad\n'));
-    const newer = Array.from({ length: 30 }, () => m.store.insert(memory(`broad ${'x '.repeat(50)}\n`)));
+    // Distinct texts: identical chunks are stored (and counted by the window) once.
+    const newer = Array.from({ length: 30 }, (_, i) => m.store.insert(memory(`broad ${'x '.repeat(50)} n${i}\n`)));
     const bounded = searchMatch(m.db, '"broad"', { limit: 5, rankWindow: 10 });
     expect(bounded.map((h) => h.id)).not.toContain(old);
     expect(bounded.every((h) => newer.includes(h.id))).toBe(true);

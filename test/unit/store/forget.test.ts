@@ -3,7 +3,6 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chunkContent } from '../../../src/daemon/capture/chunker';
 import { finishInterruptedPurge, forget, folderRange } from '../../../src/daemon/store/forget';
 import { MemoryStore, type NewMemory } from '../../../src/daemon/store/memory-store';
 import { openDatabase } from '../../../src/daemon/store/open-database';
@@ -40,7 +39,7 @@ function mem(content: string, over: Partial<NewMemory> = {}): NewMemory {
   seq++;
   return {
     kind: 'text', path: null, title: `note ${seq}`, language: null, note: null, exitCode: null, content,
-    contentHash: `h${seq}`, capturedAt: Date.UTC(2026, 3, 1) + seq * 1000, chunks: chunkContent(content), ...over,
+    contentHash: `h${seq}`, capturedAt: Date.UTC(2026, 3, 1) + seq * 1000, ...over,
   };
 }
 
