@@ -187,7 +187,6 @@ function smartKinds(chunks: number): SmartKind[] {
       name: 'identifier + time filter',
       queries: [101, 150, 120, 170].map(identifier).map((id) => q(`${id} `, id, { since: T0 + span * 0.8, until: T0 + span * 0.9 })),
     },
-    { name: '2-letter prefix', queries: ['ge', 'pa', 'ha', 'up'].map((p) => q(p, `${p}*`)) },
   ];
 }
 

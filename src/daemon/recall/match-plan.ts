@@ -10,8 +10,14 @@ import { indexTokens, splitIdentifier } from './identifiers';
 import { quoteTerm } from './query';
 
 export const MAX_TERMS = 16;
-/** A prefix shorter than this would expand to most of the index. */
-export const MIN_PREFIX = 2;
+/**
+ * The shortest word matched as a prefix while typing. The index keeps prefixes of 3 characters
+ * (migration 005): a 2-character prefix would merge the lists of every term starting so, which at
+ * 1M chunks took 2 s, and indexing them cost 15 % of the store. Two letters typed match whole words.
+ */
+export const MIN_PREFIX = 3;
+/** A joined identifier form (`task_pa`) is long whatever its last part: that part needs only this much. */
+const MIN_LAST_PART = 2;
 
 /** One searchable word or phrase with what matching needs precomputed. */
 export interface PlannedTerm {
@@ -90,9 +96,11 @@ function formsExpr(forms: readonly string[], prefix: boolean): string {
 /** `taskPa` -> "taskpa"* (a token starting so) or text : "task_pa"* (a snake_case identifier it starts); more parts: "task pa"* (parts phrase ending in a prefix). */
 function prefixTerm(t: PlannedTerm): string {
   const alts = [`${q(t.term.text)}*`];
-  if (t.parts.length >= 2 && [...t.parts[t.parts.length - 1]!].length >= MIN_PREFIX) {
+  const lastPart = t.parts.length >= 2 ? [...t.parts[t.parts.length - 1]!].length : 0;
+  if (lastPart >= MIN_LAST_PART) {
     const forms = joinedForms(t.parts);
-    alts.push(forms ? formsExpr(forms.slice(1), true) : `${q(t.parts.join(' '))}*`);
+    if (forms) alts.push(formsExpr(forms.slice(1), true));
+    else if (lastPart >= MIN_PREFIX) alts.push(`${q(t.parts.join(' '))}*`); // a phrase ending in an indexed prefix
   }
   return or(alts);
 }
@@ -133,14 +141,16 @@ export function partsMatch(plan: QueryPlan): string | null {
 /** Prefix: as parts, with the last word (prefix: true) also matching as a prefix; null when it does not apply. */
 export function prefixMatch(plan: QueryPlan): string | null {
   const last = plan.positive[plan.positive.length - 1];
-  if (!last || !isPrefixTerm(last)) return null;
-  const head = plan.positive.slice(0, -1).map(partsTerm);
-  const main = and([...head, prefixTerm(last)]);
-  if (!multiWord(plan)) return main;
+  if (!last || !last.term.prefix || last.term.phrase || last.term.negated) return null;
+  const multi = multiWord(plan);
+  // A short last word is a prefix only inside a joined identifier (`task pa` -> task_pa*).
+  const main = isPrefixTerm(last) ? and([...plan.positive.slice(0, -1).map(partsTerm), prefixTerm(last)]) : null;
+  if (!multi || [...last.tokens.join('')].length < MIN_LAST_PART) return main;
   const parts = allParts(plan);
-  const forms = [...parts[parts.length - 1]!].length >= MIN_PREFIX ? joinedForms(parts) : [];
-  const alts = [main, formsExpr([joinedToken(plan), ...(forms ?? [])], true)];
-  if (!forms) alts.push(`parts : ${q(parts.join(' '))}*`);
+  const lastPart = [...parts[parts.length - 1]!].length;
+  const forms = lastPart >= MIN_LAST_PART ? joinedForms(parts) : [];
+  const alts = [...(main ? [main] : []), formsExpr([joinedToken(plan), ...(forms ?? [])], true)];
+  if (!forms && lastPart >= MIN_PREFIX) alts.push(`parts : ${q(parts.join(' '))}*`);
   return or(alts);
 }
 

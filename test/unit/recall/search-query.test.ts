@@ -69,10 +69,11 @@ describe('searchQuery', () => {
     expect(ids(typed('taskPa'))).toEqual([a]);
   });
 
-  it('a prefix needs at least two characters', () => {
+  it('a prefix needs at least three characters: two typed letters match whole words', () => {
     m.store.insert(memory('const taskPath = 1;\n'));
     expect(search(typed('t'))).toEqual([]);
-    expect(ids(typed('ta'))).toHaveLength(1);
+    expect(search(typed('ta'))).toEqual([]);
+    expect(ids(typed('tas'))).toHaveLength(1);
   });
 
   it('a typo ranks below an exact match and says what it matched instead', () => {

@@ -18,10 +18,9 @@ import type { Migration } from './migration';
 //   are computed from `body` (parts are never stored). Same columns, tokenizer, prefix indexes and
 //   rank as migration 004, so queries are unchanged; its rowids are chunk ids, which still grow
 //   with insertion: bounded ranking's "newest matches" are the newest distinct chunks.
-// - prefix = '2 3' kept, by measurement: without the 2-character index the store is 0.60 MB per
-//   MB of content instead of 0.68 (bench/store-size.ts, 35 most-edited files; every file 0.76
-//   instead of 0.90), but the 1M-chunk bench's "2-letter prefix" row took 2,093 ms p99 (target
-//   250 ms): FTS5 then merges the doclist of every term starting with those two letters.
+// - prefix = '3' only: the 2-character prefix index was 15 % of the store (0.68 -> 0.59 MB per MB
+//   of content, bench/store-size.ts) and a 2-character prefix query without it took 2 s at 1M
+//   chunks, so prefix matching starts at 3 characters (match-plan.ts MIN_PREFIX).
 // - Deleting a memory deletes its memory_chunks rows (trigger); deleting the last reference to a
 //   chunk deletes the chunk (trigger), and its index row with it. Nothing else deletes chunks.
 //
@@ -63,7 +62,7 @@ CREATE VIRTUAL TABLE chunks_fts USING fts5 (
   content = 'chunk_docs',
   content_rowid = 'id',
   tokenize = "unicode61 tokenchars '_'",
-  prefix = '2 3'
+  prefix = '3'
 );
 INSERT INTO chunks_fts (chunks_fts, rank) VALUES ('rank', 'bm25(2.0, 1.0)');
 CREATE VIRTUAL TABLE chunks_vocab USING fts5vocab (chunks_fts, row);
