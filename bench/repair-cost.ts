@@ -38,7 +38,8 @@ export async function benchRepairCost(memories: number): Promise<BenchRow[]> {
     db.pragma('wal_checkpoint(TRUNCATE)');
     const mb = statSync(path).size / 1e6;
     const quick = timed(() => db.pragma('quick_check'));
-    const check = timed(() => findDamage(db));
+    const check = timed(() => findDamage(db, { indexConsistency: false }));
+    const deep = timed(() => findDamage(db, { indexConsistency: true }));
     db.close();
     const fresh = openDatabase(join(dir, 'fresh.db'), { log: memoryLogger(), clock, runQuickCheck: false }).db;
     const salvage = timed(() => salvageInto(path, fresh, memoryLogger(), clock));
@@ -48,7 +49,9 @@ export async function benchRepairCost(memories: number): Promise<BenchRow[]> {
     // each start of a small store stays under 2 s; a salvage, once after damage, under a minute.
     const per64 = (ms: number) => (ms * 64) / mb;
     return [
-      { section, name: 'start-up check: quick_check + FTS integrity-check, per 64 MB', value: per64(check), unit: 'ms', baseline: { name: 'quick_check alone (before)', value: per64(quick) }, ...atMost(per64(check), 2_000, 'ms') },
+      { section, name: 'start-up check after a clean stop (quick_check), per 64 MB', value: per64(check), unit: 'ms', baseline: { name: 'bare PRAGMA quick_check', value: per64(quick) }, ...atMost(per64(check), 2_000, 'ms') },
+      // After a crash: FTS5's integrity-check recomputes every chunk's terms (text and parts from the deflated body).
+      { section, name: 'start-up check after a crash (quick_check + FTS integrity-check), per 64 MB', value: per64(deep), unit: 'ms', baseline: { name: 'after a clean stop', value: per64(check) }, ...atMost(per64(deep), 10_000, 'ms') },
       { section, name: 'salvage into a fresh file, per 64 MB', value: per64(salvage), unit: 'ms', baseline: { name: 'start-up check', value: per64(check) }, ...atMost(per64(salvage), 60_000, 'ms') },
     ];
   } finally {

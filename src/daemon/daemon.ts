@@ -212,7 +212,7 @@ export class Daemon {
       log.info(`slow start: ${slow}; the daemon serves once it is done`);
       await this.opts.onSlowStart?.(slow);
     }
-    const opened = openDatabase(paths.database, { log: log.child('db'), clock, runQuickCheck });
+    const opened = openDatabase(paths.database, { log: log.child('db'), clock, runQuickCheck, checkIndexConsistency: !cleanShutdown });
     this.db = opened.db;
     this.quarantined = opened.quarantined;
     const repairFile = `${paths.dataDir}/last-repair.json`;

@@ -20,9 +20,9 @@ const FTS_TABLES = ['chunks_fts'] as const;
 const MAX_REPORT_CHARS = 500;
 
 /** null when the database checks clean, else what the check found (shortened). */
-export function findDamage(db: SqlDatabase): string | null {
+export function findDamage(db: SqlDatabase, { indexConsistency }: { indexConsistency: boolean }): string | null {
   const problems = pragmaProblems(db, 'quick_check');
-  for (const table of existingFts(db)) {
+  for (const table of indexConsistency ? existingFts(db) : []) {
     const fts = ftsProblem(db, table);
     if (fts) problems.push(fts);
   }

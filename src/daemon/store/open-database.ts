@@ -34,6 +34,13 @@ export interface OpenDatabaseOptions {
   clock: Clock;
   /** PRAGMA quick_check reads every page (seconds on a large file): the caller asks for it after an unclean shutdown or for small files. */
   runQuickCheck: boolean;
+  /**
+   * With the quick check, also FTS5's integrity-check, which recomputes every chunk's index terms
+   * (about 6x the quick check here): it finds an index that disagrees with its rows, which only an
+   * interrupted write leaves, so the daemon asks for it after an unclean shutdown. Garbled pages
+   * of the index fail the quick check itself. Default: with the quick check.
+   */
+  checkIndexConsistency?: boolean;
 }
 
 export interface OpenedDatabase {
@@ -138,15 +145,15 @@ function openChecked(path: string, opts: OpenDatabaseOptions): { db: SqlDatabase
 }
 
 /** Checks the file; damage that a rebuild of derived data clears is repaired here, any other is thrown as corruption. */
-function repairInPlace(db: SqlDatabase, { log, clock }: OpenDatabaseOptions): RepairReport | null {
-  const found = findDamage(db);
+function repairInPlace(db: SqlDatabase, { log, clock, checkIndexConsistency }: OpenDatabaseOptions): RepairReport | null {
+  const found = findDamage(db, { indexConsistency: checkIndexConsistency ?? true });
   if (!found) return null;
   log.warn(`database check found damage (${found}); rebuilding derived data (indexes, full-text index, vocabulary) from the rows`);
   let rebuilt: string[];
   let after: string | null;
   try {
     rebuilt = rebuildDerived(db, log);
-    after = findDamage(db);
+    after = findDamage(db, { indexConsistency: true });
   } catch (error) {
     after = describe(error);
     rebuilt = [];
