@@ -21,6 +21,7 @@ import { searchMatch } from '../src/daemon/recall/search';
 import { searchQuery } from '../src/daemon/recall/search-query';
 import { memoryLogger } from '../src/shared/logger';
 import type { ParsedQuery } from '../src/shared/recall-query';
+import { mulberry32 } from '../test/helpers/mulberry32';
 
 export interface LatencyStats {
   median: number;
@@ -49,16 +50,6 @@ const CHUNKS_PER_MEMORY = 10;
 const MEMORIES_PER_TX = 100; // 1000 chunks per transaction
 const VOCAB = 20_000;
 
-// Deterministic PRNG so runs are comparable.
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VERBS = ['get', 'set', 'load', 'parse', 'make', 'build', 'read', 'write', 'handle', 'update', 'create', 'remove',
   'find', 'check', 'init', 'apply', 'merge', 'split', 'format', 'render', 'fetch', 'store', 'emit', 'resolve'];

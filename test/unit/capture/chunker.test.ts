@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHUNK_MAX_BYTES, CHUNK_MAX_LINES, chunkContent } from '../../../src/daemon/capture/chunker';
+import { mulberry32 } from '../../helpers/mulberry32';
 
 const lines = (n: number, width = 10) => Array.from({ length: n }, (_, i) => `${String(i).padStart(width, 'x')}`).join('\n');
 
@@ -7,16 +8,6 @@ const lines = (n: number, width = 10) => Array.from({ length: n }, (_, i) => `${
 const sourceFile = (n: number, tag = '') =>
   Array.from({ length: n }, (_, i) => `export function f${i}${tag}(a: number): number {\n  const x = a * ${i};\n  return x + ${i};\n}\n`).join('\n');
 
-/** A small deterministic PRNG (mulberry32) so the property runs are reproducible. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('chunker', () => {
   it('chunks hold at most CHUNK_MAX_LINES lines and split on line boundaries', () => {
@@ -54,7 +45,7 @@ describe('chunker', () => {
   });
 
   it('an insertion in the middle of a file changes at most two chunks', () => {
-    const rnd = prng(9);
+    const rnd = mulberry32(9);
     const bodies = [sourceFile(80), lines(400, 30), sourceFile(40).replace(/\n\n/g, "\n")];
     for (const body of bodies) {
       for (let round = 0; round < 20; round++) {
@@ -70,7 +61,7 @@ describe('chunker', () => {
   });
 
   it('joined chunks give back the content exactly, over random edits (unicode, CRLF, no trailing newline, a huge line)', () => {
-    const rnd = prng(42);
+    const rnd = mulberry32(42);
     const alphabet = ['a', 'Z', ' ', '\n', '\n', '\r\n', '\t', 'é', '日本', '🦔', '{', '}', '_', '0', '\n\n'];
     let content = '';
     for (let round = 0; round < 300; round++) {

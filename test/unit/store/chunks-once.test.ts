@@ -12,6 +12,7 @@ import { openDatabase } from '../../../src/daemon/store/open-database';
 import type { SqlDatabase } from '../../../src/daemon/store/sql';
 import { ManualClock } from '../../../src/shared/clock';
 import { memoryLogger } from '../../../src/shared/logger';
+import { mulberry32 } from '../../helpers/mulberry32';
 
 let dir: string;
 let path: string;
@@ -50,16 +51,6 @@ const source = (n: number, name = (i: number) => `handler${i}`) =>
 /** `i`, moved back off the second half of a surrogate pair. */
 const codePointBoundary = (text: string, i: number) => (/[\uDC00-\uDFFF]/.test(text[i] ?? '') ? i - 1 : i);
 
-/** mulberry32: reproducible random edits. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('chunks stored once', () => {
   it('identical chunks are stored once across versions', () => {
@@ -89,7 +80,7 @@ describe('chunks stored once', () => {
   });
 
   it("a memory's content is reconstructed exactly from its chunks (random edits: unicode, CRLF, no trailing newline, empty, a huge line)", () => {
-    const rnd = prng(7);
+    const rnd = mulberry32(7);
     const alphabet = ['let ', 'x', 'Z', ' ', '\n', '\n', '\r\n', '\t', 'é', '日本', '🦔', '{', '}\n', '_', '0', '\n\n', 'export function f() {\n'];
     let content = '';
     let merged = store.insert(file('/p/m.ts', ''));
