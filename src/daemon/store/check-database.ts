@@ -38,6 +38,15 @@ export function findDamage(db: SqlDatabase, { indexConsistency }: { indexConsist
   return shorten(detail);
 }
 
+/** Rows in a table, 0 when the schema has no such table (an older one). */
+export function countRows(db: SqlDatabase, table: string): number {
+  try {
+    return db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM "${table}"`).get()?.n ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
 /** Rebuilds every derived structure; returns what was rebuilt. Throws when a rebuild cannot read or free what it needs. */
 export function rebuildDerived(db: SqlDatabase, log: Logger): string[] {
   const started = Date.now();

@@ -13,7 +13,7 @@ import Database from 'better-sqlite3';
 import type { Logger } from '../../shared/logger';
 import type { Clock } from '../../shared/clock';
 import type { RepairReport } from '../../shared/status';
-import { findDamage, rebuildDerived } from './check-database';
+import { countRows, findDamage, rebuildDerived } from './check-database';
 import { isCorruptionError } from './damage-watch';
 import { MIGRATIONS } from './migrations';
 import { copyWithRebuiltHeader } from './repair-header';
@@ -162,14 +162,6 @@ function repairInPlace(db: SqlDatabase, { log, clock, checkIndexConsistency }: O
   const saved = { memories: countRows(db, 'memories'), jobs: countRows(db, 'jobs') };
   log.warn(`repaired the database in place: ${rebuilt.join(', ')} rebuilt; all ${saved.memories} memories and ${saved.jobs} jobs kept`);
   return { kind: 'rebuilt', at: new Date(clock.now()).toISOString(), found, rebuilt, saved, lost: { memories: 0, jobs: 0 }, movedTo: null };
-}
-
-function countRows(db: SqlDatabase, table: string): number {
-  try {
-    return db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${table}`).get()?.n ?? 0;
-  } catch {
-    return 0; // an older schema without the table
-  }
 }
 
 /**

@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import type { Logger } from '../../shared/logger';
 import type { SqlDatabase } from './sql';
 import type { Clock } from '../../shared/clock';
-import { rebuildDerived } from './check-database';
+import { countRows, rebuildDerived } from './check-database';
 import { restoreSalvagedContents } from './salvage-contents';
 
 export interface SalvageCounts {
@@ -84,10 +84,6 @@ function sharedColumns(source: Database.Database, target: SqlDatabase, table: st
   if (to.some((c) => c.notnull === 1 && c.dflt_value === null && c.pk === 0 && !from.includes(c.name))) return null;
   const names = new Set(to.map((c) => c.name));
   return from.filter((c) => names.has(c));
-}
-
-function countRows(db: SqlDatabase, table: string): number {
-  return db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM "${table}"`).get()?.n ?? 0;
 }
 
 function copyTable(source: Database.Database, target: SqlDatabase, table: string, columns: string[]): { saved: number; lost: number } {
