@@ -3,19 +3,13 @@
 // and one JSON line of timings printed. Plain CommonJS run with no loader (no tsx hooks on the path).
 // Spec (argv[2], JSON): { bundle, id, extensionPath, storageDir, socket?, daemonScript?, waitForRunningMs? }
 'use strict';
-const Module = require('node:module');
 const childProcess = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
-const path = require('node:path');
 
 const spec = JSON.parse(process.argv[2]);
 
-const shimPath = path.join(__dirname, 'vscode-shim.cjs');
-const resolveFilename = Module._resolveFilename;
-Module._resolveFilename = function (request, ...rest) {
-  return request === 'vscode' ? shimPath : resolveFilename.call(this, request, ...rest);
-};
+require('./use-vscode-shim.cjs').useVscodeShim();
 // VS Code hands an extension a ready API object: load the shim before the clock starts.
 const vscode = require('vscode');
 

@@ -5,17 +5,11 @@
 // supervisor runs, then answers each line on stdin with {"timersFired":n,"state":...}.
 // Spec (argv[2], JSON): { bundle, extensionPath, storageDir }
 'use strict';
-const Module = require('node:module');
 const fs = require('node:fs');
-const path = require('node:path');
 const readline = require('node:readline');
 
 const spec = JSON.parse(process.argv[2]);
-const shimPath = path.join(__dirname, 'vscode-shim.cjs');
-const resolveFilename = Module._resolveFilename;
-Module._resolveFilename = function (request, ...rest) {
-  return request === 'vscode' ? shimPath : resolveFilename.call(this, request, ...rest);
-};
+require('./use-vscode-shim.cjs').useVscodeShim();
 
 let timersFired = 0;
 const counted = (fn) => (typeof fn === 'function' ? function (...args) { timersFired++; return fn.apply(this, args); } : fn);
