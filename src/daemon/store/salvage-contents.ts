@@ -15,6 +15,8 @@ import { CONTENT_SQL } from './chunk-body';
 import { MemoryStore } from './memory-store';
 import type { SqlDatabase } from './sql';
 
+const CHECK_PAGE = 256;
+
 /** Restores each saved memory's content from the damaged file; returns how many memories were dropped. */
 export function restoreSalvagedContents(source: Database.Database, target: SqlDatabase, clock: Clock): number {
   const ids = target.prepare<[], { id: number }>('SELECT id FROM memories ORDER BY id').all().map((r) => r.id);
@@ -58,8 +60,17 @@ function rechunkFromContent(source: Database.Database, target: SqlDatabase, ids:
 
 /** Deletes every memory whose reconstructed content does not match its hash (its chunks follow by trigger). */
 function dropIncomplete(target: SqlDatabase): number {
-  const rows = target.prepare<[], { id: number; content_hash: string; content: string }>(`SELECT m.id, m.content_hash, ${CONTENT_SQL} AS content FROM memories m`).all();
-  const broken = rows.filter((r) => contentHashOf(r.content) !== r.content_hash).map((r) => r.id);
+  // A page of memories at a time: a large store's contents never sit in memory all at once.
+  const page = target.prepare<[number, number], { id: number; content_hash: string; content: string }>(
+    `SELECT m.id, m.content_hash, ${CONTENT_SQL} AS content FROM memories m WHERE m.id > ? ORDER BY m.id LIMIT ?`,
+  );
+  const broken: number[] = [];
+  for (let after = -Number.MAX_SAFE_INTEGER; ; ) {
+    const rows = page.all(after, CHECK_PAGE);
+    if (rows.length === 0) break;
+    for (const r of rows) if (contentHashOf(r.content) !== r.content_hash) broken.push(r.id);
+    after = rows[rows.length - 1]!.id;
+  }
   const remove = target.prepare<[number]>('DELETE FROM memories WHERE id = ?');
   target.transaction(() => {
     for (const id of broken) remove.run(id);
