@@ -101,22 +101,25 @@ export async function startUiBridge({ page: currentPage, screenshotsDir, log }) 
       return { expanded: (await header.getAttribute('aria-expanded')) === 'true' };
     },
     // Right-clicks a tree row (found like /tree-click) and chooses `item` in its context menu.
+    // Right-clicks a tree row (found like /tree-click) and chooses `item` in its context menu.
+    // A row redrawn between finding and clicking (the section refreshed) takes no menu: the
+    // right-click is tried again on the row found afresh, until the menu shows or time is up.
     '/tree-context': async ({ viewTitle, ariaIncludes, item, timeoutMs }) => {
       const timeout = timeoutMs ?? DEFAULT_TIMEOUT_MS;
-      await treeRows(page(), { viewTitle: viewTitle ?? 'Dormouse', minRows: 1, textIncludes: ariaIncludes }, timeout);
-      // Only the rows of that view: another view may show the same file (the Recall section).
-      const rows = (await paneLocator(page(), viewTitle ?? 'Dormouse')).locator(SELECTORS.listRow);
-      const count = await rows.count();
-      let found = false;
-      for (let i = 0; i < count && !found; i++) {
-        const row = rows.nth(i);
-        if (((await row.getAttribute('aria-label')) ?? '').includes(ariaIncludes)) {
-          await row.click({ button: 'right' });
-          found = true;
-        }
+      const deadline = Date.now() + timeout;
+      const view = viewTitle ?? 'Dormouse';
+      let attempts = 0;
+      for (;;) {
+        attempts++;
+        await treeRows(page(), { viewTitle: view, minRows: 1, textIncludes: ariaIncludes }, Math.max(1, deadline - Date.now()));
+        await rightClickRow(page(), view, ariaIncludes);
+        const shown = await page()
+          .waitForSelector(SELECTORS.contextMenu, { state: 'visible', timeout: Math.max(1, Math.min(3_000, deadline - Date.now())) })
+          .then(() => true, () => false);
+        if (shown) break;
+        if (Date.now() >= deadline) throw new Error(`no context menu opened on the row ${JSON.stringify(ariaIncludes)} after ${attempts} right-clicks in ${timeout} ms`);
+        log(`ui-bridge /tree-context: no menu after right-click ${attempts} on ${JSON.stringify(ariaIncludes)}; trying again`);
       }
-      if (!found) throw new Error(`no tree row whose aria-label includes ${JSON.stringify(ariaIncludes)}`);
-      await page().waitForSelector(SELECTORS.contextMenu, { state: 'visible', timeout });
       const entries = page().locator(SELECTORS.contextMenuLabel);
       const labels = (await entries.allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
       const index = labels.findIndex((l) => l === item);
@@ -125,7 +128,7 @@ export async function startUiBridge({ page: currentPage, screenshotsDir, log }) 
         throw new Error(`the context menu has no ${JSON.stringify(item)}; it shows ${JSON.stringify(labels.filter(Boolean))}`);
       }
       await entries.nth(index).click();
-      return { labels: labels.filter(Boolean) };
+      return { labels: labels.filter(Boolean), attempts };
     },
     '/notifications': async ({ includes, timeoutMs }) => ({ messages: await notifications(page(), includes, timeoutMs ?? DEFAULT_TIMEOUT_MS) }),
   };
@@ -164,6 +167,21 @@ export async function startUiBridge({ page: currentPage, screenshotsDir, log }) 
       server.close(() => resolve());
     }),
   };
+}
+
+/** Right-clicks the first row of the view whose accessibility label includes `ariaIncludes`. */
+async function rightClickRow(page, viewTitle, ariaIncludes) {
+  // Only the rows of that view: another view may show the same file (the Recall section).
+  const rows = (await paneLocator(page, viewTitle)).locator(SELECTORS.listRow);
+  const count = await rows.count();
+  for (let i = 0; i < count; i++) {
+    const row = rows.nth(i);
+    if (((await row.getAttribute('aria-label')) ?? '').includes(ariaIncludes)) {
+      await row.click({ button: 'right' });
+      return;
+    }
+  }
+  throw new Error(`no tree row whose aria-label includes ${JSON.stringify(ariaIncludes)}`);
 }
 
 /** The side bar pane titled `title` (case-insensitive); a container with one view has no pane header, so its only pane. */

@@ -169,7 +169,7 @@ test(
       // The section settled (its answer arrived): a row redrawn under the menu would be another element.
       await waitForSettledRecall(api, 'forgetKoala.ts');
       await bridge.tree({ viewTitle: 'Dormouse', textIncludes: 'forgetKoala.ts: file', timeoutMs: 15_000 });
-      await bridge.treeContextMenu('forgetKoala.ts: file', 'Forget this memory', { viewTitle: 'Dormouse' });
+      await bridge.treeContextMenu('forgetKoala.ts: file', 'Forget this memory', { viewTitle: 'Dormouse', timeoutMs: 20_000 });
       await answer('Forget', 'forgetKoala.ts').catch(async (error: unknown) => {
         // Say what the window said instead (a failed command shows an error notification).
         const { messages } = await bridge.notifications({ timeoutMs: 2_000 }).catch(() => ({ messages: [] as string[] }));
