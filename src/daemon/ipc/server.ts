@@ -1,6 +1,7 @@
 // The daemon's RPC server over the transport: authentication (hello + token first), envelope and
 // params validation, dispatch to handlers, error replies, and event subscriptions. Nothing a
 // client sends may crash the daemon: bad input gets an error reply or closes that connection only.
+import { type Clock, RealClock } from '../../shared/clock';
 import { Emitter, type Event } from '../../shared/event';
 import type { Logger } from '../../shared/logger';
 import type { DataDirPaths } from '../../shared/paths';
@@ -50,24 +51,15 @@ export interface IpcServerOptions {
   /** A connection that has not said hello by then is closed (default 10 s): idle sockets cost a slot. */
   helloTimeoutMs?: number;
   /**
-   * Arms the hello timers. The daemon passes its Clock so they show in `counters.timersArmed`;
-   * default: an unref'd Node timer. Each is disposed as soon as its connection says hello or closes.
+   * Arms the hello timers (each disposed as soon as its connection says hello or closes) and the
+   * transport's. The daemon passes its Clock so they show in `counters.timersArmed`; default: a
+   * RealClock of the server's own.
    */
   clock?: IpcServerClock;
 }
 
 /** The slice of the daemon's Clock (shared/clock.ts) that the server needs. */
-export interface IpcServerClock {
-  setTimeout(fn: () => void, delayMs: number): { dispose(): void };
-}
-
-const nodeClock: IpcServerClock = {
-  setTimeout(fn, delayMs) {
-    const handle = setTimeout(fn, delayMs);
-    handle.unref();
-    return { dispose: () => clearTimeout(handle) };
-  },
-};
+export type IpcServerClock = Pick<Clock, 'setTimeout'>;
 
 interface ClientState {
   conn: ServerConnection;
@@ -97,7 +89,11 @@ export class IpcServer {
   /** Fires for every authenticated, valid request (before its handler runs). */
   readonly onDidRequest: Event<{ method: MethodName; clientId: string }> = this.requestEmitter.event;
 
-  constructor(private readonly opts: IpcServerOptions) {}
+  private readonly clock: IpcServerClock;
+
+  constructor(private readonly opts: IpcServerOptions) {
+    this.clock = opts.clock ?? new RealClock();
+  }
 
   /** Authenticated clients connected now. */
   get clientCount(): number {
@@ -115,7 +111,7 @@ export class IpcServer {
     if (this.closing) throw new Error('IpcServer is closed');
     const { paths, maxMessageBytes, log } = this.opts;
     this.transport = await ServerTransport.listen(
-      { socketRoot: paths.socketRoot, socket: paths.socket, maxMessageBytes, log },
+      { socketRoot: paths.socketRoot, socket: paths.socket, maxMessageBytes, log, clock: this.clock },
       {
         connect: (conn) => this.onConnect(conn),
         message: (conn, type, data) => this.onMessage(conn, type, data),
@@ -154,7 +150,7 @@ export class IpcServer {
     }
     const client: ClientState = { conn, authed: false, name: '', events: new Set(), helloTimer: undefined };
     this.clients.set(conn.id, client);
-    client.helloTimer = (this.opts.clock ?? nodeClock).setTimeout(() => {
+    client.helloTimer = this.clock.setTimeout(() => {
       client.helloTimer = undefined;
       if (!client.authed && !conn.closed) this.drop(client, 'no hello in time');
     }, this.opts.helloTimeoutMs ?? 10_000);

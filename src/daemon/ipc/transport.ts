@@ -7,6 +7,7 @@
 import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import { connect, type Server as NetServer, type Socket } from 'node:net';
 import { IPCModule, IPCProtocolError } from 'node-ipc';
+import type { Clock, Timer } from '../../shared/clock';
 import type { Logger } from '../../shared/logger';
 import { preparePrivateFolder } from '../../shared/socket-folder';
 
@@ -39,6 +40,8 @@ export interface ServerTransportOptions {
   socket: string;
   maxMessageBytes: number;
   log: Logger;
+  /** Arms the probe's timeout and the linger timer of a half-closed connection (the daemon's Clock: they show in timersArmed). */
+  clock: Pick<Clock, 'setTimeout'>;
   /** How long a connect probe of an existing socket may take before the owner counts as alive. */
   probeTimeoutMs?: number;
 }
@@ -84,7 +87,7 @@ export class ServerTransport {
       await t.tryListen();
     } catch (error) {
       if (windows || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-      if (await probeAlive(opts.socket, opts.probeTimeoutMs ?? 2000)) throw new DaemonAlreadyRunningError(opts.socket);
+      if (await probeAlive(opts.socket, opts.probeTimeoutMs ?? 2000, opts.clock)) throw new DaemonAlreadyRunningError(opts.socket);
       opts.log.warn(`removing stale socket ${opts.socket} (connection refused)`);
       unlinkStaleSocket(opts.socket);
       await t.tryListen();
@@ -124,7 +127,7 @@ export class ServerTransport {
 
   private onConnect(socket: Socket): void {
     this.outOfDescriptors = false;
-    const conn = new Connection(`c${this.nextId++}`, socket, this.ipc);
+    const conn = new Connection(`c${this.nextId++}`, socket, this.ipc, this.opts.clock);
     this.conns.set(socket, conn);
     this.events.connect(conn);
   }
@@ -176,12 +179,13 @@ export class ServerTransport {
 
 class Connection implements ServerConnection {
   closedFired = false;
-  private lingerTimer: NodeJS.Timeout | undefined;
+  private lingerTimer: Timer | undefined;
 
   constructor(
     readonly id: string,
     private readonly socket: Socket,
     private readonly ipc: IPCModule,
+    private readonly clock: Pick<Clock, 'setTimeout'>,
   ) {}
 
   get closed(): boolean {
@@ -204,10 +208,9 @@ class Connection implements ServerConnection {
     this.socket.end();
     if (this.lingerTimer || this.socket.destroyed) return;
     // Destroy a peer that lingers after the half-close; the timer goes as soon as the socket closes.
-    const timer = setTimeout(() => this.socket.destroy(), 1000);
-    timer.unref();
+    const timer = this.clock.setTimeout(() => this.socket.destroy(), 1000);
     this.lingerTimer = timer;
-    this.socket.once('close', () => clearTimeout(timer));
+    this.socket.once('close', () => timer.dispose());
   }
 
   destroy(): void {
@@ -216,21 +219,21 @@ class Connection implements ServerConnection {
 }
 
 /** true when something accepts a connection on `path` (or does not refuse it in time). */
-function probeAlive(path: string, timeoutMs: number): Promise<boolean> {
+function probeAlive(path: string, timeoutMs: number, clock: Pick<Clock, 'setTimeout'>): Promise<boolean> {
   return new Promise((resolve) => {
-    let timer: NodeJS.Timeout | undefined;
+    let timer: Timer | undefined;
     let settled = false;
     const socket = connect({ path });
     // Runs once; the probe timer never outlives the probe.
     const done = (alive: boolean) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      timer?.dispose();
       socket.destroy();
       resolve(alive);
     };
     // A hung owner is still an owner: never take over on a timeout.
-    timer = setTimeout(() => done(true), timeoutMs);
+    timer = clock.setTimeout(() => done(true), timeoutMs);
     socket.once('connect', () => done(true));
     socket.once('error', (error: NodeJS.ErrnoException) => done(!(error.code === 'ECONNREFUSED' || error.code === 'ENOENT')));
   });

@@ -10,6 +10,7 @@
 // vocabulary from the index. Then the check runs again; only a clean result counts as repaired.
 // A rebuild that fails (the damage is in the rows it reads, or in pages it cannot free) leaves the
 // file to salvage (salvage-database.ts).
+import type { Clock } from '../../shared/clock';
 import type { Logger } from '../../shared/logger';
 import { isCorruptionError } from './damage-watch';
 import type { SqlDatabase } from './sql';
@@ -48,13 +49,13 @@ export function countRows(db: SqlDatabase, table: string): number {
 }
 
 /** Rebuilds every derived structure; returns what was rebuilt. Throws when a rebuild cannot read or free what it needs. */
-export function rebuildDerived(db: SqlDatabase, log: Logger): string[] {
-  const started = Date.now();
+export function rebuildDerived(db: SqlDatabase, log: Logger, clock: Clock): string[] {
+  const started = clock.monotonicNow();
   db.exec('REINDEX');
   for (const table of existingFts(db)) db.prepare(`INSERT INTO ${table} (${table}) VALUES ('rebuild')`).run();
   const hasVocabulary = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM sqlite_schema WHERE name = 'vocabulary'`).get()?.n === 1;
   const terms = hasVocabulary ? db.transaction(() => rebuildVocabulary(db)) : 0;
-  log.info(`rebuilt the indexes, the full-text index and a vocabulary of ${terms} terms in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log.info(`rebuilt the indexes, the full-text index and a vocabulary of ${terms} terms in ${((clock.monotonicNow() - started) / 1000).toFixed(1)} s`);
   return ['indexes', 'full-text index', 'vocabulary'];
 }
 

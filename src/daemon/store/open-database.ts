@@ -133,7 +133,7 @@ function openChecked(path: string, opts: OpenDatabaseOptions): { db: SqlDatabase
     // Reading the schema parses page 1 and every CREATE statement: a broken page 1 throws here.
     db.prepare('SELECT count(*) AS n FROM sqlite_schema').get();
     if (opts.runQuickCheck) repair = repairInPlace(db, opts);
-    const migrated = migrate(db, MIGRATIONS, opts.log.child('migrate'));
+    const migrated = migrate(db, MIGRATIONS, opts.log.child('migrate'), opts.clock);
     if (migrated.from > 0 && migrated.from < SECURE_DELETE_SINCE_VERSION) zeroOldFreePages(db, opts.log);
     else if (migrated.from > 0 && migrated.from < CHUNKS_ONCE_SINCE_VERSION) shrinkToNewLayout(db, opts.log);
     return { db, repair };
@@ -152,7 +152,7 @@ function repairInPlace(db: SqlDatabase, { log, clock, checkIndexConsistency }: O
   let rebuilt: string[];
   let after: string | null;
   try {
-    rebuilt = rebuildDerived(db, log);
+    rebuilt = rebuildDerived(db, log, clock);
     after = findDamage(db, { indexConsistency: true });
   } catch (error) {
     after = describe(error);

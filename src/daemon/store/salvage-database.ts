@@ -54,7 +54,7 @@ export function salvageInto(sourcePath: string, target: SqlDatabase, log: Logger
       }
     }
     target.pragma('foreign_keys = ON');
-    rebuildDerived(target, log);
+    rebuildDerived(target, log, clock);
   } finally {
     source.close();
   }

@@ -1,3 +1,4 @@
+import type { Clock } from '../../../shared/clock';
 import type { Logger } from '../../../shared/logger';
 import { chunkParts } from '../../recall/identifiers';
 import type { SqlDatabase } from '../sql';
@@ -71,13 +72,13 @@ END;
 `;
 
 /** Computes chunks.parts for every existing chunk, in id order, REINDEX_BATCH rows per read. */
-function reindexParts(db: SqlDatabase, log: Logger): number {
+function reindexParts(db: SqlDatabase, log: Logger, clock: Clock): number {
   const total = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM chunks').get()?.n ?? 0;
   if (total === 0) return 0;
   log.info(`reindexing ${total} chunks for identifier parts`);
   const read = db.prepare<[number, number], { id: number; text: string }>('SELECT id, text FROM chunks WHERE id > ? ORDER BY id LIMIT ?');
   const write = db.prepare<[string, number]>('UPDATE chunks SET parts = ? WHERE id = ?');
-  const started = Date.now();
+  const started = clock.monotonicNow();
   let done = 0;
   let after = 0;
   let nextLog = 0;
@@ -88,7 +89,7 @@ function reindexParts(db: SqlDatabase, log: Logger): number {
     done += rows.length;
     after = rows[rows.length - 1]!.id;
     if (done >= nextLog || done === total) {
-      log.info(`identifier parts: ${done}/${total} chunks (${Math.round((done / total) * 100)} %, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      log.info(`identifier parts: ${done}/${total} chunks (${Math.round((done / total) * 100)} %, ${((clock.monotonicNow() - started) / 1000).toFixed(1)} s)`);
       nextLog = done + Math.max(REINDEX_BATCH, Math.floor(total / 10));
     }
   }
@@ -99,14 +100,14 @@ export const migration004IdentifierParts: Migration = {
   version: 4,
   name: 'identifier-parts',
   sql: SCHEMA_BEFORE_REINDEX,
-  run(db, log) {
-    const chunks = reindexParts(db, log);
+  run(db, log, clock) {
+    const chunks = reindexParts(db, log, clock);
     db.exec(SCHEMA_AFTER_REINDEX);
     if (chunks === 0) return;
-    const started = Date.now();
+    const started = clock.monotonicNow();
     // One pass in C over the content table: far faster than re-inserting row by row.
     db.prepare("INSERT INTO chunks_fts (chunks_fts) VALUES ('rebuild')").run();
     const terms = rebuildVocabulary(db);
-    log.info(`rebuilt the full-text index of ${chunks} chunks and a vocabulary of ${terms} terms in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log.info(`rebuilt the full-text index of ${chunks} chunks and a vocabulary of ${terms} terms in ${((clock.monotonicNow() - started) / 1000).toFixed(1)} s`);
   },
 };

@@ -1,3 +1,4 @@
+import type { Clock } from '../../../shared/clock';
 import type { Logger } from '../../../shared/logger';
 import { chunkContent } from '../../capture/chunker';
 import { NOTE_SEQ, chunkIdFor } from '../chunk-body';
@@ -82,7 +83,7 @@ END;
 `;
 
 /** Re-chunks every memory from memories.content into chunks + memory_chunks, in id order. */
-function convertMemories(db: SqlDatabase, log: Logger): { memories: number; chunks: number } {
+function convertMemories(db: SqlDatabase, log: Logger, clock: Clock): { memories: number; chunks: number } {
   const total = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM memories').get()?.n ?? 0;
   if (total === 0) return { memories: 0, chunks: 0 };
   log.info(`storing the chunks of ${total} memories once`);
@@ -90,7 +91,7 @@ function convertMemories(db: SqlDatabase, log: Logger): { memories: number; chun
     'SELECT id, content, note FROM memories WHERE id > ? ORDER BY id LIMIT ?',
   );
   const ref = db.prepare<[number, number, number]>('INSERT INTO memory_chunks (memory_id, seq, chunk_id) VALUES (?, ?, ?)');
-  const started = Date.now();
+  const started = clock.monotonicNow();
   let done = 0;
   let after = 0;
   let nextLog = 0;
@@ -104,7 +105,7 @@ function convertMemories(db: SqlDatabase, log: Logger): { memories: number; chun
     done += rows.length;
     after = rows[rows.length - 1]!.id;
     if (done >= nextLog || done === total) {
-      log.info(`chunks stored once: ${done}/${total} memories (${Math.round((done / total) * 100)} %, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      log.info(`chunks stored once: ${done}/${total} memories (${Math.round((done / total) * 100)} %, ${((clock.monotonicNow() - started) / 1000).toFixed(1)} s)`);
       nextLog = done + Math.max(MIGRATE_BATCH, Math.floor(total / 10));
     }
   }
@@ -116,14 +117,14 @@ export const migration005ChunksOnce: Migration = {
   version: 5,
   name: 'chunks-once',
   sql: SCHEMA_BEFORE,
-  run(db, log) {
-    const { memories, chunks } = convertMemories(db, log);
+  run(db, log, clock) {
+    const { memories, chunks } = convertMemories(db, log, clock);
     db.exec('DROP TABLE chunks_v4;');
     db.exec(SCHEMA_AFTER);
     if (memories === 0) return;
-    const started = Date.now();
+    const started = clock.monotonicNow();
     db.prepare("INSERT INTO chunks_fts (chunks_fts) VALUES ('rebuild')").run();
     const terms = rebuildVocabulary(db);
-    log.info(`rebuilt the full-text index of ${chunks} distinct chunks (from ${memories} memories) and a vocabulary of ${terms} terms in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    log.info(`rebuilt the full-text index of ${chunks} distinct chunks (from ${memories} memories) and a vocabulary of ${terms} terms in ${((clock.monotonicNow() - started) / 1000).toFixed(1)} s`);
   },
 };

@@ -1,5 +1,6 @@
 // Applies pending migrations in order, each inside one transaction together with the
 // PRAGMA user_version bump, so a crash mid-migration leaves the previous version intact.
+import { type Clock, RealClock } from '../../../shared/clock';
 import type { Logger } from '../../../shared/logger';
 import type { SqlDatabase } from '../sql';
 import type { Migration } from './migration';
@@ -25,7 +26,8 @@ export interface MigrationResult {
   to: number;
 }
 
-export function migrate(db: SqlDatabase, migrations: readonly Migration[], log: Logger): MigrationResult {
+/** `clock` times the progress lines of long migrations; callers that do not read those may leave it out. */
+export function migrate(db: SqlDatabase, migrations: readonly Migration[], log: Logger, clock: Clock = new RealClock()): MigrationResult {
   migrations.forEach((m, i) => {
     // A gap or reorder would silently skip a migration on some installs.
     if (m.version !== i + 1) throw new Error(`migration ${m.name} has version ${m.version}, expected ${i + 1}`);
@@ -36,7 +38,7 @@ export function migrate(db: SqlDatabase, migrations: readonly Migration[], log: 
   for (const m of migrations.slice(from)) {
     db.transaction(() => {
       db.exec(m.sql);
-      m.run?.(db, log);
+      m.run?.(db, log, clock);
       db.pragma(`user_version = ${m.version}`);
     });
     log.info(`migrated database to version ${m.version} (${m.name})`);
