@@ -5,6 +5,7 @@
 // wedge-loop arms a gate for that loop's NEXT tick and wakes the loop so the tick starts soon; the
 // tick then waits on the gate (in flight, so after staleThresholdMs the loop reads as stale) until
 // release-loop, or until dispose() at daemon stop, so a stop never hangs on a wedged tick.
+import { Emitter, type Event } from '../shared/event';
 import type { Disposable } from '../shared/lifecycle';
 import type { Logger } from '../shared/logger';
 import { type DebugParams, type DebugResult, type JobKind, RpcError } from '../shared/protocol';
@@ -20,8 +21,6 @@ export function testHooksRequested(env: NodeJS.ProcessEnv): boolean {
 
 export interface DebugHooksOptions {
   log: Logger;
-  /** Wakes the named worker loop, so an armed wedge is met by a tick at once. */
-  wakeLoop: (loop: JobKind, reason: string) => void;
 }
 
 interface Wedge {
@@ -34,6 +33,9 @@ interface Wedge {
 export class DebugHooks implements Disposable {
   private readonly wedges = new Map<JobKind, Wedge>();
   private disposed = false;
+  private readonly armed = new Emitter<JobKind>();
+  /** A wedge was asked for this loop: the owner wakes it, so the wedge is met by a tick at once. */
+  readonly onDidArm: Event<JobKind> = this.armed.event;
 
   constructor(private readonly opts: DebugHooksOptions) {}
 
@@ -77,7 +79,7 @@ export class DebugHooks implements Disposable {
       this.wedges.set(loop, { state: 'armed', gate, open });
       this.opts.log.warn(`${loop}: wedge armed by a test hook for the next tick`);
     }
-    this.opts.wakeLoop(loop, 'debug wedge-loop');
+    this.armed.fire(loop);
   }
 
   private release(loop: JobKind): void {

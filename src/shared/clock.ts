@@ -51,6 +51,17 @@ export class RealClock implements Clock {
   }
 }
 
+/**
+ * An AbortSignal that aborts `delayMs` from now on `clock` (AbortSignal.timeout() would arm a raw
+ * timer that a ManualClock cannot drive and timersArmed does not count). Dispose it once it is
+ * no longer needed, so its timer does not outlive the wait.
+ */
+export function timeoutSignal(clock: Clock, delayMs: number, reason: string): { readonly signal: AbortSignal } & Disposable {
+  const controller = new AbortController();
+  const timer = clock.setTimeout(() => controller.abort(new Error(reason)), delayMs);
+  return { signal: controller.signal, dispose: () => timer.dispose() };
+}
+
 interface ManualTimer {
   id: number;
   dueMono: number;

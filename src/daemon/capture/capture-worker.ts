@@ -53,11 +53,15 @@ export class CaptureWorker {
    * `commit` wraps the synchronous write (the dedupe check, the insert or merge, retention): the
    * daemon runs it inside one transaction with the job's completion, so a capture is stored
    * exactly once even if the daemon dies, or the lease goes stale, between the two.
+   * `signal` (the daemon is stopping): checked before the read and again before the write, so a
+   * cancelled capture writes nothing and throws the signal's reason (its job goes back to the queue).
    */
-  async handle(payload: CapturePayload, commit: CommitScope = (write) => write()): Promise<CaptureOutcome> {
+  async handle(payload: CapturePayload, commit: CommitScope = (write) => write(), signal?: AbortSignal): Promise<CaptureOutcome> {
     try {
       if (this.opts.paused?.()) throw new Skip('paused', `${payload.type} capture while capture is paused`);
+      signal?.throwIfAborted();
       const draft = await this.draft(payload);
+      signal?.throwIfAborted();
       const at = payload.capturedAt ?? this.opts.clock.now();
       return await commit(() => this.store(draft, at));
     } catch (err) {

@@ -38,7 +38,11 @@ export type Handlers = { [M in Exclude<HandledMethod, OptionalMethod>]: Handler<
 export interface IpcServerOptions {
   paths: DataDirPaths;
   token: string;
-  handlers: Handlers;
+  /**
+   * The methods it serves. The daemon leaves them out: it owns the socket before it opens the
+   * database the handlers need, and calls serve() once they exist.
+   */
+  handlers?: Handlers;
   log: Logger;
   maxMessageBytes: number;
   /** Reported by hello; defaults to the package version. */
@@ -90,9 +94,18 @@ export class IpcServer {
   readonly onDidRequest: Event<{ method: MethodName; clientId: string }> = this.requestEmitter.event;
 
   private readonly clock: IpcServerClock;
+  /** Until serve(): every method but hello and subscribe is answered "still starting". */
+  private handlers: Handlers | undefined;
 
   constructor(private readonly opts: IpcServerOptions) {
     this.clock = opts.clock ?? new RealClock();
+    this.handlers = opts.handlers;
+  }
+
+  /** Starts answering requests with `handlers` (once: a second call is a wiring mistake). */
+  serve(handlers: Handlers): void {
+    if (this.handlers) throw new Error('IpcServer already serves its handlers');
+    this.handlers = handlers;
   }
 
   /** Authenticated clients connected now. */
@@ -265,7 +278,8 @@ export class IpcServer {
         client.events = new Set((params as Params<'subscribe'>).events);
         return {};
       default: {
-        const handler = this.opts.handlers[method] as ((p: unknown, c: typeof ctx) => unknown) | undefined;
+        if (!this.handlers) throw new RpcError('INTERNAL', 'the daemon is still starting (opening its database); try again once it is ready');
+        const handler = this.handlers[method] as ((p: unknown, c: typeof ctx) => unknown) | undefined;
         if (!handler) throw new RpcError('UNKNOWN_METHOD', `this daemon does not serve ${JSON.stringify(method)}`);
         return handler(params, ctx);
       }

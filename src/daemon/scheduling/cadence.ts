@@ -10,6 +10,7 @@
 // Error backoff is separate: floor x 2^errors (first error 2 x floor), capped at 60 s, cleared by
 // the next good tick. It wins over the idle delay, and applies even with backoffEnabled false,
 // because a broken database must not be hammered at the floor rate.
+import type { Settings } from '../../shared/settings';
 
 export interface CadenceOptions {
   pollFloorMs: number;
@@ -24,6 +25,18 @@ export interface CadenceOptions {
 
 export const MAX_ERROR_BACKOFF_MS = 60_000;
 const DEFAULT_MIN_DELAY_MS = 5;
+
+/** The cadence the settings ask for (read again at every live reload). */
+export function cadenceOf(s: Settings): CadenceOptions {
+  return {
+    pollFloorMs: s.pollFloorMs,
+    pollCeilingMs: s.pollCeilingMs,
+    backoffMultiplier: s.backoffMultiplier,
+    backoffEnabled: s.backoffEnabled,
+    suspendEnabled: s.suspendEnabled,
+    suspendAfterMs: s.suspendAfterMs,
+  };
+}
 
 /** Settings under which a loop may never hibernate (checked by suspend() and live reload too). */
 export function suspensionAllowed(o: CadenceOptions): boolean {

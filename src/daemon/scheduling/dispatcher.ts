@@ -12,10 +12,21 @@
 //
 // stop() ends starting: jobs of a batch still waiting out the jitter are not started but handed
 // to onAbandoned (the owner returns them to the queue), and no further tick leases anything.
+// drain(signal) waits for the jobs already started, until the signal aborts; cancel() aborts the
+// signal every started job was given, so handlers that can stop early do (the owner decides what
+// happens to a job cancelled that way: the daemon returns it to the queue).
 import type { Logger } from '../../shared/logger';
 import type { Clock } from '../../shared/clock';
 import { type Pacing, pauseBetweenStarts } from './pacing-policy';
 import type { TickResult } from './poll-loop';
+
+/** The reason of a job signal aborted by Dispatcher.cancel(). */
+export class JobCancelledError extends Error {
+  constructor(reason: string) {
+    super(`cancelled: ${reason}`);
+    this.name = 'JobCancelledError';
+  }
+}
 
 export interface DispatchOptions {
   spawnsPerTick: number;
@@ -28,8 +39,8 @@ export interface DispatcherOptions<J extends { id: number }> {
   clock: Clock;
   /** Leases up to `max` jobs (marks them leased in the queue); [] when none are due. */
   lease: (max: number) => J[];
-  /** Runs one job, completing or failing it in the queue itself. */
-  run: (job: J) => Promise<void>;
+  /** Runs one job, completing or failing it in the queue itself; `signal` aborts on cancel(). */
+  run: (job: J, signal: AbortSignal) => Promise<void>;
   /** Read at every tick, so live reloads apply at once. */
   options: () => DispatchOptions;
   /** Whether starts of this work are spaced by spawnJitterMs (PACING_BY_KIND for the daemon's kinds). */
@@ -52,6 +63,8 @@ export class Dispatcher<J extends { id: number }> {
   private stopped = false;
   /** Ends the jitter pause in progress at once (set only while a tick is pausing). */
   private endPause: (() => void) | null = null;
+  /** Given to every job started; aborted by cancel(). */
+  private readonly cancellation = new AbortController();
 
   constructor(private readonly opts: DispatcherOptions<J>) {
     this.name = opts.name;
@@ -96,26 +109,35 @@ export class Dispatcher<J extends { id: number }> {
     this.endPause?.();
   }
 
-  /** Waits for the jobs in flight; true if they all settled within `timeoutMs` (clock time). */
-  drain(timeoutMs: number): Promise<boolean> {
+  /** Waits for the jobs in flight; true once they have all settled, false if `signal` aborts first. */
+  drain(signal: AbortSignal): Promise<boolean> {
     if (this.running === 0) return Promise.resolve(true);
+    if (signal.aborted) return Promise.resolve(false);
     return new Promise((resolve) => {
       const waiter = () => {
-        timer.dispose();
+        signal.removeEventListener('abort', onAbort);
         resolve(true);
       };
-      const timer = this.opts.clock.setTimeout(() => {
+      const onAbort = () => {
         this.idleWaiters = this.idleWaiters.filter((w) => w !== waiter);
         resolve(false);
-      }, timeoutMs);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
       this.idleWaiters.push(waiter);
     });
+  }
+
+  /** Aborts the signal of every job started (and of any started later): handlers that can stop early do. Idempotent. */
+  cancel(reason: string): void {
+    if (this.cancellation.signal.aborted) return;
+    if (this.running > 0) this.opts.log.info(`cancelling ${this.running} job(s) in flight: ${reason}`);
+    this.cancellation.abort(new JobCancelledError(reason));
   }
 
   private start(job: J): void {
     let settled: Promise<void>;
     try {
-      settled = this.opts.run(job);
+      settled = this.opts.run(job, this.cancellation.signal);
     } catch (error) {
       settled = Promise.reject(error);
     }

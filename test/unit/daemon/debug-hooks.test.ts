@@ -15,7 +15,8 @@ function harness() {
   const log = memoryLogger();
   let realTicks = 0;
   let loop!: PollLoop;
-  const hooks = new DebugHooks({ log, wakeLoop: (name, reason) => name === 'capture' && loop.wake(reason) });
+  const hooks = new DebugHooks({ log });
+  hooks.onDidArm((name) => name === 'capture' && loop.wake('debug wedge-loop'));
   loop = new PollLoop({
     name: 'capture',
     clock,

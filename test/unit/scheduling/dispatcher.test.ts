@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../../src/shared/logger';
-import { ManualClock } from '../../../src/shared/clock';
-import { type DispatchOptions, Dispatcher, type DispatcherOptions } from '../../../src/daemon/scheduling/dispatcher';
+import { type Clock, ManualClock, timeoutSignal } from '../../../src/shared/clock';
+import { type DispatchOptions, Dispatcher, type DispatcherOptions, JobCancelledError } from '../../../src/daemon/scheduling/dispatcher';
 import { PollLoop } from '../../../src/daemon/scheduling/poll-loop';
 
 interface Job {
   id: number;
 }
+
+/** A signal that never aborts: drain waits as long as the jobs take. */
+const never = (): AbortSignal => new AbortController().signal;
+/** A signal that aborts `ms` from now on the clock. */
+const within = (clock: Clock, ms: number): AbortSignal => timeoutSignal(clock, ms, 'test deadline').signal;
 
 /** A dispatcher over an in-memory queue; `overrides` replaces any of its constructor options. */
 function harness(options: Partial<DispatchOptions> = {}, queue: number[] = [], overrides: Partial<DispatcherOptions<Job>> = {}) {
@@ -178,10 +183,10 @@ describe('Dispatcher', () => {
 
   it('drain resolves true when in-flight jobs finish in time', async () => {
     const h = harness({}, [1, 2]);
-    expect(await h.dispatcher.drain(1_000)).toBe(true); // nothing in flight
+    expect(await h.dispatcher.drain(never())).toBe(true); // nothing in flight
     await h.dispatcher.tick();
     let drained: boolean | undefined;
-    void h.dispatcher.drain(1_000).then((v) => (drained = v));
+    void h.dispatcher.drain(never()).then((v) => (drained = v));
     await h.clock.advance(500);
     h.finish.get(1)?.resolve();
     await h.clock.flush();
@@ -192,15 +197,36 @@ describe('Dispatcher', () => {
     expect(h.clock.activeTimers).toBe(0);
   });
 
-  it('drain resolves false when the timeout passes first', async () => {
+  it('drain resolves false when its signal aborts first', async () => {
     const h = harness({}, [1]);
     await h.dispatcher.tick();
     let drained: boolean | undefined;
-    void h.dispatcher.drain(1_000).then((v) => (drained = v));
+    void h.dispatcher.drain(within(h.clock, 1_000)).then((v) => (drained = v));
     await h.clock.advance(999);
     expect(drained).toBeUndefined();
     await h.clock.advance(1);
     expect(drained).toBe(false);
+  });
+
+  it('cancel aborts the signal every started job was given, and drain then sees them settle', async () => {
+    const signals: AbortSignal[] = [];
+    const h = harness({}, [1, 2], {
+      run: (job, signal) => {
+        signals.push(signal);
+        h.started.push(job.id);
+        // A handler that stops early: it settles as soon as its signal aborts.
+        return new Promise<void>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+      },
+    });
+    await h.dispatcher.tick();
+    expect(signals.map((s) => s.aborted)).toEqual([false, false]);
+    let drained: boolean | undefined;
+    void h.dispatcher.drain(never()).then((v) => (drained = v));
+    h.dispatcher.cancel('stop timed out');
+    await h.clock.flush();
+    expect(signals.every((s) => s.aborted && s.reason instanceof JobCancelledError)).toBe(true);
+    expect(drained).toBe(true);
+    expect(h.dispatcher.inFlight).toBe(0);
   });
 
   it('jobs waiting in the jitter pause are not started after stop and are handed back', async () => {
@@ -215,7 +241,7 @@ describe('Dispatcher', () => {
     expect(h.started).toEqual([1, 2]);
     expect(h.dispatcher.inFlight).toBe(4);
     let drained: boolean | undefined;
-    void h.dispatcher.drain(10_000).then((v) => (drained = v));
+    void h.dispatcher.drain(never()).then((v) => (drained = v));
     h.dispatcher.stop();
     await h.clock.flush();
     // Handed back at once, not when the pause would have ended; the pause timer is gone.
@@ -244,7 +270,7 @@ describe('Dispatcher', () => {
     await h.clock.flush();
     expect(h.dispatcher.inFlight).toBe(1); // job 2 waits out the pause
     let drained: boolean | undefined;
-    void h.dispatcher.drain(10_000).then((v) => (drained = v));
+    void h.dispatcher.drain(never()).then((v) => (drained = v));
     h.dispatcher.stop(); // no onAbandoned: the jobs stay leased, and that is logged
     await h.clock.flush();
     expect(drained).toBe(true);
