@@ -13,6 +13,18 @@ import { useDaemons } from '../helpers/use-daemons';
 
 const daemon = useDaemons();
 
+/** Jobs per state in a stopped daemon's database file. */
+function jobCounts(dataDir: string): { queued: number; leased: number; done: number } {
+  const db = new Database(join(dataDir, 'dormouse.db'), { readonly: true });
+  try {
+    const rows = db.prepare('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state').all() as { state: string; n: number }[];
+    const n = (state: string) => rows.find((r) => r.state === state)?.n ?? 0;
+    return { queued: n('queued'), leased: n('leased'), done: n('done') };
+  } finally {
+    db.close();
+  }
+}
+
 describe('daemon process', () => {
   it('an idle daemon hibernates on its own and then runs no SQL and arms no timer', async () => {
     const d = await daemon({ settings: { suspendAfterMs: 300 } });
@@ -99,6 +111,11 @@ describe('daemon process', () => {
     await client.request('enqueue', { jobs });
     await waitForStatus(client, (s) => s.queue.done > 0);
     expect(await first.kill('SIGKILL')).toBe('SIGKILL');
+    // Precondition, read from the file the killed daemon left: it died with work still pending,
+    // or this test would prove nothing about a restart.
+    const atKill = jobCounts(dataDir);
+    expect(atKill.done, 'jobs done when the daemon was killed').toBeGreaterThan(0);
+    expect(atKill.done, `the daemon finished all ${total} jobs before it was killed: nothing was mid-batch`).toBeLessThan(total);
 
     const second = await daemon({ dataDir });
     const client2 = await second.client();
@@ -234,6 +251,11 @@ describe('daemon process stop', () => {
     await waitForStatus(client, (s) => s.queue.done > 0);
     await client.request('stop', {});
     expect(await first.exited).toBe(0);
+    // Precondition: jobs were still queued when it stopped (else "durable" is vacuous), and the
+    // stop left none leased: each was finished or handed back.
+    const atStop = jobCounts(dataDir);
+    expect(atStop.queued, `no job was queued at the stop (done: ${atStop.done} of ${total})`).toBeGreaterThan(0);
+    expect(atStop.leased).toBe(0);
 
     const second = await daemon({ dataDir });
     const client2 = await second.client();

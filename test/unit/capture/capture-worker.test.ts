@@ -47,6 +47,30 @@ describe('CaptureWorker', () => {
     expect(await pausable.handle({ type: 'text', text: 'a note' })).toMatchObject({ stored: true });
   });
 
+  it('a capture cancelled while its file is read stores nothing and throws the cancellation (its job goes back to the queue)', async () => {
+    let release!: () => void;
+    const slow = new CaptureWorker({ store: m.store, clock, log, settings: () => settings, readFile: async () => {
+      await new Promise<void>((resolve) => (release = resolve));
+      return Buffer.from('read while the daemon stopped');
+    } });
+    const file = join(m.dir, 'a.ts');
+    writeFileSync(file, 'read while the daemon stopped');
+    const stop = new AbortController();
+    const handled = slow.handle({ type: 'file', path: file }, undefined, stop.signal);
+    await clock.flush();
+    stop.abort(new Error('cancelled: the daemon is stopping'));
+    release();
+    await expect(handled).rejects.toThrow('cancelled: the daemon is stopping');
+    expect(count()).toBe(0);
+  });
+
+  it('a capture whose signal is already aborted reads nothing', async () => {
+    const stop = new AbortController();
+    stop.abort(new Error('cancelled'));
+    await expect(worker.handle({ type: 'file', path: '/p/src/a.ts' }, undefined, stop.signal)).rejects.toThrow('cancelled');
+    expect(reads).toEqual([]);
+  });
+
   it('excluded files are never stored (nor read)', async () => {
     const path = join(m.dir, '.env');
     writeFileSync(path, 'HELLO=world\n');
