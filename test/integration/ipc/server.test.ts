@@ -209,6 +209,20 @@ describe.runIf(unix)('IpcServer over a real socket', () => {
     expect(await (await client()).request('wake', {})).toEqual({ woken: ['capture'] });
   });
 
+  it('a server that owns its socket before its handlers exist answers "still starting", then serves them', async () => {
+    // The daemon owns the socket before it opens the database its handlers need.
+    const server = new IpcServer({ paths, token, log: memoryLogger(), maxMessageBytes: MAX });
+    servers.push(server);
+    await server.start();
+    const c = await client(); // hello is answered by the server itself
+    const early = await c.request('status', {}).catch((e: unknown) => e);
+    expect(early).toBeInstanceOf(RpcError);
+    expect((early as RpcError).message).toMatch(/still starting/);
+    server.serve(handlers());
+    expect(await c.request('status', {})).toEqual(fakeStatus);
+    expect(() => server.serve(handlers())).toThrow(/already serves/);
+  });
+
   it('the hello timer is disposed once the client says hello', async () => {
     const clock = new CountingClock();
     const server = new IpcServer({ paths, token, handlers: handlers(), log: memoryLogger(), maxMessageBytes: MAX, clock });
