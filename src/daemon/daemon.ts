@@ -15,7 +15,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { Emitter, setListenerErrorHandler } from '../shared/event';
 import { DisposableStore, toDisposable } from '../shared/lifecycle';
-import { type Logger, type LogSink, createLogger } from '../shared/logger';
+import { type Logger, type LogLevel, type LogSink, createLogger } from '../shared/logger';
 import { type DataDirPaths, dataDirPaths } from '../shared/paths';
 import type { Settings } from '../shared/settings';
 import type { DaemonStatus } from '../shared/status';
@@ -122,19 +122,20 @@ export class Daemon {
     disposables.add({ dispose: () => fileSink.close() });
     const sink: LogSink = opts.logSink ? (lvl, line) => { fileSink(lvl, line); opts.logSink!(lvl, line); } : fileSink;
     // The logger exists before the settings it takes its level from: 'info' until they are loaded.
-    let config: ConfigStore | undefined;
-    const log = createLogger(sink, () => config?.settings.logLevel ?? 'info', () => clock.now(), 'daemon');
+    let logLevel = (): LogLevel => 'info';
+    const log = createLogger(sink, () => logLevel(), () => clock.now(), 'daemon');
     // A faulty event listener is logged, never allowed to crash the daemon.
     setListenerErrorHandler((error) => logUnexpected(log, 'event listener error', error));
     try {
       log.info(`starting dormouse ${VERSION} (pid ${process.pid}, node ${process.version}) for ${paths.dataDir}`);
       // Settings first: a config the daemon cannot honour stops it before it owns anything.
-      config = ConfigStore.load({
+      const config = ConfigStore.load({
         configFile: opts.configFile ?? paths.config,
         explicit: opts.configFile !== undefined,
         pendingFile: `${paths.dataDir}/pending-restart.json`,
         log: log.child('config'),
       });
+      logLevel = () => config.settings.logLevel;
       const settings = config.settings;
       // Own the socket: a second daemon of the same data dir fails here, before touching the database.
       const token = randomBytes(32).toString('hex');
@@ -143,7 +144,7 @@ export class Daemon {
         token,
         log: log.child('ipc'),
         maxMessageBytes: settings.ipcMaxMessageBytes,
-        maxConnections: () => config!.settings.ipcMaxConnections,
+        maxConnections: () => config.settings.ipcMaxConnections,
         clock,
       });
       const openFileLimit = readOpenFileLimit();

@@ -271,6 +271,12 @@ describe('daemon process stop', () => {
 });
 
 describe('daemon process: forget, pause, export and import', () => {
+  /**
+   * These tests store memories dated January 2026; once that is older than retentionDays (90),
+   * a reaper sweep landing mid-test (its first comes at a random point of its interval) would
+   * delete them. Seen on a run in December 2026.
+   */
+  const KEEP_OLD_MEMORIES = { retentionDays: 0 };
   /** A 40-character token found nowhere else. */
   const token = () => `tok${randomBytes(20).toString('hex').slice(0, 37)}`;
   /** The database file and its -wal as they are on disk right now. */
@@ -378,7 +384,7 @@ describe('daemon process: forget, pause, export and import', () => {
   });
 
   it('export pages into a second data dir through import, which is idempotent and keeps every field', async () => {
-    const a = await daemon();
+    const a = await daemon({ settings: KEEP_OLD_MEMORIES });
     const ca = await a.client();
     await ca.request('enqueue', {
       jobs: [
@@ -403,7 +409,7 @@ describe('daemon process: forget, pause, export and import', () => {
     expect(exported.map((m) => m.kind)).toEqual(['file', 'selection', 'terminal', 'text']);
     expect((await ca.request('export', { since: Date.UTC(2026, 0, 4) })).memories.map((m) => m.kind)).toEqual(['terminal', 'text']);
 
-    const b = await daemon();
+    const b = await daemon({ settings: KEEP_OLD_MEMORIES });
     const cb = await b.client();
     expect(await cb.request('import', { memories: exported })).toEqual({ imported: 4, skipped: 0, refused: 0 });
     expect(await cb.request('import', { memories: exported })).toEqual({ imported: 0, skipped: 4, refused: 0 });
@@ -415,7 +421,7 @@ describe('daemon process: forget, pause, export and import', () => {
   });
 
   it('import refuses secrets and excluded paths, stores nothing of them, and imports the rest', async () => {
-    const d = await daemon();
+    const d = await daemon({ settings: KEEP_OLD_MEMORIES });
     const client = await d.client();
     const at = new Date(Date.UTC(2026, 0, 1)).toISOString();
     const base = { title: 't', language: null, note: null, exitCode: null, capturedAt: at, updatedAt: at };
