@@ -13,12 +13,11 @@
 // the database -> mark a clean shutdown.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { Emitter, setListenerErrorHandler } from '../shared/event';
+import { setListenerErrorHandler } from '../shared/event';
 import { DisposableStore, toDisposable } from '../shared/lifecycle';
 import { type Logger, type LogLevel, type LogSink, createLogger } from '../shared/logger';
 import { type DataDirPaths, dataDirPaths } from '../shared/paths';
 import type { Settings } from '../shared/settings';
-import type { DaemonStatus } from '../shared/status';
 import { VERSION } from '../shared/version';
 import { type Clock, RealClock } from '../shared/clock';
 import { ActivityTracker } from './activity';
@@ -107,8 +106,6 @@ export class Daemon {
   private readonly idleExit: IdleExit;
   private readonly statusReport: StatusReport;
   private readonly debugHooks: DebugHooks | null;
-  private readonly stopped = new Emitter<number>();
-  readonly onDidStop = this.stopped.event;
   private stopping: Promise<void> | null = null;
 
   /** Owns the socket, opens the database, then builds and starts the rest; rejects (having released what it took) if any step fails. */
@@ -336,10 +333,6 @@ export class Daemon {
     return this.paths.socket;
   }
 
-  status(): DaemonStatus {
-    return this.statusReport.build();
-  }
-
   /** A live reload applied: the loops take the new cadence, and work that waited on a setting is looked at now. */
   private applyLiveSettings(): void {
     this.workers.updateCadence(cadenceOf(this.config.settings));
@@ -392,7 +385,6 @@ export class Daemon {
       code = 1;
       this.log.error(`error while stopping: ${(error as Error).stack ?? error}`);
     }
-    this.stopped.fire(code);
     this.opts.onStopped?.(code);
   }
 }
