@@ -9,7 +9,7 @@ import { CrashBudget } from '../../src/extension/daemon/crash-budget';
 import { daemonEnv } from '../../src/extension/daemon/fork-daemon';
 import { DaemonSupervisor, type StateChange, type SupervisorOptions } from '../../src/extension/daemon/supervisor';
 import type { SupervisorState } from '../../src/extension/core/supervisor-state';
-import { RealClock } from '../../src/shared/clock';
+import { ManualClock, RealClock } from '../../src/shared/clock';
 import { waitFor } from '../../src/shared/event';
 import { memoryLogger } from '../../src/shared/logger';
 import { isProcessAlive } from '../../src/shared/process-alive';
@@ -197,7 +197,7 @@ describe('DaemonSupervisor with real daemons', () => {
 
   it('a deliberate stop by another client reconnects without spending the crash budget', async () => {
     // A budget of zero crashes: any counted crash would give up.
-    const w = window(dataDir(), { crashBudget: new CrashBudget({ maxCrashes: 0 }) });
+    const w = window(dataDir(), { crashBudget: new CrashBudget({ clock: new RealClock(), maxCrashes: 0 }) });
     await w.supervisor.start();
     const stopped = w.supervisor.daemonPid!;
     const crashed = waitFor(w.supervisor.onDidChangeState, stateIs('crashed'));
@@ -217,7 +217,7 @@ describe('DaemonSupervisor with real daemons', () => {
     const first = window(dir);
     await first.supervisor.start();
     // A budget of zero crashes: a refusal counted as a crash would give up.
-    const late = window(dir, { crashBudget: new CrashBudget({ maxCrashes: 0 }), restartDelayMs: 50 });
+    const late = window(dir, { crashBudget: new CrashBudget({ clock: new RealClock(), maxCrashes: 0 }), restartDelayMs: 50 });
     const refused = waitFor(late.supervisor.onDidChangeState, stateIs('crashed'));
     const joined = waitFor(late.supervisor.onDidConnect);
     void late.supervisor.start();
@@ -344,7 +344,7 @@ describe('DaemonSupervisor with real daemons', () => {
     const dir = dataDir();
     const script = join(dir, 'crash-at-once.js');
     writeFileSync(script, 'process.exit(1);\n');
-    const w = window(dir, { daemonScript: script, crashBudget: new CrashBudget({ now: () => 0 }), restartDelayMs: 1 });
+    const w = window(dir, { daemonScript: script, crashBudget: new CrashBudget({ clock: new ManualClock() }), restartDelayMs: 1 });
     const gaveUp = waitFor(w.supervisor.onDidGiveUp);
 
     await expect(w.supervisor.start()).rejects.toThrow(/crashed 6 times in 3 minutes; not restarting it/);
@@ -364,7 +364,7 @@ describe('DaemonSupervisor with real daemons', () => {
     writeFileSync(flag, '');
     const script = join(dir, 'flaky-daemon.js');
     writeFileSync(script, `if (require('node:fs').existsSync(${JSON.stringify(flag)})) process.exit(1);\nrequire(${JSON.stringify(DAEMON_SCRIPT)});\n`);
-    const w = window(dir, { daemonScript: script, crashBudget: new CrashBudget({ now: () => 0 }), restartDelayMs: 1 });
+    const w = window(dir, { daemonScript: script, crashBudget: new CrashBudget({ clock: new ManualClock() }), restartDelayMs: 1 });
     await expect(w.supervisor.start()).rejects.toThrow(/not restarting it/);
     expect(w.supervisor.state).toBe('given-up');
 
