@@ -24,10 +24,10 @@
 //
 // The daemon is shared by every window of the user: two windows may race to start it (the loser's
 // fork reports alreadyRunning and it just connects), and a window that goes away only disconnects.
-import { DaemonClient, DaemonUnreachableError } from '../../client/daemon-client';
+import type { DaemonClient } from '../../client/daemon-client';
 import type { Clock } from '../../shared/clock';
 import { Emitter, type Event } from '../../shared/event';
-import { type Disposable, DisposableStore, toDisposable } from '../../shared/lifecycle';
+import { type Disposable, DisposableStore } from '../../shared/lifecycle';
 import type { Logger } from '../../shared/logger';
 import { type DataDirPaths, dataDirPaths } from '../../shared/paths';
 import { type EventMessage, type MethodName, type Params, type Result, RpcError } from '../../shared/protocol';
@@ -36,9 +36,9 @@ import { RunOnceScheduler } from '../../shared/run-once-scheduler';
 import type { DaemonStatus } from '../../shared/status';
 import { type StateChange, type SupervisorState, SupervisorStateMachine } from '../core/supervisor-state';
 import { CrashBudget } from './crash-budget';
-import { DaemonStartError, forkDaemon } from './fork-daemon';
+import { DaemonSession } from './daemon-session';
+import { openDaemon } from './open-daemon';
 import { killQuietly, stopDaemon } from './stop-daemon';
-import { Watchdog } from './watchdog';
 
 export type { StateChange };
 
@@ -112,11 +112,8 @@ export class DaemonSupervisor implements Disposable {
   private statusAt = 0;
   private lastErrorValue: string | null = null;
   private giveUpMessage: string | null = null;
-  private client: DaemonClient | null = null;
-  /** The current connection's listeners and watchdog: disposed the moment the connection is given up. */
-  private session: DisposableStore | null = null;
-  /** Tells the current connection's watchdog that this window sent a request (null while none runs). */
-  private noteRequest: (() => void) | null = null;
+  /** The adopted connection, its listeners and watchdog: disposed the moment the connection is given up. */
+  private session: DaemonSession | null = null;
   /** The current attempt's controller: aborted by a stop, a crash, or the next attempt. */
   private attemptController: AbortController | null = null;
   /** The connect-or-fork (or restart) in flight, which stop() waits for (bounded). */
@@ -161,7 +158,7 @@ export class DaemonSupervisor implements Disposable {
 
   /** The pid of the daemon this window is connected to, null while not connected. */
   get daemonPid(): number | null {
-    return this.client && !this.client.closed ? this.client.hello.daemonPid : null;
+    return this.session && !this.session.client.closed ? this.session.pid : null;
   }
 
   /**
@@ -228,12 +225,12 @@ export class DaemonSupervisor implements Disposable {
 
   /** Sends a request when running; rejects at once when not connected (callers buffer). */
   request<M extends MethodName>(method: M, params: Params<M>, opts?: { timeoutMs?: number }): Promise<Result<M>> {
-    const client = this.client;
-    if (this.state !== 'running' || !client || client.closed) {
+    const session = this.session;
+    if (this.state !== 'running' || !session || session.client.closed) {
       return Promise.reject(new RpcError('DISCONNECTED', `the Dormouse daemon is not connected (${this.state}); ${method} was not sent`));
     }
-    this.noteRequest?.();
-    return client.request(method, params, opts);
+    session.requestSent();
+    return session.client.request(method, params, opts);
   }
 
   dispose(): void {
@@ -252,28 +249,13 @@ export class DaemonSupervisor implements Disposable {
     /** Once adopted, the client belongs to the supervisor: whoever aborts the attempt closes it. */
     let adopted = false;
     try {
-      client = await this.openClient(signal);
+      client = await openDaemon({
+        paths: this.paths, clientName: this.opts.clientName, clock: this.opts.clock, log: this.opts.log, connectTimeoutMs: this.connectTimeoutMs,
+        daemonScript: this.opts.daemonScript, execPath: this.opts.execPath, env: this.opts.env, forkTimeoutMs: this.opts.forkTimeoutMs, signal,
+      });
       signal.throwIfAborted();
-      const pid = client.hello.daemonPid;
-      const session = new DisposableStore();
-      this.client = client;
+      const session = this.adopt(client, signal);
       adopted = true;
-      this.session = session;
-      let announced: string | null = null;
-      session.add(
-        client.onDidDisconnect(() =>
-          announced === null
-            ? this.crashed(signal, `the connection to the daemon (pid ${pid}) closed unexpectedly`)
-            : this.crashed(signal, `the daemon (pid ${pid}) stopped: ${announced}`, undefined, { deliberate: true }),
-        ),
-      );
-      session.add(
-        client.onEvent((message) => {
-          if (message.event === 'status') this.setStatus(message.data as DaemonStatus);
-          if (message.event === 'shutdown') announced = (message.data as { reason: string }).reason;
-          this.eventEmitter.fire(message);
-        }),
-      );
       const bounded = { timeoutMs: this.connectTimeoutMs, signal };
       await client.request('subscribe', { events: ['status', 'related', 'shutdown'] }, bounded);
       await client.request('wake', {}, bounded);
@@ -281,10 +263,10 @@ export class DaemonSupervisor implements Disposable {
       signal.throwIfAborted(); // whoever aborted it tore the session down
       this.setStatus(status);
       this.lastErrorValue = null;
-      this.opts.log.info(`connected to daemon pid ${pid} (${this.paths.socket})`);
-      this.transition('running', `connected to daemon pid ${pid}`);
+      this.opts.log.info(`connected to daemon pid ${session.pid} (${this.paths.socket})`);
+      this.transition('running', `connected to daemon pid ${session.pid}`);
       if (signal.aborted) return; // a listener stopped or restarted us
-      this.startWatchdog(signal, client, session);
+      session.watch(this.statusValue);
       this.connectEmitter.fire();
     } catch (error) {
       if (signal.aborted) {
@@ -298,83 +280,22 @@ export class DaemonSupervisor implements Disposable {
     }
   }
 
-  /** Connects to the running daemon; when none answers, forks one and connects to it. */
-  private async openClient(signal: AbortSignal): Promise<DaemonClient> {
-    try {
-      return await this.connectClient(signal);
-    } catch (error) {
-      if (!(error instanceof DaemonUnreachableError)) throw error;
-      this.opts.log.debug(`no daemon answered (${error.message}); starting one`);
-    }
-    try {
-      const { pid } = await forkDaemon({
-        daemonScript: this.opts.daemonScript,
-        dataDir: this.paths.dataDir,
-        execPath: this.opts.execPath,
-        env: this.opts.env,
-        timeoutMs: this.opts.forkTimeoutMs,
-        clock: this.opts.clock,
-        signal,
-        onSlowStart: (reason) => this.opts.log.info(`the daemon takes longer to start: ${reason}`),
-      });
-      this.opts.log.info(`started daemon pid ${pid}`);
-    } catch (error) {
-      if (!(error instanceof DaemonStartError && error.alreadyRunning)) throw error;
-      // Another window won the race to start it: use that one.
-      this.opts.log.info('another window started the daemon first; connecting to it');
-    }
-    return this.connectClient(signal);
-  }
-
-  private connectClient(signal: AbortSignal): Promise<DaemonClient> {
-    return DaemonClient.connect({ paths: this.paths, clientName: this.opts.clientName, connectTimeoutMs: this.connectTimeoutMs, clock: this.opts.clock, signal });
-  }
-
-  // ---- watchdog ----
-
-  /**
-   * At most one armed clock timer while running, and none while the daemon hibernates: the cadence
-   * (probe-cadence.ts) follows what the daemon says it does, from each probe's reply and each
-   * `status` event; a request this window sends owes one probe at the floor.
-   */
-  private startWatchdog(signal: AbortSignal, client: DaemonClient, session: DisposableStore): void {
-    // `status` is control-plane: no SQL, not activity, never wakes the daemon's loops. A stale
-    // poll loop (health.pollStale) is only reported through `status`, never acted on here.
-    const watchdog = session.add(
-      new Watchdog({
-        clock: this.opts.clock,
-        cadence: { floorMs: this.probeIntervalMs, ceilingMs: this.probeIdleCeilingMs },
-        timeoutMs: this.probeTimeoutMs,
-        failuresBeforeUnresponsive: this.probeFailuresBeforeRestart,
-        initial: this.statusValue,
-        // The watchdog's own timer bounds the probe: no second timer in the client.
-        probe: (probeSignal) => client.request('status', {}, { signal: probeSignal, timeoutMs: null }),
-        onStatus: (status) => {
-          if (!signal.aborted) this.setStatus(status);
-        },
-        onProbeFailed: (failures, error) => {
-          if (!signal.aborted) this.opts.log.warn(`status probe ${failures}/${this.probeFailuresBeforeRestart} failed: ${describe(error)}`);
-        },
-        onUnresponsive: (failures) => this.unresponsive(signal, client.hello.daemonPid, failures),
-      }),
-    );
-    session.add(
-      client.onEvent((message) => {
-        if (message.event === 'status') watchdog.observe(message.data as DaemonStatus);
-      }),
-    );
-    const noteRequest = () => watchdog.requestSent();
-    this.noteRequest = noteRequest;
-    session.add(
-      toDisposable(() => {
-        if (this.noteRequest === noteRequest) this.noteRequest = null;
-      }),
-    );
-  }
-
-  private unresponsive(signal: AbortSignal, pid: number, failures: number): void {
-    const reason = `the daemon (pid ${pid}) did not answer ${failures} status probes in a row; killed it`;
-    this.crashed(signal, reason, () => killQuietly(pid, 'SIGKILL'));
+  /** The connection is this attempt's: what it reports and how it ends go through `signal`'s checks. */
+  private adopt(client: DaemonClient, signal: AbortSignal): DaemonSession {
+    const session = new DaemonSession({
+      client,
+      clock: this.opts.clock,
+      log: this.opts.log,
+      probe: { floorMs: this.probeIntervalMs, ceilingMs: this.probeIdleCeilingMs, timeoutMs: this.probeTimeoutMs, failuresBeforeUnresponsive: this.probeFailuresBeforeRestart },
+      onLost: (reason, deliberate) => this.crashed(signal, reason, undefined, { deliberate }),
+      onStatus: (status) => {
+        if (!signal.aborted) this.setStatus(status);
+      },
+      onEvent: (message) => this.eventEmitter.fire(message),
+      onUnresponsive: (reason) => this.crashed(signal, reason, () => killQuietly(client.hello.daemonPid, 'SIGKILL')),
+    });
+    this.session = session;
+    return session;
   }
 
   // ---- crashes ----
@@ -457,10 +378,9 @@ export class DaemonSupervisor implements Disposable {
 
   /** Forgets the current connection (its disconnect is no longer a crash) and returns its client. */
   private detachConnection(): DaemonClient | null {
-    const client = this.client;
+    const client = this.session?.client ?? null;
     this.session?.dispose();
     this.session = null;
-    this.client = null;
     this.setStatus(null);
     return client;
   }
