@@ -13,9 +13,10 @@
 //   N failed probes in a row         running -> crashed  (unresponsive: its pid is SIGKILLed first)
 //   budget left, after restartDelayMs  crashed -> starting (connect again; fork only if none runs)
 //   budget spent                     crashed -> given-up (onDidGiveUp with a user-facing message)
-//   restart()                        any -> starting     (asks the daemon to stop, resets the budget)
-//   stop()                           any -> stopping -> stopped (this window only: the daemon is
-//                                                                shared and is never told to stop)
+//   restart()                        any other -> starting (asks the daemon to stop, resets the budget;
+//                                                          while starting it cancels the start and stays)
+//   stop()                           any other -> stopping -> stopped (this window only: the daemon
+//                                                          is shared and is never told to stop)
 //
 // Cancellation: each attempt (a start, a restart, a restart after a crash) has its own
 // AbortController. A stop, a crash, or a newer attempt aborts it; the signal goes down to the
