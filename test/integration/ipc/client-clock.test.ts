@@ -66,7 +66,7 @@ async function silentSocket(): Promise<{ server: Server; connections: Socket[]; 
 /** Whether `promise` has settled yet (after letting pending callbacks run). */
 async function settled(promise: Promise<unknown>): Promise<boolean> {
   let done = false;
-  promise.then(() => (done = true), () => (done = true));
+  void promise.then(() => (done = true), () => (done = true));
   await new ManualClock().flush();
   return done;
 }
