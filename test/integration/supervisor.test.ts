@@ -584,6 +584,37 @@ describe('cancellation: each attempt has an AbortSignal', () => {
   });
 });
 
+describe('restart stops the daemon process (stop-daemon.ts)', () => {
+  it('a daemon that does not answer stop within stopTimeoutMs is killed, and a fresh one started', async () => {
+    const w = window(dataDir(), { stopTimeoutMs: 300 });
+    await w.supervisor.start();
+    const hung = w.supervisor.daemonPid!;
+    process.kill(hung, 'SIGSTOP'); // afterEach sends SIGCONT and SIGKILL to every daemon pid
+
+    await w.supervisor.restart();
+
+    expect(w.log.lines.some((l) => l.includes(`daemon pid ${hung} did not answer stop (stop got no reply within 300 ms); killing it`))).toBe(true);
+    expect(w.supervisor.daemonPid).not.toBe(hung);
+    expect(w.states).not.toContain('crashed');
+  });
+
+  it('a stop during a restart stops waiting at once and kills nothing: the daemon was asked to stop and is left to do it', async () => {
+    // Both bounds far beyond the test's timeout: only the abort can end the wait in time.
+    const w = window(dataDir(), { stopTimeoutMs: 120_000 });
+    await w.supervisor.start();
+    const asked = w.supervisor.daemonPid!;
+    process.kill(asked, 'SIGSTOP'); // it will not answer `stop`: the restart waits for it
+
+    const restarting = w.supervisor.restart();
+    await w.supervisor.stop();
+
+    await expect(restarting).rejects.toThrow(/stopped before it connected/);
+    expect(w.moves.slice(-3)).toEqual(['running -> starting', 'starting -> stopping', 'stopping -> stopped']);
+    expect(isProcessAlive(asked)).toBe(true);
+    expect(w.log.lines.filter((l) => l.includes('killing it'))).toEqual([]);
+  });
+});
+
 describe('the crash budget on the supervisor\'s clock', () => {
   /** A supervisor on a ManualClock forking a script that exits at once: each restart waits `restartDelayMs` of clock time. */
   function crashingWindow(restartDelayMs: number) {
