@@ -1,6 +1,7 @@
 // One authenticated connection to the daemon of a data dir, shared by the CLI and the extension.
 // Request ids, per-request timeouts and cancellation live here; reconnection does not (the
 // extension's supervisor owns it): when the socket closes, every pending request rejects.
+import { type Clock, RealClock } from '../shared/clock';
 import { Emitter, type Event } from '../shared/event';
 import type { DataDirPaths } from '../shared/paths';
 import {
@@ -32,14 +33,24 @@ export interface ConnectOptions {
   connectTimeoutMs?: number;
   /** Largest frame sent or accepted (default 64 MiB, the ceiling of ipcMaxMessageBytes: the daemon enforces its own limit). */
   maxMessageBytes?: number;
-}
-
-export interface RequestOptions {
-  /** Default 10 s. */
-  timeoutMs?: number;
-  /** Abort rejects the request with the signal's reason (the reply, if any, is ignored). */
+  /** Times the connect and every request of this client (tests drive it with a ManualClock). Default: the real clock. */
+  clock?: Clock;
+  /** Aborting gives up the connect (and the hello) at once, rejecting with the signal's reason. */
   signal?: AbortSignal;
 }
+
+export type RequestOptions =
+  | {
+      /** Default 10 s, on the client's clock. */
+      timeoutMs?: number;
+      /** Abort rejects the request with the signal's reason (the reply, if any, is ignored). */
+      signal?: AbortSignal;
+    }
+  | {
+      /** No timer of the client's own: the caller's signal bounds the request (the watchdog's probe timeout). */
+      timeoutMs: null;
+      signal: AbortSignal;
+    };
 
 interface Pending {
   resolve(value: unknown): void;
@@ -57,13 +68,16 @@ export class DaemonClient {
   private readonly disconnectEmitter = new Emitter<void>();
   private closedFlag = false;
   private helloResult: HelloResult | undefined;
+  private readonly clock: Clock;
 
   /** Events the client subscribed to (see the `subscribe` method). */
   readonly onEvent: Event<EventMessage> = this.eventEmitter.event;
   /** Fires once when the connection closes, whoever closed it. */
   readonly onDidDisconnect: Event<void> = this.disconnectEmitter.event;
 
-  private constructor() {}
+  private constructor(clock: Clock) {
+    this.clock = clock;
+  }
 
   /**
    * Connects and authenticates. Rejects with DaemonUnreachableError when no daemon answers (no
@@ -72,9 +86,10 @@ export class DaemonClient {
    * already serves ipcMaxConnections clients.
    */
   static async connect(opts: ConnectOptions): Promise<DaemonClient> {
-    const { paths } = opts;
+    const { paths, signal } = opts;
     const timeoutMs = opts.connectTimeoutMs ?? 5000;
     const hint = 'start it with `dormouse daemon`';
+    signal?.throwIfAborted();
     try {
       verifyPrivateFolder(paths.socketRoot);
       verifySocketFile(paths.socket);
@@ -90,19 +105,22 @@ export class DaemonClient {
     } catch (error) {
       throw new DaemonUnreachableError(`cannot read the daemon token ${paths.token}: ${(error as Error).message}; ${hint}`, { cause: error });
     }
-    const client = new DaemonClient();
+    const clock = opts.clock ?? new RealClock();
+    const client = new DaemonClient(clock);
     try {
       client.conn = await IpcConnection.open(
-        { socket: paths.socket, maxMessageBytes: opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES, connectTimeoutMs: timeoutMs },
+        { socket: paths.socket, maxMessageBytes: opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES, connectTimeoutMs: timeoutMs, clock, signal },
         { message: (type, data) => client.onMessage(type, data), close: () => client.onClose() },
       );
     } catch (error) {
+      if (signal?.aborted) throw signal.reason;
       throw new DaemonUnreachableError(`no daemon answers on ${paths.socket} (${(error as Error).message}); ${hint}`, { cause: error });
     }
     try {
-      client.helloResult = await client.request('hello', { token, client: opts.clientName }, { timeoutMs });
+      client.helloResult = await client.request('hello', { token, client: opts.clientName }, { timeoutMs, signal });
     } catch (error) {
       client.close();
+      if (signal?.aborted) throw signal.reason;
       // A daemon that is up but full is not unreachable: starting another one would not help.
       if (error instanceof RpcError && error.code === 'TOO_MANY_CONNECTIONS') throw error;
       const why = error instanceof RpcError && error.code === 'UNAUTHORIZED' ? `the daemon refused the token (${error.message})` : (error as Error).message;
@@ -141,12 +159,15 @@ export class DaemonClient {
           return;
         }
       }
-      const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-      const timer = setTimeout(() => settle(() => reject(new RpcError('TIMEOUT', `${method} got no reply within ${timeoutMs} ms`))), timeoutMs);
+      const timeoutMs = opts.timeoutMs === undefined ? DEFAULT_TIMEOUT_MS : opts.timeoutMs;
+      const timer =
+        timeoutMs === null
+          ? null
+          : this.clock.setTimeout(() => settle(() => reject(new RpcError('TIMEOUT', `${method} got no reply within ${timeoutMs} ms`))), timeoutMs);
       const onAbort = () => settle(() => reject(signal?.reason));
       const settle = (finish: () => void) => {
         if (!this.pending.delete(id)) return;
-        clearTimeout(timer);
+        timer?.dispose();
         signal?.removeEventListener('abort', onAbort);
         finish();
       };

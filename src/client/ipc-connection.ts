@@ -2,6 +2,7 @@
 // no automatic reconnect (node-ipc retries forever by default; the extension's supervisor owns
 // reconnection), guarded parser, node-ipc's console logging silenced.
 import { IPCModule, type IpcClient } from 'node-ipc';
+import type { Clock } from '../shared/clock';
 
 export interface IpcConnectionOptions {
   /** Socket path (Unix) or pipe name (Windows). */
@@ -9,6 +10,10 @@ export interface IpcConnectionOptions {
   /** Largest frame accepted or sent. */
   maxMessageBytes: number;
   connectTimeoutMs: number;
+  /** Times the connect (tests drive it with a ManualClock). */
+  clock: Clock;
+  /** Aborting gives up the connect at once, with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export interface IpcConnectionEvents {
@@ -26,7 +31,7 @@ export class IpcConnection {
     private readonly events: IpcConnectionEvents,
   ) {}
 
-  /** Opens a connection; rejects with the socket error (ENOENT, ECONNREFUSED, ...) or a timeout. */
+  /** Opens a connection; rejects with the socket error (ENOENT, ECONNREFUSED, ...), a timeout, or the abort reason. */
   static open(opts: IpcConnectionOptions, events: IpcConnectionEvents): Promise<IpcConnection> {
     const ipc = new IPCModule();
     const c = ipc.config;
@@ -37,15 +42,23 @@ export class IpcConnection {
     c.maxRetries = 0;
     c.stopRetrying = true;
     c.sync = false;
+    const { signal } = opts;
+    if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
       let settled = false;
       let conn: IpcConnection | undefined;
       let lastError: Error | undefined;
-      const timer = setTimeout(() => fail(new Error(`no answer on ${opts.socket} within ${opts.connectTimeoutMs} ms`)), opts.connectTimeoutMs);
-      const fail = (error: Error) => {
-        if (settled) return;
+      const timer = opts.clock.setTimeout(() => fail(new Error(`no answer on ${opts.socket} within ${opts.connectTimeoutMs} ms`)), opts.connectTimeoutMs);
+      const onAbort = () => fail(signal?.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const settle = () => {
         settled = true;
-        clearTimeout(timer);
+        timer.dispose();
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const fail = (error: unknown) => {
+        if (settled) return;
+        settle();
         ipc.disconnect('daemon');
         reject(error);
       };
@@ -57,8 +70,7 @@ export class IpcConnection {
       }
       client.on('connect', () => {
         if (settled) return;
-        settled = true;
-        clearTimeout(timer);
+        settle();
         conn = new IpcConnection(ipc, client, events);
         resolve(conn);
       });

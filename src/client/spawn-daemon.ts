@@ -3,6 +3,7 @@
 // ({"ready":true,"pid":…,"socket":…} or {"ready":false,"error":…}), then logs only to its file.
 import { SLOW_START_TIMEOUT_MS, slowStartReason } from '../shared/slow-start';
 import { DAEMON_NODE_FLAGS } from '../shared/daemon-flags';
+import { type Clock, RealClock } from '../shared/clock';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -17,6 +18,8 @@ export interface StartDaemonOptions {
   timeoutMs?: number;
   /** The daemon said its start takes long (a migration). */
   onSlowStart?: (reason: string) => void;
+  /** Times the ready deadline (tests drive it with a ManualClock). Default: the real clock. */
+  clock?: Clock;
 }
 
 export class DaemonStartError extends Error {
@@ -40,6 +43,7 @@ export function startDetachedDaemon(opts: StartDaemonOptions): Promise<{ pid: nu
     windowsHide: true,
   });
   const timeoutMs = opts.timeoutMs ?? 15_000;
+  const clock = opts.clock ?? new RealClock();
 
   return new Promise((resolvePromise, reject) => {
     let stdout = '';
@@ -48,7 +52,7 @@ export function startDetachedDaemon(opts: StartDaemonOptions): Promise<{ pid: nu
     const finish = (outcome: () => void) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      timer.dispose();
       child.stdout?.destroy();
       child.stderr?.destroy();
       child.unref(); // let the CLI exit; the daemon lives on (or is already gone)
@@ -59,7 +63,7 @@ export function startDetachedDaemon(opts: StartDaemonOptions): Promise<{ pid: nu
       finish(() => reject(new DaemonStartError(detail ? `${why}: ${detail}` : why, alreadyRunning)));
     };
     const armDeadline = (ms: number) =>
-      setTimeout(() => {
+      clock.setTimeout(() => {
         // A daemon that never says ready is killed: it would otherwise linger half-started.
         child.kill('SIGTERM');
         fail(`the daemon did not report ready within ${ms} ms`);
@@ -89,7 +93,7 @@ export function startDetachedDaemon(opts: StartDaemonOptions): Promise<{ pid: nu
       const slow = slowStartReason(ready);
       if (slow !== null) {
         // A migration or a full check first: wait longer for `ready` (see shared/slow-start.ts).
-        clearTimeout(timer);
+        timer.dispose();
         timer = armDeadline(SLOW_START_TIMEOUT_MS);
         opts.onSlowStart?.(slow);
       } else if (ready?.ready === true && typeof ready.pid === 'number' && typeof ready.socket === 'string') {

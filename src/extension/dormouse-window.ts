@@ -3,12 +3,13 @@
 // place that does. Nothing here blocks activation on the daemon: the supervisor starts in the
 // background and every part copes with "not connected yet".
 import * as vscode from 'vscode';
-import { RealClock } from '../shared/clock';
+import type { Clock } from '../shared/clock';
 import { Emitter } from '../shared/event';
 import { DisposableStore } from '../shared/lifecycle';
 import { dataDirPaths, defaultDataDir } from '../shared/paths';
 import type { Events, JobInput, MethodName, Params, RelatedMemories } from '../shared/protocol';
 import { parseQuery } from '../shared/query-language';
+import { raceTimeout } from '../shared/race-timeout';
 import { defaultSettings } from '../shared/settings';
 import type { DormouseApi } from './api';
 import { registerAgentAccess } from './agents/agent-access';
@@ -46,9 +47,9 @@ export class DormouseWindow implements vscode.Disposable {
   private presentationValue: StatusPresentation;
   private disposing: Promise<void> | null = null;
 
-  constructor(context: vscode.ExtensionContext, activationStartedAt: number) {
+  /** `activationStartedAt` is `clock.monotonicNow()` when activate() began. */
+  constructor(context: vscode.ExtensionContext, private readonly clock: Clock, activationStartedAt: number) {
     const store = this.store;
-    const clock = new RealClock();
     const channel = store.add(createOutputLog());
     const log = channelLogger(channel);
     const dataDir = defaultDataDir(process.env);
@@ -84,7 +85,7 @@ export class DormouseWindow implements vscode.Disposable {
       }),
     );
     const tree = store.add(
-      new DaemonTreeProvider(() => buildTree({ supervisor: supervisor.state, status: supervisor.status, statusAgeMs: supervisor.statusAgeMs, recall: related.current, now: Date.now() })),
+      new DaemonTreeProvider(() => buildTree({ supervisor: supervisor.state, status: supervisor.status, statusAgeMs: supervisor.statusAgeMs, recall: related.current, now: clock.now() })),
     );
     const treeView = store.add(vscode.window.createTreeView('dormouse.status', { treeDataProvider: tree, showCollapseAll: true }));
     tree.setVisible(treeView.visible);
@@ -163,6 +164,7 @@ export class DormouseWindow implements vscode.Disposable {
     );
     const editorCaptures = store.add(
       new EditorCaptures({
+        clock,
         submit: (job) => captures.submit(job),
         policy: () => {
           const daemon = supervisor.status?.config ?? defaultSettings();
@@ -405,7 +407,7 @@ export class DormouseWindow implements vscode.Disposable {
     };
     // Off the activation path: connect to (or start) the daemon, then wake it.
     void supervisor.start().catch((error: unknown) => log.error(`daemon start failed: ${error instanceof Error ? error.message : String(error)}`));
-    (this.api as { activationMs: number }).activationMs = performance.now() - activationStartedAt;
+    (this.api as { activationMs: number }).activationMs = clock.monotonicNow() - activationStartedAt;
     log.info(`activated in ${this.api.activationMs.toFixed(1)} ms; data dir ${dataDir}`);
   }
 
@@ -415,7 +417,7 @@ export class DormouseWindow implements vscode.Disposable {
     this.disposing = (async () => {
       // On disk first: the host may be ended before the send below finishes.
       this.captures.persist();
-      await Promise.race([this.captures.send(), new Promise((r) => setTimeout(r, STOP_TIMEOUT_MS / 2))]);
+      await raceTimeout(this.clock, this.captures.send(), STOP_TIMEOUT_MS / 2);
       await this.supervisor.stop();
       this.store.dispose();
     })();

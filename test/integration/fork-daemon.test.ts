@@ -6,6 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DaemonClient } from '../../src/client/daemon-client';
 import { DaemonStartError, daemonEnv, forkDaemon } from '../../src/extension/daemon/fork-daemon';
 import { dataDirPaths } from '../../src/shared/paths';
+import { ManualClock } from '../../src/shared/clock';
+import { isProcessAlive } from '../../src/shared/process-alive';
+import { existsSync, readFileSync, watch } from 'node:fs';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from '../../src/daemon/store/migrations';
 import { migrate } from '../../src/daemon/store/migrations/runner';
@@ -96,6 +99,39 @@ describe('forkDaemon', () => {
     expect(error).toBeInstanceOf(DaemonStartError);
     expect((error as DaemonStartError).alreadyRunning).toBe(false);
     expect((error as Error).message).toBe('the daemon exited (code 3) before it was ready: cannot open the widget store');
+  });
+
+  it('an aborted fork stops waiting at once with the signal\'s reason, and a daemon that never gets ready is still killed at its deadline', async () => {
+    const dir = dataDir();
+    const pidFile = join(dir, 'pid');
+    const script = join(dir, 'never-ready.js');
+    writeFileSync(script, `require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid));\nsetTimeout(() => {}, 60_000);\n`);
+    const clock = new ManualClock();
+    const controller = new AbortController();
+    const watcher = watch(dir);
+    const forking = forkDaemon({ daemonScript: script, dataDir: dir, execPath: process.execPath, env: daemonEnv(process.env), timeoutMs: 10_000, clock, signal: controller.signal });
+    const reason = new Error('the window stopped');
+    controller.abort(reason);
+    await expect(forking).rejects.toBe(reason);
+
+    // The child lives on (it might have been about to serve other windows) until its deadline.
+    while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8') === '') await new Promise((resolve) => watcher.once('change', resolve));
+    watcher.close();
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    pids.push(pid);
+    expect(isProcessAlive(pid)).toBe(true);
+    await clock.advance(10_000);
+    // SIGKILLed at the deadline; the exit is reaped on a later turn of the event loop.
+    for (let turn = 0; turn < 10_000 && isProcessAlive(pid); turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(isProcessAlive(pid)).toBe(false);
+  });
+
+  it('a fork whose signal is already aborted starts nothing', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('stopped first'));
+    const dir = dataDir();
+    await expect(forkDaemon({ daemonScript: DAEMON_SCRIPT, dataDir: dir, execPath: process.execPath, env: daemonEnv(process.env), signal: controller.signal })).rejects.toThrow('stopped first');
+    expect(existsSync(join(dir, 'dormouse.db'))).toBe(false);
   });
 
   it('a daemon that refuses to start rejects with its reason', async () => {

@@ -1,15 +1,15 @@
 // The extension's daemon supervisor against REAL daemon processes (dist/daemon.js, built by
 // `node esbuild.mjs`): real forks, real sockets, real SQLite files, the real clock with short
 // probe intervals. Every wait is on an event; nothing sleeps.
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DaemonClient } from '../../src/client/daemon-client';
 import { CrashBudget } from '../../src/extension/daemon/crash-budget';
 import { daemonEnv } from '../../src/extension/daemon/fork-daemon';
 import { DaemonSupervisor, type StateChange, type SupervisorOptions } from '../../src/extension/daemon/supervisor';
-import type { SupervisorState } from '../../src/extension/core/supervisor-state';
-import { RealClock } from '../../src/shared/clock';
+import { type SupervisorState, isLegalTransition } from '../../src/extension/core/supervisor-state';
+import { ManualClock, RealClock } from '../../src/shared/clock';
 import { waitFor } from '../../src/shared/event';
 import { memoryLogger } from '../../src/shared/logger';
 import { isProcessAlive } from '../../src/shared/process-alive';
@@ -20,6 +20,8 @@ interface Window {
   supervisor: DaemonSupervisor;
   log: ReturnType<typeof memoryLogger>;
   states: SupervisorState[];
+  /** Every change of state, "from -> to". */
+  moves: string[];
 }
 
 const windows: Window[] = [];
@@ -32,13 +34,22 @@ beforeAll(() => {
 });
 
 afterEach(() => {
-  for (const w of windows.splice(0)) w.supervisor.dispose();
+  const done = windows.splice(0);
+  for (const w of done) w.supervisor.dispose();
   for (const pid of daemonPids) {
     kill(pid, 'SIGCONT');
     kill(pid, 'SIGKILL');
   }
   daemonPids.clear();
+  // Whatever a test did, every window only took moves the table allows, and none was refused.
+  for (const w of done) expect(illegalMoves(w)).toEqual([]);
 });
+
+/** Moves not in TRANSITIONS, and moves the supervisor refused (logged). */
+function illegalMoves(w: Window): string[] {
+  const taken = w.moves.filter((move) => !isLegalTransition(...(move.split(' -> ') as [SupervisorState, SupervisorState])));
+  return [...taken, ...w.log.lines.filter((l) => l.includes('illegal supervisor state change'))];
+}
 
 /** A fresh data dir whose config.json makes the daemon fast; idle exit is a safety net only. */
 function dataDir(): string {
@@ -63,8 +74,11 @@ function window(dir: string, overrides: Partial<SupervisorOptions> = {}): Window
     restartDelayMs: 20,
     ...overrides,
   });
-  const w: Window = { supervisor, log, states: [] };
-  supervisor.onDidChangeState(({ state }) => w.states.push(state));
+  const w: Window = { supervisor, log, states: [], moves: [] };
+  supervisor.onDidChangeState(({ state, previous }) => {
+    w.states.push(state);
+    w.moves.push(`${previous} -> ${state}`);
+  });
   supervisor.onDidConnect(() => {
     if (supervisor.daemonPid !== null) daemonPids.add(supervisor.daemonPid);
   });
@@ -197,7 +211,7 @@ describe('DaemonSupervisor with real daemons', () => {
 
   it('a deliberate stop by another client reconnects without spending the crash budget', async () => {
     // A budget of zero crashes: any counted crash would give up.
-    const w = window(dataDir(), { crashBudget: new CrashBudget({ maxCrashes: 0 }) });
+    const w = window(dataDir(), { crashBudget: new CrashBudget({ clock: new RealClock(), maxCrashes: 0 }) });
     await w.supervisor.start();
     const stopped = w.supervisor.daemonPid!;
     const crashed = waitFor(w.supervisor.onDidChangeState, stateIs('crashed'));
@@ -217,7 +231,7 @@ describe('DaemonSupervisor with real daemons', () => {
     const first = window(dir);
     await first.supervisor.start();
     // A budget of zero crashes: a refusal counted as a crash would give up.
-    const late = window(dir, { crashBudget: new CrashBudget({ maxCrashes: 0 }), restartDelayMs: 50 });
+    const late = window(dir, { crashBudget: new CrashBudget({ clock: new RealClock(), maxCrashes: 0 }), restartDelayMs: 50 });
     const refused = waitFor(late.supervisor.onDidChangeState, stateIs('crashed'));
     const joined = waitFor(late.supervisor.onDidConnect);
     void late.supervisor.start();
@@ -344,7 +358,7 @@ describe('DaemonSupervisor with real daemons', () => {
     const dir = dataDir();
     const script = join(dir, 'crash-at-once.js');
     writeFileSync(script, 'process.exit(1);\n');
-    const w = window(dir, { daemonScript: script, crashBudget: new CrashBudget({ now: () => 0 }), restartDelayMs: 1 });
+    const w = window(dir, { daemonScript: script, crashBudget: new CrashBudget({ clock: new ManualClock() }), restartDelayMs: 1 });
     const gaveUp = waitFor(w.supervisor.onDidGiveUp);
 
     await expect(w.supervisor.start()).rejects.toThrow(/crashed 6 times in 3 minutes; not restarting it/);
@@ -364,7 +378,7 @@ describe('DaemonSupervisor with real daemons', () => {
     writeFileSync(flag, '');
     const script = join(dir, 'flaky-daemon.js');
     writeFileSync(script, `if (require('node:fs').existsSync(${JSON.stringify(flag)})) process.exit(1);\nrequire(${JSON.stringify(DAEMON_SCRIPT)});\n`);
-    const w = window(dir, { daemonScript: script, crashBudget: new CrashBudget({ now: () => 0 }), restartDelayMs: 1 });
+    const w = window(dir, { daemonScript: script, crashBudget: new CrashBudget({ clock: new ManualClock() }), restartDelayMs: 1 });
     await expect(w.supervisor.start()).rejects.toThrow(/not restarting it/);
     expect(w.supervisor.state).toBe('given-up');
 
@@ -423,5 +437,222 @@ describe('DaemonSupervisor with real daemons', () => {
     // A probe in flight was rejected by the close; let its `finally` run (one turn, not a sleep).
     await new Promise((resolve) => setImmediate(resolve));
     expect(clock.activeTimers).toBe(0);
+  });
+});
+
+describe("the supervisor's real paths take only legal transitions", () => {
+  it('start: stopped -> starting -> running', async () => {
+    const w = window(dataDir());
+    await w.supervisor.start();
+    expect(w.moves).toEqual(['stopped -> starting', 'starting -> running']);
+    expect(illegalMoves(w)).toEqual([]);
+  });
+
+  it('a crash, then the restart: running -> crashed -> starting -> running', async () => {
+    const w = window(dataDir());
+    await w.supervisor.start();
+    const reconnected = waitFor(w.supervisor.onDidConnect);
+    process.kill(w.supervisor.daemonPid!, 'SIGKILL');
+    await reconnected;
+    expect(w.moves).toEqual(['stopped -> starting', 'starting -> running', 'running -> crashed', 'crashed -> starting', 'starting -> running']);
+    expect(illegalMoves(w)).toEqual([]);
+  });
+
+  it('the crash budget spent: starting -> crashed six times, then crashed -> given-up; restart leaves it', async () => {
+    const dir = dataDir();
+    const flag = join(dir, 'crash-flag');
+    writeFileSync(flag, '');
+    const script = join(dir, 'flaky-daemon.js');
+    writeFileSync(script, `if (require('node:fs').existsSync(${JSON.stringify(flag)})) process.exit(1);\nrequire(${JSON.stringify(DAEMON_SCRIPT)});\n`);
+    const w = window(dir, { daemonScript: script, crashBudget: new CrashBudget({ clock: new ManualClock() }), restartDelayMs: 1 });
+    await expect(w.supervisor.start()).rejects.toThrow(/not restarting it/);
+    const crashLoop = ['starting -> crashed', 'crashed -> starting'];
+    expect(w.moves).toEqual(['stopped -> starting', ...Array(5).fill(crashLoop).flat(), 'starting -> crashed', 'crashed -> given-up']);
+
+    rmSync(flag);
+    await w.supervisor.restart();
+    expect(w.moves.slice(-2)).toEqual(['given-up -> starting', 'starting -> running']);
+    expect(illegalMoves(w)).toEqual([]);
+  });
+
+  it('the restart command: running -> starting -> running, the stop it asked for counted as no crash', async () => {
+    const w = window(dataDir());
+    await w.supervisor.start();
+    await w.supervisor.restart();
+    expect(w.moves).toEqual(['stopped -> starting', 'starting -> running', 'running -> starting', 'starting -> running']);
+    expect(illegalMoves(w)).toEqual([]);
+  });
+
+  it('stop twice: running -> stopping -> stopped, once', async () => {
+    const w = window(dataDir());
+    await w.supervisor.start();
+    await Promise.all([w.supervisor.stop(), w.supervisor.stop()]);
+    await w.supervisor.stop();
+    expect(w.moves).toEqual(['stopped -> starting', 'starting -> running', 'running -> stopping', 'stopping -> stopped']);
+    expect(illegalMoves(w)).toEqual([]);
+  });
+});
+
+describe('cancellation: each attempt has an AbortSignal', () => {
+  /** A script that never reports ready: it writes its pid and lingers (the test kills it). */
+  function neverReady(dir: string): { script: string; pidFile: string } {
+    const pidFile = join(dir, 'never-ready.pid');
+    const script = join(dir, 'never-ready.js');
+    writeFileSync(script, `require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid));\nsetTimeout(() => {}, 60_000);\n`);
+    return { script, pidFile };
+  }
+
+  /** The pid the script writes, once it has (watched, not polled). */
+  async function pidIn(file: string): Promise<number> {
+    const watcher = watch(dirname(file));
+    try {
+      while (!existsSync(file) || readFileSync(file, 'utf8') === '') await new Promise((resolve) => watcher.once('change', resolve));
+      return Number(readFileSync(file, 'utf8'));
+    } finally {
+      watcher.close();
+    }
+  }
+
+  /** A logger that also tells the test of each line as it is written. */
+  function hookedLog(onLine: (line: string) => void): ReturnType<typeof memoryLogger> {
+    const log = memoryLogger();
+    const hook = (write: (m: string) => void) => (m: string) => {
+      write(m);
+      onLine(m);
+    };
+    return Object.assign(log, { debug: hook(log.debug), info: hook(log.info), warn: hook(log.warn), error: hook(log.error) });
+  }
+
+  it('a stop during a start attempt cancels it: no daemon is adopted afterwards', async () => {
+    const dir = dataDir();
+    const a = window(dir);
+    await a.supervisor.start();
+    const b = window(dir);
+    let connects = 0;
+    b.supervisor.onDidConnect(() => connects++);
+
+    const started = b.supervisor.start(); // its connect is in flight
+    await b.supervisor.stop();
+
+    await expect(started).rejects.toThrow(/stopped before it connected/);
+    expect(b.moves).toEqual(['stopped -> starting', 'starting -> stopping', 'stopping -> stopped']);
+    // Whatever the cancelled connect had reached, it is over: a round trip later, still nothing.
+    expect((await a.supervisor.request('status', {})).clients).toBe(1);
+    expect(connects).toBe(0);
+    expect(b.supervisor.daemonPid).toBeNull();
+    expect(b.log.lines.some((l) => l.includes('connected to daemon'))).toBe(false);
+  });
+
+  it('a stop while the fork waits for the daemon to be ready stops waiting at once; the half-started daemon is left to its own deadline', async () => {
+    const dir = dataDir();
+    const { script, pidFile } = neverReady(dir);
+    let forking!: () => void;
+    const forkBegan = new Promise<void>((resolve) => (forking = resolve));
+    const log = hookedLog((line) => line.includes('starting one') && forking());
+    // Both bounds far beyond the test's timeout: only the abort can end the wait in time.
+    const w = window(dir, { daemonScript: script, forkTimeoutMs: 120_000, stopTimeoutMs: 120_000, log });
+    const started = w.supervisor.start();
+    await forkBegan;
+
+    await w.supervisor.stop();
+
+    await expect(started).rejects.toThrow(/stopped before it connected/);
+    expect(w.moves).toEqual(['stopped -> starting', 'starting -> stopping', 'stopping -> stopped']);
+    expect(w.states).not.toContain('crashed'); // a cancelled fork is not a failed one
+    const pid = await pidIn(pidFile);
+    daemonPids.add(pid); // killed after the test
+    expect(isProcessAlive(pid)).toBe(true); // not killed by the stop: it might have served other windows
+  });
+
+  it('a restart during a start attempt supersedes it: one connection, to the restarted daemon', async () => {
+    const dir = dataDir();
+    const a = window(dir);
+    await a.supervisor.start();
+    const old = a.supervisor.daemonPid!;
+    const b = window(dir);
+    let connects = 0;
+    b.supervisor.onDidConnect(() => connects++);
+
+    const started = b.supervisor.start(); // its connect is in flight
+    await b.supervisor.restart();
+    await started; // the first caller is served by the restart's connection
+
+    expect(connects).toBe(1);
+    expect(b.supervisor.daemonPid).not.toBe(old);
+    expect(b.moves).toEqual(['stopped -> starting', 'starting -> running']); // a restart while starting stays there
+    expect((await b.supervisor.request('status', {})).pid).toBe(b.supervisor.daemonPid);
+  });
+});
+
+describe('restart stops the daemon process (stop-daemon.ts)', () => {
+  it('a daemon that does not answer stop within stopTimeoutMs is killed, and a fresh one started', async () => {
+    const w = window(dataDir(), { stopTimeoutMs: 300 });
+    await w.supervisor.start();
+    const hung = w.supervisor.daemonPid!;
+    process.kill(hung, 'SIGSTOP'); // afterEach sends SIGCONT and SIGKILL to every daemon pid
+
+    await w.supervisor.restart();
+
+    expect(w.log.lines.some((l) => l.includes(`daemon pid ${hung} did not answer stop (stop got no reply within 300 ms); killing it`))).toBe(true);
+    expect(w.supervisor.daemonPid).not.toBe(hung);
+    expect(w.states).not.toContain('crashed');
+  });
+
+  it('a stop during a restart stops waiting at once and kills nothing: the daemon was asked to stop and is left to do it', async () => {
+    // Both bounds far beyond the test's timeout: only the abort can end the wait in time.
+    const w = window(dataDir(), { stopTimeoutMs: 120_000 });
+    await w.supervisor.start();
+    const asked = w.supervisor.daemonPid!;
+    process.kill(asked, 'SIGSTOP'); // it will not answer `stop`: the restart waits for it
+
+    const restarting = w.supervisor.restart();
+    await w.supervisor.stop();
+
+    await expect(restarting).rejects.toThrow(/stopped before it connected/);
+    expect(w.moves.slice(-3)).toEqual(['running -> starting', 'starting -> stopping', 'stopping -> stopped']);
+    expect(isProcessAlive(asked)).toBe(true);
+    expect(w.log.lines.filter((l) => l.includes('killing it'))).toEqual([]);
+  });
+});
+
+describe('the crash budget on the supervisor\'s clock', () => {
+  /** A supervisor on a ManualClock forking a script that exits at once: each restart waits `restartDelayMs` of clock time. */
+  function crashingWindow(restartDelayMs: number) {
+    const dir = dataDir();
+    const script = join(dir, 'crash-at-once.js');
+    writeFileSync(script, 'process.exit(1);\n');
+    const clock = new ManualClock();
+    const w = window(dir, { daemonScript: script, clock, restartDelayMs });
+    /** The next crash (after the restart the clock releases). */
+    const nextCrash = async () => {
+      const crashed = waitFor(w.supervisor.onDidChangeState, stateIs('crashed'));
+      await clock.advance(restartDelayMs); // the restart timer falls due at the end of the advance
+      await crashed;
+    };
+    return { w, clock, nextCrash };
+  }
+
+  it('six crashes inside three minutes of clock time give up', async () => {
+    const { w, nextCrash } = crashingWindow(30_000);
+    const gaveUp = waitFor(w.supervisor.onDidChangeState, stateIs('given-up'));
+    const started = w.supervisor.start().catch((e: unknown) => e);
+    await waitFor(w.supervisor.onDidChangeState, stateIs('crashed'));
+    for (let crash = 2; crash <= 5; crash++) await nextCrash(); // at 30, 60, 90, 120 s
+    expect(w.supervisor.state).toBe('crashed');
+
+    await nextCrash(); // the sixth, at 150 s: inside the window of the first
+    await gaveUp;
+    expect(String(await started)).toMatch(/crashed 6 times in 3 minutes/);
+  });
+
+  it('crashes spaced wider than the budget allows are restarted however many there are', async () => {
+    const { w, nextCrash } = crashingWindow(40_000);
+    void w.supervisor.start().catch(() => undefined);
+    await waitFor(w.supervisor.onDidChangeState, stateIs('crashed'));
+    // One every 40 s: never more than 5 inside any 3 minutes.
+    for (let crash = 2; crash <= 8; crash++) await nextCrash();
+    expect(w.states.filter((s) => s === 'crashed')).toHaveLength(8);
+    expect(w.states).not.toContain('given-up');
+    expect(w.log.lines.filter((l) => l.includes('(crash 5 of 5 allowed in 3 minutes)')).length).toBeGreaterThan(0);
   });
 });

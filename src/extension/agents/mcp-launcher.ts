@@ -3,6 +3,7 @@
 // survives extension updates, and is rewritten on each activation when its content changed (a new
 // extension folder, a new VS Code runtime path, another data dir), so those configs keep working.
 // No `vscode` import: unit-tested on real temp files.
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type McpLaunch, launcherFileName, launcherScript } from '../../agents/setup';
@@ -29,7 +30,8 @@ export function writeMcpLauncher(dir: string, launch: McpLaunch, platform: NodeJ
     return { file, written: false };
   }
   mkdirSync(dir, { recursive: true });
-  const temp = `${file}.${process.pid}.${Date.now().toString(36)}.tmp`;
+  // Unique per writer (two windows may write at once): the pid and a random suffix, no clock needed.
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     writeFileSync(temp, content, { mode: MODE });
     if (posix) chmodSync(temp, MODE); // writeFileSync's mode passes through the umask

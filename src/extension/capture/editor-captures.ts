@@ -3,6 +3,7 @@
 // captured from (saves, terminals); excluded and oversized files are filtered here first so their
 // content never leaves the window, and the daemon checks again.
 import * as vscode from 'vscode';
+import type { Clock } from '../../shared/clock';
 import type { Logger } from '../../shared/logger';
 import type { JobInput } from '../../shared/protocol';
 import { type ExcludeMatcher, ExcludeCache } from '../../daemon/capture/excludes';
@@ -15,6 +16,8 @@ export interface CapturePolicy {
 }
 
 export interface EditorCapturesOptions {
+  /** Stamps each capture's capturedAt (wall time). */
+  clock: Clock;
   submit(job: JobInput): void;
   policy(): CapturePolicy;
   /**
@@ -70,7 +73,7 @@ export class EditorCaptures implements vscode.Disposable {
       return;
     }
     // The daemon reads the file itself: no content crosses the socket or sits in the outbox.
-    this.opts.submit({ kind: 'capture', payload: { type: 'file', path, language: doc.languageId, capturedAt: Date.now() } });
+    this.opts.submit({ kind: 'capture', payload: { type: 'file', path, language: doc.languageId, capturedAt: this.opts.clock.now() } });
   }
 
   onTerminalCommand(e: vscode.TerminalShellExecutionEndEvent): void {
@@ -91,7 +94,7 @@ export class EditorCaptures implements vscode.Disposable {
         commandLine: commandLine.slice(0, 100_000),
         exitCode: e.exitCode ?? null,
         ...(cwd && cwd.scheme === 'file' ? { cwd: cwd.fsPath } : {}),
-        capturedAt: Date.now(),
+        capturedAt: this.opts.clock.now(),
       },
     });
   }
@@ -139,7 +142,7 @@ export class EditorCaptures implements vscode.Disposable {
         ...(note.trim() ? { note: note.trim() } : {}),
         startLine: selection.start.line,
         endLine: selection.end.line,
-        capturedAt: Date.now(),
+        capturedAt: this.opts.clock.now(),
       },
     });
     vscode.window.setStatusBarMessage('$(bookmark) Dormouse: selection captured', 3000);

@@ -24,6 +24,11 @@ export interface ForkDaemonOptions {
   /** The daemon said its start takes long (a migration): told so the window can say it. */
   onSlowStart?: (reason: string) => void;
   clock?: Clock;
+  /**
+   * Aborting stops the wait at once (rejecting with the signal's reason), not the daemon: it may
+   * be about to serve other windows, so it is let go once ready, or killed at its deadline as ever.
+   */
+  signal?: AbortSignal;
 }
 
 /** How much of the daemon's stderr a start error quotes (its last lines say why). */
@@ -45,7 +50,19 @@ interface ReadyMessage {
 export function forkDaemon(opts: ForkDaemonOptions): Promise<{ pid: number; socket: string }> {
   const clock = opts.clock ?? new RealClock();
   const timeoutMs = opts.timeoutMs ?? 15_000;
+  const { signal } = opts;
+  if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
+    /** The caller has its answer (ready, failed, or aborted); the child may still be settling. */
+    let answered = false;
+    const answer = (finish: () => void) => {
+      if (answered) return;
+      answered = true;
+      signal?.removeEventListener('abort', onAbort);
+      finish();
+    };
+    const onAbort = () => answer(() => reject(signal?.reason));
+    signal?.addEventListener('abort', onAbort, { once: true });
     let child: ReturnType<typeof fork>;
     try {
       child = fork(opts.daemonScript, ['--data-dir', opts.dataDir], {
@@ -57,7 +74,7 @@ export function forkDaemon(opts: ForkDaemonOptions): Promise<{ pid: number; sock
         windowsHide: true,
       });
     } catch (error) {
-      reject(new DaemonStartError(`cannot start ${opts.execPath}: ${(error as Error).message}`));
+      answer(() => reject(new DaemonStartError(`cannot start ${opts.execPath}: ${(error as Error).message}`)));
       return;
     }
 
@@ -84,14 +101,14 @@ export function forkDaemon(opts: ForkDaemonOptions): Promise<{ pid: number; sock
       if (settled) return;
       settled = true;
       letGo();
-      resolve({ pid, socket });
+      answer(() => resolve({ pid, socket }));
     };
     const fail = (why: string, alreadyRunning = false) => {
       if (settled) return;
       settled = true;
       letGo();
       const tail = stderrTail(stderr, why);
-      reject(new DaemonStartError(tail ? `${why}: ${tail}` : why, alreadyRunning));
+      answer(() => reject(new DaemonStartError(tail ? `${why}: ${tail}` : why, alreadyRunning)));
     };
 
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {

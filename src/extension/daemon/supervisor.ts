@@ -2,36 +2,46 @@
 // none runs), keeps the connection healthy, and restarts the daemon when it dies. No `vscode`
 // import: the integration tests drive it against real daemon processes.
 //
-// States (src/extension/core/supervisor-state.ts) and transitions:
-//   stopped   --start()-->                 starting
-//   starting  --hello+subscribe+wake ok--> running     (onDidConnect: the window replays its outbox)
-//   starting  --connect/fork failed-->     crashed
-//   running   --unexpected disconnect-->   crashed     (the daemon died or was killed)
-//   running   --announced shutdown-->      crashed     (another window's restart, `dormouse stop`:
-//                                                       reconnects without spending the budget)
-//   running   --N failed probes in a row-> crashed     (unresponsive: its pid is SIGKILLed first)
-//   crashed   --budget left, after restartDelayMs--> starting (connect again; fork only if none runs)
-//   crashed   --budget spent-->            given-up    (onDidGiveUp with a user-facing message)
-//   any       --restart()-->               starting    (asks the daemon to stop, resets the budget)
-//   any       --stop()-->                  stopping --> stopped (this window only: the daemon is
-//                                                                shared and is never told to stop)
+// Its states and every legal move between them are one table, TRANSITIONS in
+// src/extension/core/supervisor-state.ts; each change goes through transition(), which refuses a
+// move not in it. The paths:
+//   start()                          stopped -> starting -> running  (onDidConnect: the window replays its outbox)
+//   connect/fork/handshake failed    starting -> crashed
+//   unexpected disconnect            running -> crashed  (the daemon died or was killed)
+//   announced shutdown               running -> crashed  (another window's restart, `dormouse stop`:
+//                                                          reconnects without spending the budget)
+//   N failed probes in a row         running -> crashed  (unresponsive: its pid is SIGKILLed first)
+//   budget left, after restartDelayMs  crashed -> starting (connect again; fork only if none runs)
+//   budget spent                     crashed -> given-up (onDidGiveUp with a user-facing message)
+//   restart()                        any other -> starting (asks the daemon to stop, resets the budget;
+//                                                          while starting it cancels the start and stays)
+//   stop()                           any other -> stopping -> stopped (this window only: the daemon
+//                                                          is shared and is never told to stop)
+//
+// Cancellation: each attempt (a start, a restart, a restart after a crash) has its own
+// AbortController. A stop, a crash, or a newer attempt aborts it; the signal goes down to the
+// connect, the fork, the handshake requests and the exit wait, which give up at once, so an
+// attempt that lost the race adopts nothing.
 //
 // The daemon is shared by every window of the user: two windows may race to start it (the loser's
 // fork reports alreadyRunning and it just connects), and a window that goes away only disconnects.
-import { DaemonClient, DaemonUnreachableError } from '../../client/daemon-client';
+import type { DaemonClient } from '../../client/daemon-client';
 import type { Clock } from '../../shared/clock';
 import { Emitter, type Event } from '../../shared/event';
-import { type Disposable, DisposableStore, toDisposable } from '../../shared/lifecycle';
+import { type Disposable, DisposableStore } from '../../shared/lifecycle';
 import type { Logger } from '../../shared/logger';
 import { type DataDirPaths, dataDirPaths } from '../../shared/paths';
-import { isProcessAlive } from '../../shared/process-alive';
 import { type EventMessage, type MethodName, type Params, type Result, RpcError } from '../../shared/protocol';
+import { raceTimeout } from '../../shared/race-timeout';
 import { RunOnceScheduler } from '../../shared/run-once-scheduler';
 import type { DaemonStatus } from '../../shared/status';
-import type { SupervisorState } from '../core/supervisor-state';
+import { type StateChange, type SupervisorState, SupervisorStateMachine } from '../core/supervisor-state';
 import { CrashBudget } from './crash-budget';
-import { DaemonStartError, forkDaemon } from './fork-daemon';
-import { Watchdog } from './watchdog';
+import { DaemonSession } from './daemon-session';
+import { openDaemon } from './open-daemon';
+import { killQuietly, stopDaemon } from './stop-daemon';
+
+export type { StateChange };
 
 export interface SupervisorOptions {
   dataDir: string;
@@ -50,6 +60,7 @@ export interface SupervisorOptions {
   probeTimeoutMs?: number;
   /** Default 3. */
   probeFailuresBeforeRestart?: number;
+  /** Default: 5 crashes in 3 minutes, on `clock`. */
   crashBudget?: CrashBudget;
   /** Default 2000. */
   stopTimeoutMs?: number;
@@ -61,16 +72,13 @@ export interface SupervisorOptions {
   forkTimeoutMs?: number;
 }
 
-export interface StateChange {
-  state: SupervisorState;
-  previous: SupervisorState;
-  reason?: string;
+/** The reason an attempt's signal carries: who cancelled it. */
+class AttemptCancelled extends Error {
+  constructor(by: string) {
+    super(`cancelled: ${by}`);
+    this.name = 'AttemptCancelled';
+  }
 }
-
-/** How often restart() checks whether the stopped daemon's process is gone. */
-const EXIT_POLL_MS = 25;
-/** The client's own (real-time) request timeout, behind the clock-driven one: only a safety net. */
-const CLIENT_TIMEOUT_BACKSTOP_MS = 60_000;
 
 export class DaemonSupervisor implements Disposable {
   private readonly store = new DisposableStore();
@@ -99,31 +107,25 @@ export class DaemonSupervisor implements Disposable {
   /** Every event the daemon pushes (`status`, `related` and `shutdown`, subscribed on each connection). */
   readonly onDidReceiveEvent: Event<EventMessage> = this.eventEmitter.event;
 
-  private stateValue: SupervisorState = 'stopped';
+  private readonly machine: SupervisorStateMachine;
   private statusValue: DaemonStatus | null = null;
   /** Monotonic ms when statusValue arrived. */
   private statusAt = 0;
   private lastErrorValue: string | null = null;
   private giveUpMessage: string | null = null;
-  private client: DaemonClient | null = null;
-  /** The current connection's listeners and watchdog: disposed the moment the connection is given up. */
-  private session: DisposableStore | null = null;
-  /** Tells the current connection's watchdog that this window sent a request (null while none runs). */
-  private noteRequest: (() => void) | null = null;
-  /**
-   * Bumped by every start, crash, restart and stop. Async work (a connect, a fork, a probe)
-   * remembers the generation it began in and drops its result when that has moved on.
-   */
-  private generation = 0;
+  /** The adopted connection, its listeners and watchdog: disposed the moment the connection is given up. */
+  private session: DaemonSession | null = null;
+  /** The current attempt's controller: aborted by a stop, a crash, or the next attempt. */
+  private attemptController: AbortController | null = null;
   /** The connect-or-fork (or restart) in flight, which stop() waits for (bounded). */
-  private attempt: Promise<void> | null = null;
+  private inFlight: Promise<void> | null = null;
   private stopping: Promise<void> | null = null;
   private disposed = false;
   private readonly restartScheduler: RunOnceScheduler;
 
   constructor(private readonly opts: SupervisorOptions) {
     this.paths = dataDirPaths(opts.dataDir);
-    this.budget = opts.crashBudget ?? new CrashBudget();
+    this.budget = opts.crashBudget ?? new CrashBudget({ clock: opts.clock });
     this.probeIntervalMs = opts.probeIntervalMs ?? 5000;
     this.probeIdleCeilingMs = Math.max(this.probeIntervalMs, opts.probeIdleCeilingMs ?? 30_000);
     this.probeTimeoutMs = opts.probeTimeoutMs ?? 2000;
@@ -131,11 +133,14 @@ export class DaemonSupervisor implements Disposable {
     this.stopTimeoutMs = opts.stopTimeoutMs ?? 2000;
     this.restartDelayMs = opts.restartDelayMs ?? 500;
     this.connectTimeoutMs = opts.connectTimeoutMs ?? 5000;
+    this.machine = new SupervisorStateMachine((from, to, reason) =>
+      opts.log.error(`illegal supervisor state change ${from} -> ${to}${reason ? ` (${reason})` : ''} refused`),
+    );
     this.restartScheduler = this.store.add(new RunOnceScheduler(opts.clock, () => this.restartAfterCrash()));
   }
 
   get state(): SupervisorState {
-    return this.stateValue;
+    return this.machine.state;
   }
 
   /** Last status from the daemon (status events after subscribe, and watchdog probes), null when none. */
@@ -154,7 +159,7 @@ export class DaemonSupervisor implements Disposable {
 
   /** The pid of the daemon this window is connected to, null while not connected. */
   get daemonPid(): number | null {
-    return this.client && !this.client.closed ? this.client.hello.daemonPid : null;
+    return this.session && !this.session.client.closed ? this.session.pid : null;
   }
 
   /**
@@ -165,7 +170,7 @@ export class DaemonSupervisor implements Disposable {
    */
   start(): Promise<void> {
     if (this.disposed) return Promise.reject(new Error('the daemon supervisor is disposed'));
-    switch (this.stateValue) {
+    switch (this.state) {
       case 'running':
         return Promise.resolve();
       case 'starting':
@@ -178,9 +183,10 @@ export class DaemonSupervisor implements Disposable {
       case 'stopped': {
         this.stopping = null;
         const running = this.whenRunning();
-        const gen = ++this.generation;
-        this.setState('starting', 'start requested');
-        if (gen === this.generation) this.track(this.connectOrFork(gen));
+        const signal = this.beginAttempt('a newer start');
+        this.transition('starting', 'start requested');
+        // A listener may have stopped us already: its stop aborted this attempt.
+        if (!signal.aborted) this.track(this.connectOrFork(signal));
         return running;
       }
     }
@@ -199,19 +205,20 @@ export class DaemonSupervisor implements Disposable {
    */
   restart(): Promise<void> {
     if (this.disposed) return Promise.reject(new Error('the daemon supervisor is disposed'));
-    const gen = ++this.generation;
+    const signal = this.beginAttempt('a restart');
     const client = this.detachConnection();
     this.restartScheduler.cancel();
     this.budget.reset();
     this.giveUpMessage = null;
     this.stopping = null;
     const running = this.whenRunning();
-    this.setState('starting', 'restart requested');
-    if (gen !== this.generation) return running;
+    // A restart while starting cancels the start in flight (aborted above) and stays 'starting'.
+    if (this.state !== 'starting') this.transition('starting', 'restart requested');
+    if (signal.aborted) return running;
     this.track(
       (async () => {
-        await this.stopDaemon(client);
-        if (gen === this.generation) await this.connectOrFork(gen);
+        await stopDaemon({ paths: this.paths, clientName: this.opts.clientName, clock: this.opts.clock, log: this.opts.log, timeoutMs: this.stopTimeoutMs, client, signal });
+        if (!signal.aborted) await this.connectOrFork(signal);
       })(),
     );
     return running;
@@ -219,279 +226,171 @@ export class DaemonSupervisor implements Disposable {
 
   /** Sends a request when running; rejects at once when not connected (callers buffer). */
   request<M extends MethodName>(method: M, params: Params<M>, opts?: { timeoutMs?: number }): Promise<Result<M>> {
-    const client = this.client;
-    if (this.stateValue !== 'running' || !client || client.closed) {
-      return Promise.reject(new RpcError('DISCONNECTED', `the Dormouse daemon is not connected (${this.stateValue}); ${method} was not sent`));
+    const session = this.session;
+    if (this.state !== 'running' || !session || session.client.closed) {
+      return Promise.reject(new RpcError('DISCONNECTED', `the Dormouse daemon is not connected (${this.state}); ${method} was not sent`));
     }
-    this.noteRequest?.();
-    return client.request(method, params, opts);
+    session.requestSent();
+    return session.client.request(method, params, opts);
   }
 
   dispose(): void {
     if (this.disposed) return;
-    void this.stop(); // its synchronous part closes the connection and cancels every timer
-    this.setState('stopped', 'disposed'); // settles start()/restart() callers before the emitters go
+    void this.stop(); // its synchronous part aborts the attempt, closes the connection and cancels every timer
+    // Settles start()/restart() callers before the emitters go.
+    if (this.state === 'stopping') this.transition('stopped', 'disposed');
     this.disposed = true;
     this.store.dispose();
   }
 
   // ---- connecting ----
 
-  private async connectOrFork(gen: number): Promise<void> {
+  private async connectOrFork(signal: AbortSignal): Promise<void> {
     let client: DaemonClient | undefined;
-    /** Once adopted, the client belongs to the supervisor: whoever moves the generation closes it. */
+    /** Once adopted, the client belongs to the supervisor: whoever aborts the attempt closes it. */
     let adopted = false;
     try {
-      client = await this.openClient(gen);
-      if (gen !== this.generation) {
-        client.close();
-        return;
-      }
-      const pid = client.hello.daemonPid;
-      const session = new DisposableStore();
-      this.client = client;
+      client = await openDaemon({
+        paths: this.paths, clientName: this.opts.clientName, clock: this.opts.clock, log: this.opts.log, connectTimeoutMs: this.connectTimeoutMs,
+        daemonScript: this.opts.daemonScript, execPath: this.opts.execPath, env: this.opts.env, forkTimeoutMs: this.opts.forkTimeoutMs, signal,
+      });
+      signal.throwIfAborted();
+      const session = this.adopt(client, signal);
       adopted = true;
-      this.session = session;
-      let announced: string | null = null;
-      session.add(
-        client.onDidDisconnect(() =>
-          announced === null
-            ? this.crashed(gen, `the connection to the daemon (pid ${pid}) closed unexpectedly`)
-            : this.crashed(gen, `the daemon (pid ${pid}) stopped: ${announced}`, undefined, { deliberate: true }),
-        ),
-      );
-      session.add(
-        client.onEvent((message) => {
-          if (message.event === 'status') this.setStatus(message.data as DaemonStatus);
-          if (message.event === 'shutdown') announced = (message.data as { reason: string }).reason;
-          this.eventEmitter.fire(message);
-        }),
-      );
-      await this.requestWithin(client, 'subscribe', { events: ['status', 'related', 'shutdown'] }, this.connectTimeoutMs);
-      await this.requestWithin(client, 'wake', {}, this.connectTimeoutMs);
-      const status = await this.requestWithin(client, 'status', {}, this.connectTimeoutMs);
-      if (gen !== this.generation) return; // whoever moved the generation tore the session down
+      const bounded = { timeoutMs: this.connectTimeoutMs, signal };
+      await client.request('subscribe', { events: ['status', 'related', 'shutdown'] }, bounded);
+      await client.request('wake', {}, bounded);
+      const status = await client.request('status', {}, bounded);
+      signal.throwIfAborted(); // whoever aborted it tore the session down
       this.setStatus(status);
       this.lastErrorValue = null;
-      this.opts.log.info(`connected to daemon pid ${pid} (${this.paths.socket})`);
-      this.setState('running', `connected to daemon pid ${pid}`);
-      if (gen !== this.generation) return;
-      this.startWatchdog(gen, client, session);
+      this.opts.log.info(`connected to daemon pid ${session.pid} (${this.paths.socket})`);
+      this.transition('running', `connected to daemon pid ${session.pid}`);
+      if (signal.aborted) return; // a listener stopped or restarted us
+      session.watch(this.statusValue);
       this.connectEmitter.fire();
     } catch (error) {
-      if (gen !== this.generation) {
+      if (signal.aborted) {
         if (client && !adopted) client.close();
         return;
       }
       // A daemon at its connection limit is alive and well: no crash to count, try again after the
       // delay (a slot may have freed), and say why in the state.
       const full = error instanceof RpcError && error.code === 'TOO_MANY_CONNECTIONS';
-      this.crashed(gen, full ? `${error.code}: ${error.message}` : describe(error), undefined, { deliberate: full });
+      this.crashed(signal, full ? `${error.code}: ${error.message}` : describe(error), undefined, { deliberate: full });
     }
   }
 
-  /** Connects to the running daemon; when none answers, forks one and connects to it. */
-  private async openClient(gen: number): Promise<DaemonClient> {
-    try {
-      return await this.connectClient();
-    } catch (error) {
-      if (!(error instanceof DaemonUnreachableError)) throw error;
-      this.opts.log.debug(`no daemon answered (${error.message}); starting one`);
-    }
-    if (gen !== this.generation) throw new Error('superseded');
-    try {
-      const { pid } = await forkDaemon({
-        daemonScript: this.opts.daemonScript,
-        dataDir: this.paths.dataDir,
-        execPath: this.opts.execPath,
-        env: this.opts.env,
-        timeoutMs: this.opts.forkTimeoutMs,
-        clock: this.opts.clock,
-        onSlowStart: (reason) => this.opts.log.info(`the daemon takes longer to start: ${reason}`),
-      });
-      this.opts.log.info(`started daemon pid ${pid}`);
-    } catch (error) {
-      if (!(error instanceof DaemonStartError && error.alreadyRunning)) throw error;
-      // Another window won the race to start it: use that one.
-      this.opts.log.info('another window started the daemon first; connecting to it');
-    }
-    if (gen !== this.generation) throw new Error('superseded');
-    return this.connectClient();
-  }
-
-  private connectClient(): Promise<DaemonClient> {
-    return DaemonClient.connect({ paths: this.paths, clientName: this.opts.clientName, connectTimeoutMs: this.connectTimeoutMs });
-  }
-
-  // ---- watchdog ----
-
-  /**
-   * At most one armed clock timer while running, and none while the daemon hibernates: the cadence
-   * (probe-cadence.ts) follows what the daemon says it does, from each probe's reply and each
-   * `status` event; a request this window sends owes one probe at the floor.
-   */
-  private startWatchdog(gen: number, client: DaemonClient, session: DisposableStore): void {
-    // `status` is control-plane: no SQL, not activity, never wakes the daemon's loops. A stale
-    // poll loop (health.pollStale) is only reported through `status`, never acted on here.
-    const watchdog = session.add(
-      new Watchdog({
-        clock: this.opts.clock,
-        cadence: { floorMs: this.probeIntervalMs, ceilingMs: this.probeIdleCeilingMs },
-        timeoutMs: this.probeTimeoutMs,
-        failuresBeforeUnresponsive: this.probeFailuresBeforeRestart,
-        initial: this.statusValue,
-        probe: (signal) => client.request('status', {}, { signal, timeoutMs: this.probeTimeoutMs + CLIENT_TIMEOUT_BACKSTOP_MS }),
-        onStatus: (status) => {
-          if (gen === this.generation) this.setStatus(status);
-        },
-        onProbeFailed: (failures, error) => {
-          if (gen === this.generation) this.opts.log.warn(`status probe ${failures}/${this.probeFailuresBeforeRestart} failed: ${describe(error)}`);
-        },
-        onUnresponsive: (failures) => this.unresponsive(gen, client.hello.daemonPid, failures),
-      }),
-    );
-    session.add(
-      client.onEvent((message) => {
-        if (message.event === 'status') watchdog.observe(message.data as DaemonStatus);
-      }),
-    );
-    const noteRequest = () => watchdog.requestSent();
-    this.noteRequest = noteRequest;
-    session.add(
-      toDisposable(() => {
-        if (this.noteRequest === noteRequest) this.noteRequest = null;
-      }),
-    );
-  }
-
-  private unresponsive(gen: number, pid: number, failures: number): void {
-    const reason = `the daemon (pid ${pid}) did not answer ${failures} status probes in a row; killed it`;
-    this.crashed(gen, reason, () => killQuietly(pid, 'SIGKILL'));
+  /** The connection is this attempt's: what it reports and how it ends go through `signal`'s checks. */
+  private adopt(client: DaemonClient, signal: AbortSignal): DaemonSession {
+    const session = new DaemonSession({
+      client,
+      clock: this.opts.clock,
+      log: this.opts.log,
+      probe: { floorMs: this.probeIntervalMs, ceilingMs: this.probeIdleCeilingMs, timeoutMs: this.probeTimeoutMs, failuresBeforeUnresponsive: this.probeFailuresBeforeRestart },
+      onLost: (reason, deliberate) => this.crashed(signal, reason, undefined, { deliberate }),
+      onStatus: (status) => {
+        if (!signal.aborted) this.setStatus(status);
+      },
+      onEvent: (message) => this.eventEmitter.fire(message),
+      onUnresponsive: (reason) => this.crashed(signal, reason, () => killQuietly(client.hello.daemonPid, 'SIGKILL')),
+    });
+    this.session = session;
+    return session;
   }
 
   // ---- crashes ----
 
-  /** The crash path: drop the connection, count the crash, then restart after a delay or give up. */
   /**
-   * The connection is gone. A `deliberate` stop (the daemon announced it: another window's
-   * Restart, `dormouse stop`, a signal) reconnects or starts a new daemon without spending the
-   * crash budget; anything else is a crash.
+   * The crash path: the connection (or the attempt to make one) is gone. Drop it, count the crash,
+   * then restart after a delay or give up. A `deliberate` stop (the daemon announced it: another
+   * window's Restart, `dormouse stop`, a signal) reconnects or starts a new daemon without spending
+   * the crash budget. `signal` is the attempt the crash belongs to: a crash of an attempt already
+   * cancelled (stopped, restarted, crashed) is no news.
    */
-  private crashed(gen: number, reason: string, afterDetach?: () => void, opts: { deliberate?: boolean } = {}): void {
-    if (gen !== this.generation || this.disposed) return;
-    this.generation++;
+  private crashed(signal: AbortSignal, reason: string, afterDetach?: () => void, opts: { deliberate?: boolean } = {}): void {
+    if (signal.aborted || this.disposed) return;
+    this.abortAttempt('the daemon crashed');
     this.detachConnection()?.close();
     afterDetach?.();
     this.lastErrorValue = reason;
-    const crashGen = this.generation;
+    if (opts.deliberate) this.opts.log.info(`${reason}; reconnecting`);
+    else this.opts.log.warn(`daemon crashed: ${reason}`);
+    this.transition('crashed', reason);
+    if (this.state !== 'crashed') return; // a listener stopped or restarted us
     if (opts.deliberate) {
-      this.opts.log.info(`${reason}; reconnecting`);
-      this.setState('crashed', reason);
-      if (crashGen !== this.generation) return;
       this.restartScheduler.schedule(this.restartDelayMs);
       return;
     }
-    this.opts.log.warn(`daemon crashed: ${reason}`);
-    this.setState('crashed', reason);
-    if (crashGen !== this.generation) return; // a listener stopped or restarted us
     const { restart, crashesInWindow } = this.budget.recordCrash();
     if (!restart) {
       this.giveUp(crashesInWindow, reason);
       return;
     }
-    this.opts.log.info(`restarting the daemon in ${this.restartDelayMs} ms (crash ${crashesInWindow} of ${this.budget.maxCrashes} allowed in ${formatWindow(this.budget.windowMs)})`);
+    this.opts.log.info(`restarting the daemon in ${this.restartDelayMs} ms (crash ${crashesInWindow} of ${this.budget.maxCrashes} allowed in ${this.budget.windowText})`);
     this.restartScheduler.schedule(this.restartDelayMs);
   }
 
   private restartAfterCrash(): void {
-    if (this.stateValue !== 'crashed' || this.disposed) return;
-    const gen = ++this.generation;
-    this.setState('starting', 'restarting after a crash');
-    if (gen === this.generation) this.track(this.connectOrFork(gen));
+    if (this.state !== 'crashed' || this.disposed) return;
+    const signal = this.beginAttempt('a newer attempt');
+    this.transition('starting', 'restarting after a crash');
+    if (!signal.aborted) this.track(this.connectOrFork(signal));
   }
 
   private giveUp(crashes: number, lastReason: string): void {
-    const message = `The Dormouse daemon crashed ${crashes} times in ${formatWindow(this.budget.windowMs)}; not restarting it. Last error: ${lastReason}`;
+    const message = `The Dormouse daemon crashed ${crashes} times in ${this.budget.windowText}; not restarting it. Last error: ${lastReason}`;
     this.giveUpMessage = message;
     this.opts.log.error(message);
-    const gen = this.generation;
-    this.setState('given-up', message);
-    if (gen === this.generation) this.giveUpEmitter.fire({ message });
+    this.transition('given-up', message);
+    if (this.state === 'given-up') this.giveUpEmitter.fire({ message });
   }
 
   // ---- stopping ----
 
   private async stopNow(): Promise<void> {
-    const attempt = this.attempt;
-    const gen = ++this.generation;
+    const inFlight = this.inFlight;
+    this.abortAttempt('stop');
     this.restartScheduler.cancel();
     this.detachConnection()?.close();
-    if (this.stateValue === 'stopped') return;
-    this.setState('stopping', 'stop requested');
-    // A connect or fork in flight sees the new generation and closes what it opened; wait for
-    // that so nothing of this window lingers, but never longer than stopTimeoutMs.
-    if (attempt) await this.raceTimeout(attempt, this.stopTimeoutMs);
-    if (gen === this.generation) this.setState('stopped', 'stopped');
-  }
-
-  /**
-   * restart(): asks the daemon to stop and waits (bounded) for its process to end; SIGKILLs it
-   * when it does not. With no connection of our own, connects just to ask.
-   */
-  private async stopDaemon(client: DaemonClient | null): Promise<void> {
-    let target = client && !client.closed ? client : null;
-    if (!target) {
-      try {
-        target = await DaemonClient.connect({ paths: this.paths, clientName: this.opts.clientName, connectTimeoutMs: this.stopTimeoutMs });
-      } catch {
-        return; // nothing answers: nothing to stop
-      }
-    }
-    const pid = target.hello.daemonPid;
-    try {
-      await this.requestWithin(target, 'stop', {}, this.stopTimeoutMs);
-      if (await this.waitForExit(pid, this.stopTimeoutMs)) {
-        this.opts.log.info(`daemon pid ${pid} stopped`);
-        return;
-      }
-      // The window closed while the daemon was stopping gracefully: let it finish.
-      if (this.disposed) return;
-      this.opts.log.warn(`daemon pid ${pid} did not exit within ${this.stopTimeoutMs} ms of stop; killing it`);
-    } catch (error) {
-      this.opts.log.warn(`daemon pid ${pid} did not answer stop (${describe(error)}); killing it`);
-    } finally {
-      target.close();
-    }
-    killQuietly(pid, 'SIGKILL');
-  }
-
-  /** Polls (through the clock) until `pid` is gone; false when it outlives `timeoutMs`. */
-  private async waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
-    const deadline = this.opts.clock.monotonicNow() + timeoutMs;
-    while (isProcessAlive(pid)) {
-      if (this.opts.clock.monotonicNow() >= deadline || this.disposed) return false;
-      await this.delay(EXIT_POLL_MS).done;
-    }
-    return true;
+    if (this.state === 'stopped') return;
+    this.transition('stopping', 'stop requested');
+    // The attempt in flight saw its signal abort and closes what it opened; wait for that so
+    // nothing of this window lingers, but never longer than stopTimeoutMs.
+    if (inFlight) await raceTimeout(this.opts.clock, inFlight, this.stopTimeoutMs);
+    // Unless a restart() took over meanwhile (or dispose() finished the stop).
+    if (this.state === 'stopping') this.transition('stopped', 'stopped');
   }
 
   // ---- helpers ----
 
+  /** Cancels the attempt in flight (if any) and returns the signal of a new one. */
+  private beginAttempt(cancelledBy: string): AbortSignal {
+    this.abortAttempt(cancelledBy);
+    const controller = new AbortController();
+    this.attemptController = controller;
+    return controller.signal;
+  }
+
+  private abortAttempt(by: string): void {
+    this.attemptController?.abort(new AttemptCancelled(by));
+    this.attemptController = null;
+  }
+
   /** Forgets the current connection (its disconnect is no longer a crash) and returns its client. */
   private detachConnection(): DaemonClient | null {
-    const client = this.client;
+    const client = this.session?.client ?? null;
     this.session?.dispose();
     this.session = null;
-    this.client = null;
     this.setStatus(null);
     return client;
   }
 
   private track(attempt: Promise<void>): void {
     const tracked = attempt.finally(() => {
-      if (this.attempt === tracked) this.attempt = null;
+      if (this.inFlight === tracked) this.inFlight = null;
     });
-    this.attempt = tracked;
+    this.inFlight = tracked;
   }
 
   /** Resolves once running; rejects on given-up or stopped. */
@@ -507,50 +406,12 @@ export class DaemonSupervisor implements Disposable {
     });
   }
 
-  /** A request bounded by a clock timer (so tests with a ManualClock drive it too). */
-  private async requestWithin<M extends MethodName>(client: DaemonClient, method: M, params: Params<M>, timeoutMs: number): Promise<Result<M>> {
-    const controller = new AbortController();
-    const timer = this.opts.clock.setTimeout(
-      () => controller.abort(new RpcError('TIMEOUT', `${method} got no reply within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    try {
-      return await client.request(method, params, { signal: controller.signal, timeoutMs: timeoutMs + CLIENT_TIMEOUT_BACKSTOP_MS });
-    } finally {
-      timer.dispose();
-    }
-  }
-
-  /** A clock delay; disposing it (or the supervisor) cancels the timer and resolves at once. */
-  private delay(ms: number): { done: Promise<void> } & Disposable {
-    let resolveDone!: () => void;
-    const done = new Promise<void>((resolve) => (resolveDone = resolve));
-    const timer = this.opts.clock.setTimeout(() => this.store.delete(pending), ms);
-    const pending = this.store.add(
-      toDisposable(() => {
-        timer.dispose();
-        resolveDone();
-      }),
-    );
-    return { done, dispose: () => this.store.delete(pending) };
-  }
-
-  /** Waits for `work`, at most `ms`; the timer goes as soon as either is done. */
-  private async raceTimeout(work: Promise<unknown>, ms: number): Promise<void> {
-    const timeout = this.delay(ms);
-    try {
-      await Promise.race([work.then(() => undefined, () => undefined), timeout.done]);
-    } finally {
-      timeout.dispose();
-    }
-  }
-
-  private setState(state: SupervisorState, reason?: string): void {
-    const previous = this.stateValue;
-    if (previous === state) return;
-    this.stateValue = state;
-    this.opts.log.debug(`state ${previous} -> ${state}${reason ? ` (${reason})` : ''}`);
-    this.stateEmitter.fire({ state, previous, reason });
+  /** The one place the state changes: the table in supervisor-state.ts decides, then listeners hear of it. */
+  private transition(to: SupervisorState, reason?: string): void {
+    const change = this.machine.transition(to, reason);
+    if (!change) return;
+    this.opts.log.debug(`state ${change.previous} -> ${to}${reason ? ` (${reason})` : ''}`);
+    this.stateEmitter.fire(change);
   }
 
   private setStatus(status: DaemonStatus | null): void {
@@ -563,21 +424,4 @@ export class DaemonSupervisor implements Disposable {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function killQuietly(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
-function formatWindow(ms: number): string {
-  if (ms % 60_000 === 0) {
-    const minutes = ms / 60_000;
-    return minutes === 1 ? '1 minute' : `${minutes} minutes`;
-  }
-  const seconds = Math.round(ms / 1000);
-  return seconds === 1 ? '1 second' : `${seconds} seconds`;
 }

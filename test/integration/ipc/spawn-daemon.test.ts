@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DaemonStartError, daemonScriptPath, startDetachedDaemon } from '../../../src/client/spawn-daemon';
+import { type Clock, ManualClock } from '../../../src/shared/clock';
 
 const fixture = join(__dirname, 'fixtures', 'fake-daemon.cjs');
 let dataDir: string;
 const pids: number[] = [];
 
-const start = (mode: string, extra: { configFile?: string; timeoutMs?: number } = {}) =>
+const start = (mode: string, extra: { configFile?: string; timeoutMs?: number; clock?: Clock } = {}) =>
   startDetachedDaemon({ dataDir, daemonScript: fixture, env: { ...process.env, FAKE_DAEMON_MODE: mode }, ...extra });
 
 function alive(pid: number): boolean {
@@ -52,6 +53,17 @@ describe('startDetachedDaemon', () => {
   it('rejects after the timeout and kills a daemon that never gets ready', async () => {
     const error = await start('silent', { timeoutMs: 300 }).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/did not report ready within 300 ms/);
+  });
+
+  it('the ready deadline runs on the injected clock', async () => {
+    const clock = new ManualClock();
+    let settled = false;
+    const starting = start('silent', { clock }).finally(() => (settled = true));
+    starting.catch(() => undefined);
+    await clock.advance(14_999);
+    expect(settled).toBe(false);
+    await clock.advance(1);
+    await expect(starting).rejects.toThrow(/did not report ready within 15000 ms/);
   });
 
   it('finds dist/daemon.js beside the bundle', () => {
