@@ -7,15 +7,18 @@ import { searchQuery } from '../src/daemon/recall/search-query';
 import { SqlDatabase, SqlStatement } from '../src/daemon/store/sql';
 
 const [file, ...texts] = process.argv.slice(2);
-const db = new SqlDatabase(new Database(file!, { readonly: true }));
+const db = new SqlDatabase(new Database(file, { readonly: true }));
 const times = new Map<string, { n: number; ms: number }>();
 
+// Wraps the statement methods to time them; `stmt` is SqlStatement's private better-sqlite3 statement.
+type Method = (this: SqlStatement, ...args: unknown[]) => unknown;
+const proto = SqlStatement.prototype as unknown as Record<'get' | 'all' | 'run', Method>;
 for (const m of ['get', 'all', 'run'] as const) {
-  const orig = SqlStatement.prototype[m];
-  (SqlStatement.prototype as any)[m] = function (this: any, ...args: unknown[]) {
+  const orig = proto[m];
+  proto[m] = function (this: SqlStatement, ...args: unknown[]) {
     const t = performance.now();
-    try { return (orig as any).apply(this, args); } finally {
-      const sql = (this.stmt.source as string).replace(/\s+/g, ' ').slice(0, 90);
+    try { return orig.apply(this, args); } finally {
+      const sql = (this as unknown as { stmt: { source: string } }).stmt.source.replace(/\s+/g, ' ').slice(0, 90);
       const key = `${sql} | ${JSON.stringify(args).slice(0, 160)}`;
       const e = times.get(key) ?? { n: 0, ms: 0 };
       e.n++; e.ms += performance.now() - t; times.set(key, e);

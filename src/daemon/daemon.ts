@@ -55,6 +55,7 @@ import { DamageWatch } from './store/damage-watch';
 import { dataDirWarning, tightenDataDir } from './store/file-modes';
 import { lastRecordedRepair, recordRepair } from './store/repair-record';
 import type { SqlDatabase } from './store/sql';
+import { errorMessage, errorStack } from '../shared/error-message';
 
 /** A database this small is quick-checked at every start; a larger one only after an unclean shutdown. */
 const QUICK_CHECK_ALWAYS_BELOW_BYTES = 64 * 1024 * 1024;
@@ -220,7 +221,7 @@ export class Daemon {
       try {
         recordRepair(repairFile, opened.repair);
       } catch (error) {
-        log.warn(`could not record the repair in ${repairFile}: ${(error as Error).message}`);
+        log.warn(`could not record the repair in ${repairFile}: ${errorMessage(error)}`);
       }
     }
     this.lastRepair = opened.repair ?? lastRecordedRepair(repairFile);
@@ -382,7 +383,7 @@ export class Daemon {
         return;
       }
       this.damage.note(error, `${job.kind} job`);
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       this.counters.jobsFailed++;
       try {
         if (this.diskFull.refused(error)) {
@@ -647,7 +648,7 @@ export class Daemon {
   }
 
   logUnexpected(what: string, reason: unknown): void {
-    this.log.error(`${what}: ${reason instanceof Error ? reason.stack ?? reason.message : String(reason)}`);
+    this.log.error(`${what}: ${errorStack(reason)}`);
   }
 
   /** Graceful stop; safe to call twice (the second call returns the first one's promise). */
@@ -668,7 +669,7 @@ export class Daemon {
       // Dispatchers first: jobs of a batch still waiting for their start are handed back, not started.
       for (const w of this.workers) w.dispatcher.stop();
       await Promise.all(this.workers.map((w) => w.loop.stop()));
-      await this.reaper.stop();
+      this.reaper.stop();
       const drained = await Promise.all(this.workers.map((w) => w.dispatcher.drain(STOP_DRAIN_TIMEOUT_MS)));
       if (drained.some((ok) => !ok)) this.log.warn('stop timed out with jobs in flight; they stay leased and return to the queue at the next start');
       await this.server.close();
@@ -681,7 +682,7 @@ export class Daemon {
       this.log.info('stopped');
     } catch (error) {
       code = 1;
-      this.log.error(`error while stopping: ${(error as Error).stack ?? error}`);
+      this.log.error(`error while stopping: ${errorStack(error)}`);
     }
     this.stopped.fire(code);
     this.opts.onStopped?.(code);

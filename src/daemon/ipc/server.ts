@@ -23,6 +23,7 @@ import { ValidationError } from '../../shared/validate';
 import pkg from '../../../package.json';
 import { type ServerConnection, ServerTransport } from './transport';
 import { tokensEqual } from './token';
+import { errorMessage } from '../../shared/error-message';
 
 /** Methods the server answers itself. */
 type BuiltIn = 'hello' | 'subscribe';
@@ -212,7 +213,7 @@ export class IpcServer {
       }
       void this.handle(client, data);
     } catch (error) {
-      this.drop(client, `internal error: ${(error as Error).message}`);
+      this.drop(client, `internal error: ${errorMessage(error)}`);
     }
   }
 
@@ -235,8 +236,8 @@ export class IpcServer {
       this.clientsEmitter.fire(this.authedCount);
     } catch (error) {
       // One log line per refused connection; the reply tells an honest client why.
-      this.opts.log.warn(`refused connection ${client.conn.id}: ${(error as Error).message}`);
-      this.reply(client, { id, ok: false, error: { code: 'UNAUTHORIZED', message: (error as Error).message } });
+      this.opts.log.warn(`refused connection ${client.conn.id}: ${errorMessage(error)}`);
+      this.reply(client, { id, ok: false, error: { code: 'UNAUTHORIZED', message: errorMessage(error) } });
       client.conn.end();
       this.clients.delete(client.conn.id);
     }
@@ -309,7 +310,7 @@ function toErrorBody(error: unknown, log: Logger): ErrorBody {
     return error.details === undefined ? { code: error.code, message: error.message } : { code: error.code, message: error.message, details: error.details };
   }
   if (error instanceof ValidationError) return { code: 'BAD_REQUEST', message: error.message };
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   log.error(`handler failed: ${error instanceof Error && error.stack ? error.stack : message}`);
   return { code: 'INTERNAL', message };
 }

@@ -32,6 +32,7 @@ import type { SupervisorState } from '../core/supervisor-state';
 import { CrashBudget } from './crash-budget';
 import { DaemonStartError, forkDaemon } from './fork-daemon';
 import { Watchdog } from './watchdog';
+import { errorMessage } from '../../shared/error-message';
 
 export interface SupervisorOptions {
   dataDir: string;
@@ -562,7 +563,7 @@ export class DaemonSupervisor implements Disposable {
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }
 
 function killQuietly(pid: number, signal: NodeJS.Signals): void {
