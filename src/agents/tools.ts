@@ -143,9 +143,9 @@ export const TOOL_DEFINITIONS: readonly ToolDefinition[] = [
   },
 ];
 
-export const TOOL_NAMES: readonly AgentToolName[] = TOOL_DEFINITIONS.map((t) => t.name);
+const TOOL_NAMES: readonly AgentToolName[] = TOOL_DEFINITIONS.map((t) => t.name);
 
-export function toolDefinition(name: string): ToolDefinition | undefined {
+function toolDefinition(name: string): ToolDefinition | undefined {
   return TOOL_DEFINITIONS.find((t) => t.name === name);
 }
 
@@ -204,7 +204,7 @@ function errorText(name: string, error: unknown): string {
 type Args = Record<string, string | number | undefined>;
 
 /** Checks arguments against the tool's JSON schema (the same one MCP and VS Code advertise). */
-export function validateArgs(def: ToolDefinition, args: unknown): Args {
+function validateArgs(def: ToolDefinition, args: unknown): Args {
   const given = args ?? {};
   if (typeof given !== 'object' || Array.isArray(given)) throw new ToolInputError(`arguments must be a JSON object, got ${JSON.stringify(args)}`);
   const input = given as Record<string, unknown>;

@@ -8,7 +8,6 @@
 // in-flight jobs finish up to a timeout -> close the server -> close the database -> mark a
 // clean shutdown.
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { Emitter, setListenerErrorHandler } from '../shared/event';
 import { DisposableStore, toDisposable } from '../shared/lifecycle';
 import { type Logger, type LogSink, createLogger } from '../shared/logger';
@@ -30,7 +29,7 @@ import { StuckQueueDetector } from './health/stuck-queue';
 import { IdleExit } from './idle-exit';
 import { IpcServer } from './ipc/server';
 import { type OpenFileLimit, openFileLimitWarning, readOpenFileLimit } from './ipc/open-file-limit';
-import { writeToken } from './ipc/token';
+import { generateToken, writeToken } from './ipc/token';
 import { fileLogSink } from './log/file-log';
 import { JobQueue } from './queue/job-queue';
 import { type LeasedJob, StaleLeaseError } from './queue/job-queue';
@@ -184,7 +183,7 @@ export class Daemon {
     });
 
     // Own the socket: a second daemon of the same data dir fails here, before touching the database.
-    const token = randomBytes(32).toString('hex');
+    const token = generateToken();
     this.server = new IpcServer({
       paths,
       token,

@@ -7,7 +7,7 @@ import { RealClock } from '../shared/clock';
 import { Emitter } from '../shared/event';
 import { DisposableStore } from '../shared/lifecycle';
 import { dataDirPaths, defaultDataDir } from '../shared/paths';
-import type { Events, JobInput, MethodName, Params, RelatedMemories } from '../shared/protocol';
+import type { JobInput, MethodName, Params, RelatedMemories } from '../shared/protocol';
 import { parseQuery } from '../shared/query-language';
 import { defaultSettings } from '../shared/settings';
 import type { DormouseApi } from './api';
@@ -423,5 +423,3 @@ export class DormouseWindow implements vscode.Disposable {
     return this.disposing;
   }
 }
-
-export type DaemonEvent = { [E in keyof Events]: { event: E; data: Events[E] } }[keyof Events];

@@ -63,7 +63,7 @@ export type JobInput =
 
 const capturedAt = optional(int({ min: 0 }));
 
-export const capturePayload: Check<CapturePayload> = union<CapturePayload>('type', {
+const capturePayload: Check<CapturePayload> = union<CapturePayload>('type', {
   file: object({
     type: oneOf('file'), path: str({ min: 1, max: MAX_PATH }), language: optional(str({ max: 100 })),
     content: optional(str({ max: MAX_TEXT })), capturedAt,
@@ -82,7 +82,7 @@ export const capturePayload: Check<CapturePayload> = union<CapturePayload>('type
   }),
 });
 
-export const recallPayload: Check<RecallPayload> = object({
+const recallPayload: Check<RecallPayload> = object({
   path: str({ min: 1, max: MAX_PATH }),
   limit: optional(int({ min: 1, max: 200 })),
 });

@@ -234,7 +234,7 @@ export const SETTING_SPECS: { [K in SettingKey]: SettingSpec<K> } = {
   },
 };
 
-export const SETTING_KEYS = Object.keys(SETTING_SPECS) as SettingKey[];
+const SETTING_KEYS = Object.keys(SETTING_SPECS) as SettingKey[];
 
 export function isSettingKey(key: string): key is SettingKey {
   return Object.prototype.hasOwnProperty.call(SETTING_SPECS, key);

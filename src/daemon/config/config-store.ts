@@ -25,7 +25,7 @@ export class ConfigFileError extends Error {
 }
 
 /** Reads a config file: a JSON object of setting keys. A missing default file is an empty object. */
-export function readConfigFile(file: string, required: boolean): Record<string, unknown> {
+function readConfigFile(file: string, required: boolean): Record<string, unknown> {
   if (!existsSync(file)) {
     if (required) throw new ConfigFileError(file, 'not found');
     return {};

@@ -11,6 +11,7 @@ import {
   type HelloResult,
   type MethodName,
   type Params,
+  type ResponseMessage,
   type Result,
   PARAMS,
   PROTOCOL_VERSION,
@@ -286,7 +287,7 @@ export class IpcServer {
     };
   }
 
-  private reply(client: ClientState, message: { id: number; ok: true; result: unknown } | { id: number; ok: false; error: ErrorBody }): void {
+  private reply(client: ClientState, message: ResponseMessage): void {
     if (client.conn.closed) return; // the client left while its handler ran
     if (client.conn.send('response', message)) return;
     if (client.conn.closed) return;

@@ -14,8 +14,8 @@ import { writeMcpLauncher } from './mcp-launcher';
 import { runSetupAgentCommand } from './setup-agent';
 import { errorMessage } from '../../shared/error-message';
 
-export const MCP_PROVIDER_ID = 'dormouse.mcp';
-export const SETUP_AGENT_COMMAND = 'dormouse.setupAgent';
+const MCP_PROVIDER_ID = 'dormouse.mcp';
+const SETUP_AGENT_COMMAND = 'dormouse.setupAgent';
 const ACCESS_SETTING = 'dormouse.agentAccess';
 
 export interface AgentAccessOptions {
@@ -30,7 +30,7 @@ export function accessEnabled(): boolean {
 }
 
 /** The extension's own CLI as an MCP server: VS Code's runtime running dist/cli.js `mcp`. */
-export function extensionMcpLaunch(context: vscode.ExtensionContext): McpLaunch {
+function extensionMcpLaunch(context: vscode.ExtensionContext): McpLaunch {
   const dataDir = process.env.DORMOUSE_DATA_DIR;
   return mcpLaunch({
     execPath: process.execPath,
@@ -45,7 +45,7 @@ export function extensionMcpLaunch(context: vscode.ExtensionContext): McpLaunch 
  * content changed) to run extensionMcpLaunch(). Falls back to that direct, versioned command line
  * (`stable: false`) when the folder is not a local one or cannot be written.
  */
-export function agentConfigLaunch(context: vscode.ExtensionContext, log: Logger): { launch: McpLaunch; stable: boolean } {
+function agentConfigLaunch(context: vscode.ExtensionContext, log: Logger): { launch: McpLaunch; stable: boolean } {
   const direct = extensionMcpLaunch(context);
   const storage = context.globalStorageUri;
   if (storage.scheme !== 'file') return { launch: direct, stable: false };

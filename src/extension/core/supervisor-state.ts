@@ -8,5 +8,3 @@
 //
 // `stop()` only disconnects this window: the daemon is shared by every window of the user.
 export type SupervisorState = 'starting' | 'running' | 'stopping' | 'stopped' | 'crashed' | 'given-up';
-
-export const SUPERVISOR_STATES: readonly SupervisorState[] = ['starting', 'running', 'stopping', 'stopped', 'crashed', 'given-up'];

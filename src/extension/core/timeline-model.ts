@@ -50,7 +50,7 @@ function groupOf(hit: RecallHit, displayDir: (dir: string) => string): { key: st
   return { key: `file:${hit.path}`, label: name, ...(shown ? { description: shown } : {}), icon: 'file', path: hit.path };
 }
 
-export function splitPath(path: string): { name: string; dir: string } {
+function splitPath(path: string): { name: string; dir: string } {
   const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
   return cut < 0 ? { name: path, dir: '' } : { name: path.slice(cut + 1), dir: path.slice(0, cut) };
 }

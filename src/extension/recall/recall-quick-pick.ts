@@ -47,7 +47,7 @@ interface KindButton extends vscode.QuickInputButton {
 const FORGET_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('trash'), tooltip: 'Forget this memory…' };
 
 /** The daemon marks matches with [ ]; the quick pick highlights nothing in details, so plain text reads best. */
-export function plainSnippet(snippet: string): string {
+function plainSnippet(snippet: string): string {
   return snippet.replace(/[[\]]/g, '').replace(/\s+/g, ' ').trim();
 }
 

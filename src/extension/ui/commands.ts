@@ -33,7 +33,7 @@ export interface CommandHandlers {
 }
 
 /** The choices of Dormouse: Pause capture…, in the order shown. */
-export const PAUSE_CHOICES: ReadonlyArray<{ label: string; choice: PauseChoice }> = [
+const PAUSE_CHOICES: ReadonlyArray<{ label: string; choice: PauseChoice }> = [
   { label: 'For 15 minutes', choice: 'minutes-15' },
   { label: 'For 1 hour', choice: 'hour-1' },
   { label: `Until tomorrow morning (${String(TOMORROW_HOUR).padStart(2, '0')}:00)`, choice: 'tomorrow' },
