@@ -263,19 +263,18 @@ export class IpcServer {
 
   private dispatch(client: ClientState, method: MethodName, params: unknown): unknown {
     const ctx = { clientId: client.conn.id };
-    switch (method) {
-      case 'hello':
-        if (!tokensEqual(this.opts.token, (params as Params<'hello'>).token)) throw new RpcError('UNAUTHORIZED', 'wrong token');
-        return this.helloResult();
-      case 'subscribe':
-        client.events = new Set((params as Params<'subscribe'>).events);
-        return {};
-      default: {
-        const handler = this.opts.handlers[method] as ((p: unknown, c: typeof ctx) => unknown) | undefined;
-        if (!handler) throw new RpcError('UNKNOWN_METHOD', `this daemon does not serve ${JSON.stringify(method)}`);
-        return handler(params, ctx);
-      }
+    // The connection's own two methods; every other one goes to the daemon's handlers.
+    if (method === 'hello') {
+      if (!tokensEqual(this.opts.token, (params as Params<'hello'>).token)) throw new RpcError('UNAUTHORIZED', 'wrong token');
+      return this.helloResult();
     }
+    if (method === 'subscribe') {
+      client.events = new Set((params as Params<'subscribe'>).events);
+      return {};
+    }
+    const handler = this.opts.handlers[method] as ((p: unknown, c: typeof ctx) => unknown) | undefined;
+    if (!handler) throw new RpcError('UNKNOWN_METHOD', `this daemon does not serve ${JSON.stringify(method)}`);
+    return handler(params, ctx);
   }
 
   private helloResult(): HelloResult {

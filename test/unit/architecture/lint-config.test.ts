@@ -34,7 +34,7 @@ describe('lint configuration', () => {
     it(`${file}: the promise and switch rules are errors, with type information`, async () => {
       const config = (await eslint.calculateConfigForFile(resolve(ROOT, file))) as Linter.Config;
       for (const rule of BUG_RULES) expect(severity(config.rules?.[rule]), rule).toBe('error');
-      expect(config.languageOptions?.parserOptions?.projectService).toBe(true);
+      expect((config.languageOptions?.parserOptions as { projectService?: unknown } | undefined)?.projectService).toBe(true);
     });
   }
 
