@@ -86,7 +86,7 @@ export async function benchColdStart(rounds: number): Promise<BenchRow[]> {
   for (let i = 0; i < rounds; i++) {
     const t0 = performance.now();
     const child = spawn(process.execPath, ['-e', 'process.stdout.write("ready\\n")'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve) => createInterface({ input: child.stdout! }).once('line', () => resolve()));
+    await new Promise<void>((resolve) => createInterface({ input: child.stdout }).once('line', () => resolve()));
     bare.push(performance.now() - t0);
     await new Promise((r) => child.on('exit', r));
   }
@@ -102,7 +102,7 @@ export async function benchColdStart(rounds: number): Promise<BenchRow[]> {
     last = d;
   }
   const idle = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30); process.stdout.write("ready\\n")'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve) => createInterface({ input: idle.stdout! }).once('line', () => resolve()));
+  await new Promise<void>((resolve) => createInterface({ input: idle.stdout }).once('line', () => resolve()));
   const client = await last!.client('bench-rss');
   await client.request('hibernate', {});
   await sleep(1000);

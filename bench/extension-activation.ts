@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 import { dataDirPaths } from '../src/shared/paths';
 import { type BenchRow, percentile } from './report';
+import { errorMessage } from '../src/shared/error-message';
 
 const REPO = resolve(__dirname, '..');
 const EXTENSION_BUNDLE = join(REPO, 'dist', 'extension.js');
@@ -211,7 +212,7 @@ function runChild(spec: ChildSpec, dataDir: string): Promise<ChildResult> {
         if (result.error) throw new Error(result.error);
         resolvePromise(result);
       } catch (error) {
-        reject(new Error(`activation child failed (exit ${code}): ${(error as Error).message}\n${stderr}`));
+        reject(new Error(`activation child failed (exit ${code}): ${errorMessage(error)}\n${stderr}`));
       }
     });
   });

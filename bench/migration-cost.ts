@@ -29,7 +29,7 @@ if (require.main === module) {
   const log: Logger = {
     debug() {}, warn: (m: string) => console.log(`  warn ${m}`), error: (m: string) => console.log(`  error ${m}`),
     info: (m: string) => console.log(`  log: ${m}`), child() { return log; },
-  } as unknown as Logger;
+  };
   try {
     const db = new SqlDatabase(new Database(join(dir, 'v3.db')));
     migrate(db, MIGRATIONS.slice(0, 3), log);

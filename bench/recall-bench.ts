@@ -150,7 +150,6 @@ function transpose(id: string): string {
   return id.slice(0, i - 1) + id[i] + id[i - 1] + id.slice(i + 1);
 }
 
-const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 0, 1);
 
 /**
@@ -283,5 +282,6 @@ if (require.main === module) {
   const dir = keep ?? mkdtempSync(join(tmpdir(), 'dormouse-recall-bench-'));
   runRecallBench({ chunks, queries, dir, reuse: process.argv.includes('--reuse'), baseline: !process.argv.includes('--no-baseline') })
     .then(printTable)
+    .catch((error: unknown) => { console.error(error); process.exitCode = 1; })
     .finally(() => { if (!keep) rmSync(dir, { recursive: true, force: true }); });
 }

@@ -91,7 +91,7 @@ function typoOf(id: string): string {
 /** Cut inside a part (never at a boundary), at least 2 characters into it and 4 overall. */
 function prefixOf(id: string): string {
   let cut = Math.max(4, Math.round(id.length * 0.7));
-  const boundary = (k: number) => k >= id.length || /[A-Z_\-0-9]/.test(id[k]!) || /[_\-]/.test(id[k - 1]!);
+  const boundary = (k: number) => k >= id.length || /[A-Z_\-0-9]/.test(id[k]!) || /[_-]/.test(id[k - 1]!);
   while (cut < id.length - 1 && (boundary(cut) || boundary(cut - 1))) cut++;
   return id.slice(0, Math.min(cut, id.length - 1));
 }

@@ -50,22 +50,22 @@ export async function openWindow(dataDir: string): Promise<Window> {
     env,
     stdio: ['pipe', 'pipe', 'inherit'],
   });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const next = () =>
     new Promise<Record<string, unknown>>((res, rej) => {
       lines.once('line', (line) => res(JSON.parse(line) as Record<string, unknown>));
       child.once('exit', (code) => rej(new Error(`window child exited (${code})`)));
     });
   const ready = await next();
-  if (ready.error) throw new Error(`window child: ${String(ready.error)}`);
+  if (ready.error) throw new Error(`window child: ${typeof ready.error === 'string' ? ready.error : JSON.stringify(ready.error)}`);
   return {
     pid: child.pid!,
     ask: async () => {
       const answer = next();
-      child.stdin!.write('?\n');
+      child.stdin.write('?\n');
       return (await answer) as { timersFired: number; state: string };
     },
-    close: () => child.stdin!.end(),
+    close: () => child.stdin.end(),
   };
 }
 

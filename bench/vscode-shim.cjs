@@ -264,7 +264,7 @@ const workspace = {
   onDidSaveTextDocument: quietEvent('workspace.onDidSaveTextDocument'),
   onDidChangeTextDocument: quietEvent('workspace.onDidChangeTextDocument'),
   onDidGrantWorkspaceTrust: quietEvent('workspace.onDidGrantWorkspaceTrust'),
-  registerTextDocumentContentProvider(scheme) {
+  registerTextDocumentContentProvider() {
     count('workspace.registerTextDocumentContentProvider');
     return new Disposable(() => {});
   },

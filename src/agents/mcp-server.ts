@@ -6,7 +6,7 @@ import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mc
 import * as z from 'zod';
 import { type JsonSchemaProperty, TOOL_DEFINITIONS, type ToolContext, type ToolDefinition, callTool } from './tools';
 
-export const MEMORY_URI_TEMPLATE = 'dormouse://memory/{id}';
+const MEMORY_URI_TEMPLATE = 'dormouse://memory/{id}';
 
 export interface McpServerOptions extends ToolContext {
   version: string;

@@ -6,7 +6,7 @@
 // keeps working after the extension folder (versioned) or VS Code's runtime path changes.
 // No `vscode` import: unit-tested, and the README shows the same shapes.
 
-export const SERVER_NAME = 'dormouse';
+const SERVER_NAME = 'dormouse';
 
 export interface McpLaunch {
   /** Absolute path of the runtime (VS Code's process.execPath, or node). */
@@ -95,7 +95,7 @@ export function claudeCodeCommand(launch: McpLaunch, platform: NodeJS.Platform =
 }
 
 /** The `mcpServers` entry that Cursor, Claude Desktop and most MCP clients read. */
-export function mcpServerEntry(launch: McpLaunch): { command: string; args: string[]; env?: Record<string, string> } {
+function mcpServerEntry(launch: McpLaunch): { command: string; args: string[]; env?: Record<string, string> } {
   return { command: launch.command, args: [...launch.args], ...(Object.keys(launch.env).length > 0 && { env: { ...launch.env } }) };
 }
 

@@ -13,6 +13,7 @@ import { ANSWER_BUDGET_TOKENS, oneLine, shortTime, writeAnswer } from './answer'
 import { countLineChanges, splitLines } from './line-diff';
 import { TIME_WORDS_HELP, parseTimeBound } from './time-range';
 import { ToolInputError } from './tool-errors';
+import { errorMessage } from '../shared/error-message';
 
 export { ToolInputError };
 
@@ -142,9 +143,9 @@ export const TOOL_DEFINITIONS: readonly ToolDefinition[] = [
   },
 ];
 
-export const TOOL_NAMES: readonly AgentToolName[] = TOOL_DEFINITIONS.map((t) => t.name);
+const TOOL_NAMES: readonly AgentToolName[] = TOOL_DEFINITIONS.map((t) => t.name);
 
-export function toolDefinition(name: string): ToolDefinition | undefined {
+function toolDefinition(name: string): ToolDefinition | undefined {
   return TOOL_DEFINITIONS.find((t) => t.name === name);
 }
 
@@ -196,14 +197,14 @@ function errorText(name: string, error: unknown): string {
     if (error.code === 'DISCONNECTED' || error.code === 'TIMEOUT') return `${name}: the Dormouse daemon did not answer (${error.message}); try again in a moment.`;
     return `${name}: the Dormouse daemon failed: ${error.code}: ${error.message}`;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return `${name}: ${message}`;
 }
 
 type Args = Record<string, string | number | undefined>;
 
 /** Checks arguments against the tool's JSON schema (the same one MCP and VS Code advertise). */
-export function validateArgs(def: ToolDefinition, args: unknown): Args {
+function validateArgs(def: ToolDefinition, args: unknown): Args {
   const given = args ?? {};
   if (typeof given !== 'object' || Array.isArray(given)) throw new ToolInputError(`arguments must be a JSON object, got ${JSON.stringify(args)}`);
   const input = given as Record<string, unknown>;
@@ -464,14 +465,16 @@ async function fileHistory(args: Args, ctx: ToolContext): Promise<string> {
 export function describeCall(name: string, input: unknown): string {
   const a = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
   const str = (v: unknown) => (typeof v === 'string' ? JSON.stringify(oneLine(v, 120)) : undefined);
+  // A string or a number as written; anything else (the input is not validated yet) is left out.
+  const scalar = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? oneLine(String(v), 120) : undefined);
   switch (name) {
     case 'dormouse_search': {
-      const narrow = [a.kind && `kind ${String(a.kind)}`, str(a.since) && `since ${str(a.since)}`, str(a.until) && `until ${str(a.until)}`].filter(Boolean);
+      const narrow = [scalar(a.kind) && `kind ${scalar(a.kind)}`, str(a.since) && `since ${str(a.since)}`, str(a.until) && `until ${str(a.until)}`].filter(Boolean);
       return `Search your Dormouse memory for ${str(a.query) ?? 'memories'}${narrow.length ? ` (${narrow.join(', ')})` : ''}: ids, paths, times and snippets of matching memories.`;
     }
     case 'dormouse_get_memory': {
-      const lines = a.startLine !== undefined || a.endLine !== undefined ? `, lines ${String(a.startLine ?? 1)}-${String(a.endLine ?? 'end')}` : '';
-      return `Read Dormouse memory ${String(a.id ?? '?')}${lines}: its content, path and capture time.`;
+      const lines = a.startLine !== undefined || a.endLine !== undefined ? `, lines ${scalar(a.startLine) ?? 1}-${scalar(a.endLine) ?? 'end'}` : '';
+      return `Read Dormouse memory ${scalar(a.id) ?? '?'}${lines}: its content, path and capture time.`;
     }
     case 'dormouse_recent_activity':
       return `List your Dormouse activity from ${str(a.since) ?? 'the last 24 hours'}${str(a.until) ? ` until ${str(a.until)}` : ''}: files saved, commands run, selections and notes.`;

@@ -7,7 +7,7 @@ import { parseSetArgument } from '../shared/settings';
 import type { ForgetWhat } from './commands/forget';
 import { type TimeSpec, parseDuration, parseTimeSpec } from './time-arg';
 
-export const COMMANDS = [
+const COMMANDS = [
   'daemon', 'status', 'wake', 'hibernate', 'reload', 'capture', 'recall', 'stop', 'forget', 'pause', 'resume', 'export', 'import', 'mcp', 'help',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -66,7 +66,7 @@ const FLAGS: Record<CommandName, Record<string, Kind>> = {
 
 class UsageError extends Error {}
 
-export function isCommandName(name: string): name is CommandName {
+function isCommandName(name: string): name is CommandName {
   return (COMMANDS as readonly string[]).includes(name);
 }
 
@@ -154,7 +154,7 @@ function timeSpec(flag: string, raw: string): TimeSpec {
 }
 
 /** Whether argv asks for JSON output, even when it fails to parse (before any `--`). */
-export function wantsJson(argv: readonly string[]): boolean {
+function wantsJson(argv: readonly string[]): boolean {
   const end = argv.indexOf('--');
   return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
 }

@@ -22,6 +22,7 @@ import { stopCommand } from './commands/stop';
 import { wakeCommand } from './commands/wake';
 import { type CliContext, CliError, type CliIo, createConnect, type JsonError, printJson, printJsonError } from './context';
 import { commandHelp, usage } from './help';
+import { errorMessage } from '../shared/error-message';
 
 export const VERSION: string = pkg.version;
 
@@ -160,7 +161,7 @@ function describeFailure(error: unknown): { exitCode: 1 | 2; human: string; body
     const hint = error.code === 'DISCONNECTED' || error.code === 'TIMEOUT' ? ' (is the daemon running? start it with `dormouse daemon`)' : '';
     return { exitCode: rejected ? 2 : 1, human: `dormouse: ${error.code}: ${error.message}${hint}\n`, body: { code: error.code, message: `${error.message}${hint}` } };
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return { exitCode: 1, human: `dormouse: ${message}\n`, body: { code: 'FAILED', message } };
 }
 

@@ -1,5 +1,6 @@
 // dist/cli.js (`dormouse`): run the command, then exit with its code.
 import { runCli } from './cli';
+import { errorStack } from '../shared/error-message';
 
 runCli(process.argv.slice(2)).then(
   (code) => {
@@ -9,7 +10,7 @@ runCli(process.argv.slice(2)).then(
     setTimeout(() => process.exit(code), 2000).unref();
   },
   (error: unknown) => {
-    process.stderr.write(`dormouse: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`dormouse: ${errorStack(error)}\n`);
     process.exit(1);
   },
 );

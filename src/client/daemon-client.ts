@@ -16,6 +16,7 @@ import {
 import { InsecureSocketFolderError, verifyPrivateFolder, verifySocketFile } from '../shared/socket-folder';
 import { readToken } from '../daemon/ipc/token';
 import { IpcConnection } from './ipc-connection';
+import { errorMessage } from '../shared/error-message';
 
 export class DaemonUnreachableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -103,7 +104,7 @@ export class DaemonClient {
     try {
       token = readToken(paths.token);
     } catch (error) {
-      throw new DaemonUnreachableError(`cannot read the daemon token ${paths.token}: ${(error as Error).message}; ${hint}`, { cause: error });
+      throw new DaemonUnreachableError(`cannot read the daemon token ${paths.token}: ${errorMessage(error)}; ${hint}`, { cause: error });
     }
     const clock = opts.clock ?? new RealClock();
     const client = new DaemonClient(clock);
@@ -114,7 +115,7 @@ export class DaemonClient {
       );
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      throw new DaemonUnreachableError(`no daemon answers on ${paths.socket} (${(error as Error).message}); ${hint}`, { cause: error });
+      throw new DaemonUnreachableError(`no daemon answers on ${paths.socket} (${errorMessage(error)}); ${hint}`, { cause: error });
     }
     try {
       client.helloResult = await client.request('hello', { token, client: opts.clientName }, { timeoutMs, signal });
@@ -123,7 +124,7 @@ export class DaemonClient {
       if (signal?.aborted) throw signal.reason;
       // A daemon that is up but full is not unreachable: starting another one would not help.
       if (error instanceof RpcError && error.code === 'TOO_MANY_CONNECTIONS') throw error;
-      const why = error instanceof RpcError && error.code === 'UNAUTHORIZED' ? `the daemon refused the token (${error.message})` : (error as Error).message;
+      const why = error instanceof RpcError && error.code === 'UNAUTHORIZED' ? `the daemon refused the token (${error.message})` : errorMessage(error);
       throw new DaemonUnreachableError(`the daemon on ${paths.socket} did not accept this client: ${why}`, { cause: error });
     }
     return client;
@@ -181,7 +182,7 @@ export class DaemonClient {
         sent = this.conn.send('request', { id, method, params });
       } catch (error) {
         // The frame exceeds the message limit: nothing was written, the connection is fine.
-        settle(() => reject(new RpcError('BAD_REQUEST', `${method}: ${(error as Error).message}`)));
+        settle(() => reject(new RpcError('BAD_REQUEST', `${method}: ${errorMessage(error)}`)));
         return;
       }
       if (!sent) settle(() => reject(new RpcError('DISCONNECTED', `${method} could not be sent: the connection to the daemon is closed`)));

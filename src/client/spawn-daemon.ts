@@ -84,7 +84,7 @@ export function startDetachedDaemon(opts: StartDaemonOptions): Promise<{ pid: nu
     const onLine = (line: string) => {
       let ready: { ready?: unknown; pid?: unknown; socket?: unknown; error?: unknown; alreadyRunning?: unknown };
       try {
-        ready = JSON.parse(line);
+        ready = JSON.parse(line) as typeof ready;
       } catch {
         child.kill('SIGTERM');
         fail(`the daemon printed an unexpected line ${JSON.stringify(line.slice(0, 200))}`);

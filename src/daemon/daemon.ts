@@ -12,7 +12,6 @@
 // jobs finish up to a timeout, then cancel them (back to the queue) -> close the server -> close
 // the database -> mark a clean shutdown.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { setListenerErrorHandler } from '../shared/event';
 import { DisposableStore, toDisposable } from '../shared/lifecycle';
 import { type Logger, type LogLevel, type LogSink, createLogger } from '../shared/logger';
@@ -35,7 +34,7 @@ import { jobHandlers } from './job-handlers';
 import { IpcServer } from './ipc/server';
 import { type OpenFileLimit, openFileLimitWarning, readOpenFileLimit } from './ipc/open-file-limit';
 import { rpcHandlers } from './ipc/rpc-handlers';
-import { writeToken } from './ipc/token';
+import { generateToken, writeToken } from './ipc/token';
 import { fileLogSink } from './log/file-log';
 import { CompletionGroup } from './queue/completion-scope';
 import { JobQueue } from './queue/job-queue';
@@ -50,6 +49,7 @@ import { WorkerLoops } from './scheduling/worker-loops';
 import { DamageWatch } from './store/damage-watch';
 import { MemoryStore } from './store/memory-store';
 import { type OpenedStore, openStoreAtStart } from './store/open-at-start';
+import { errorStack } from '../shared/error-message';
 
 /** How long a stop lets in-flight jobs finish before it cancels them. */
 const STOP_DRAIN_TIMEOUT_MS = 10_000;
@@ -135,7 +135,7 @@ export class Daemon {
       logLevel = () => config.settings.logLevel;
       const settings = config.settings;
       // Own the socket: a second daemon of the same data dir fails here, before touching the database.
-      const token = randomBytes(32).toString('hex');
+      const token = generateToken();
       const server = new IpcServer({
         paths,
         token,
@@ -383,12 +383,12 @@ export class Daemon {
       this.log.info('stopped');
     } catch (error) {
       code = 1;
-      this.log.error(`error while stopping: ${(error as Error).stack ?? error}`);
+      this.log.error(`error while stopping: ${errorStack(error)}`);
     }
     this.opts.onStopped?.(code);
   }
 }
 
 function logUnexpected(log: Logger, what: string, reason: unknown): void {
-  log.error(`${what}: ${reason instanceof Error ? reason.stack ?? reason.message : String(reason)}`);
+  log.error(`${what}: ${errorStack(reason)}`);
 }

@@ -4,6 +4,7 @@
 import { Daemon } from './daemon';
 import { DaemonAlreadyRunningError } from './ipc/transport';
 import { usePrivateUmask } from './store/file-modes';
+import { errorMessage } from '../shared/error-message';
 
 export interface RunDaemonOptions {
   dataDir: string;
@@ -30,7 +31,7 @@ export async function runDaemon(opts: RunDaemonOptions): Promise<number> {
       process.stderr.write(`dormouse: ${error.message}\n`);
       return 0;
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     announce({ ready: false, error: message });
     process.stderr.write(`dormouse: the daemon could not start: ${message}\n`);
     return 1;

@@ -36,6 +36,7 @@ import { DaemonTreeProvider } from './ui/daemon-tree';
 import { createConfirm } from './ui/confirm';
 import { chooseForgetTarget } from './ui/forget-menu';
 import { DormouseStatusBar } from './ui/status-bar';
+import { errorMessage } from '../shared/error-message';
 
 const STOP_TIMEOUT_MS = 2000;
 
@@ -204,7 +205,7 @@ export class DormouseWindow implements vscode.Disposable {
     store.add(related.onDidChange(() => tree.invalidate()));
 
     /** Restart from a notification or the settings: failures are logged and shown by the state, never unhandled. */
-    const restart = () => void supervisor.restart().catch((e: unknown) => log.error(`restart failed: ${e instanceof Error ? e.message : String(e)}`));
+    const restart = () => void supervisor.restart().catch((e: unknown) => log.error(`restart failed: ${errorMessage(e)}`));
 
     const settings = store.add(
       new SettingsSync({
@@ -285,7 +286,7 @@ export class DormouseWindow implements vscode.Disposable {
         if (pause.unsent && pause.unsent.paused === wanted.paused && pause.unsent.until === wanted.until) pause.fromDaemon(pauseFromStatus(result), true);
         return true;
       } catch (error) {
-        log.warn(`capture pause kept in this window only for now: ${error instanceof Error ? error.message : String(error)}`);
+        log.warn(`capture pause kept in this window only for now: ${errorMessage(error)}`);
         return false;
       }
     };
@@ -337,11 +338,11 @@ export class DormouseWindow implements vscode.Disposable {
             parse: (q) => parseQuery(q, { now: clock.now(), roots: roots() }),
             open: (hit) =>
               openMemory(fetchMemory, hit.id).catch((e: unknown) => {
-                void vscode.window.showErrorMessage(`Dormouse: could not open the memory: ${e instanceof Error ? e.message : String(e)}`);
+                void vscode.window.showErrorMessage(`Dormouse: could not open the memory: ${errorMessage(e)}`);
               }),
             forget: (hit) =>
               actions.forget({ id: hit.id }, hit.title).catch((e: unknown) => {
-                void vscode.window.showErrorMessage(`Dormouse: could not forget the memory: ${e instanceof Error ? e.message : String(e)}`);
+                void vscode.window.showErrorMessage(`Dormouse: could not forget the memory: ${errorMessage(e)}`);
                 return false;
               }),
           },
@@ -406,7 +407,7 @@ export class DormouseWindow implements vscode.Disposable {
       agents: agents.info,
     };
     // Off the activation path: connect to (or start) the daemon, then wake it.
-    void supervisor.start().catch((error: unknown) => log.error(`daemon start failed: ${error instanceof Error ? error.message : String(error)}`));
+    void supervisor.start().catch((error: unknown) => log.error(`daemon start failed: ${errorMessage(error)}`));
     (this.api as { activationMs: number }).activationMs = clock.monotonicNow() - activationStartedAt;
     log.info(`activated in ${this.api.activationMs.toFixed(1)} ms; data dir ${dataDir}`);
   }

@@ -7,7 +7,7 @@
 //   does not advance while the machine sleeps, so time asleep never counts as a wedged loop.
 import type { Disposable } from './lifecycle';
 
-export interface Timer extends Disposable {}
+export type Timer = Disposable;
 
 export interface Clock {
   now(): number;

@@ -63,29 +63,29 @@ export type JobInput =
 
 const capturedAt = optional(int({ min: 0 }));
 
-export const capturePayload: Check<CapturePayload> = union<CapturePayload>('type', {
+const capturePayload: Check<CapturePayload> = union<CapturePayload>('type', {
   file: object({
     type: oneOf('file'), path: str({ min: 1, max: MAX_PATH }), language: optional(str({ max: 100 })),
     content: optional(str({ max: MAX_TEXT })), capturedAt,
-  }) as Check<CapturePayload>,
+  }),
   selection: object({
     type: oneOf('selection'), text: str({ min: 1, max: MAX_TEXT }), path: optional(str({ max: MAX_PATH })),
     language: optional(str({ max: 100 })), note: optional(str({ max: 10_000 })),
     startLine: optional(int({ min: 0 })), endLine: optional(int({ min: 0 })), capturedAt,
-  }) as Check<CapturePayload>,
+  }),
   terminal: object({
     type: oneOf('terminal'), commandLine: str({ min: 1, max: 100_000 }), exitCode: optional(nullable(int())),
     cwd: optional(str({ max: MAX_PATH })), capturedAt,
-  }) as Check<CapturePayload>,
+  }),
   text: object({
     type: oneOf('text'), text: str({ min: 1, max: MAX_TEXT }), title: optional(str({ max: 500 })), capturedAt,
-  }) as Check<CapturePayload>,
+  }),
 });
 
-export const recallPayload: Check<RecallPayload> = object({
+const recallPayload: Check<RecallPayload> = object({
   path: str({ min: 1, max: MAX_PATH }),
   limit: optional(int({ min: 1, max: 200 })),
-}) as Check<RecallPayload>;
+});
 
 const jobCommon = {
   dedupeKey: optional(str({ min: 1, max: 1000 })),
@@ -95,8 +95,8 @@ const jobCommon = {
 };
 
 export const jobInput: Check<JobInput> = union<JobInput>('kind', {
-  capture: object({ kind: oneOf('capture'), payload: capturePayload, ...jobCommon }) as Check<JobInput>,
-  recall: object({ kind: oneOf('recall'), payload: recallPayload, ...jobCommon }) as Check<JobInput>,
+  capture: object({ kind: oneOf('capture'), payload: capturePayload, ...jobCommon }),
+  recall: object({ kind: oneOf('recall'), payload: recallPayload, ...jobCommon }),
 });
 
 // ---- recall results ----
@@ -254,7 +254,7 @@ export const exportedMemory: Check<ExportedMemory> = object({
   capturedAt: isoTime,
   updatedAt: isoTime,
   truncated: optional(bool),
-}) as Check<ExportedMemory>;
+});
 
 /** Exactly one of id, path, before, all. */
 const forgetTarget: Check<ForgetTarget> = (v, path) => {
@@ -283,7 +283,7 @@ export const PARAMS: { [M in MethodName]: Check<Params<M>> } = {
     configFile: optional(str({ min: 1, max: MAX_PATH })),
     settings: optional(record),
     unset: optional(arrayOf(str({ min: 1, max: 100 }), { max: 100 })),
-  }) as Check<Params<'reload'>>,
+  }),
   enqueue: object({ jobs: arrayOf(jobInput, { min: 1, max: 1000 }) }),
   recall: object({
     query: str({ min: 0, max: 1000 }),
@@ -294,22 +294,22 @@ export const PARAMS: { [M in MethodName]: Check<Params<M>> } = {
     pathPrefix: optional(str({ min: 1, max: MAX_PATH })),
     since: optional(int({ min: 0 })),
     until: optional(int({ min: 0 })),
-  }) as Check<Params<'recall'>>,
-  related: object({ path: str({ min: 1, max: MAX_PATH }), limit: optional(int({ min: 1, max: 200 })) }) as Check<Params<'related'>>,
+  }),
+  related: object({ path: str({ min: 1, max: MAX_PATH }), limit: optional(int({ min: 1, max: 200 })) }),
   memory: object({ id: int({ min: 1 }) }),
   forget: forgetTarget,
-  pause: object({ until: optional(int({ min: 0 })) }) as Check<Params<'pause'>>,
+  pause: object({ until: optional(int({ min: 0 })) }),
   resume: empty,
   export: object({
     afterId: optional(int({ min: 0 })), since: optional(int({ min: 0 })), limit: optional(int({ min: 1, max: 1000 })),
-  }) as Check<Params<'export'>>,
+  }),
   import: object({ memories: arrayOf(exportedMemory, { min: 1, max: 1000 }) }),
   subscribe: object({ events: arrayOf(oneOf<EventName>('status', 'related', 'jobStarted', 'shutdown'), { max: 10 }) }),
   stop: empty,
   debug: object({
     action: oneOf<DebugParams['action']>('wedge-loop', 'release-loop'),
     loop: oneOf<JobKind>('capture', 'recall'),
-  }) as Check<DebugParams>,
+  }),
 };
 
 /** Methods that are real work requests: they mark activity and may wake loops. The rest are control-plane. */

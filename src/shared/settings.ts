@@ -95,7 +95,7 @@ function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'object') return 'an object';
-  return String(v);
+  return typeof v === 'number' || typeof v === 'boolean' ? String(v) : typeof v;
 }
 
 const DAY_MS = 86_400_000;
@@ -234,7 +234,7 @@ export const SETTING_SPECS: { [K in SettingKey]: SettingSpec<K> } = {
   },
 };
 
-export const SETTING_KEYS = Object.keys(SETTING_SPECS) as SettingKey[];
+const SETTING_KEYS = Object.keys(SETTING_SPECS) as SettingKey[];
 
 export function isSettingKey(key: string): key is SettingKey {
   return Object.prototype.hasOwnProperty.call(SETTING_SPECS, key);

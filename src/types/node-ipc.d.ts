@@ -42,8 +42,9 @@ declare module 'node-ipc' {
     secureSocketRoot: boolean;
   }
 
-  /** The message-type listeners get (data, socket); lifecycle events differ, see below. */
-  type Listener = (...args: any[]) => void;
+  /** The message-type listeners get (data, socket); lifecycle events differ, see below. A listener of
+   *  any signature: `never[]` parameters accept every handler without `any`. */
+  type Listener = (...args: never[]) => void;
 
   export interface IpcEventSource {
     on(type: string, handler: Listener): this;

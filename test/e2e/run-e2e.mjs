@@ -204,7 +204,7 @@ async function build() {
       logLevel: 'warning',
     });
   } catch (error) {
-    throw new Error(`building the e2e test bundle (test/e2e/suite/index.ts) failed: ${error.message}`);
+    throw new Error(`building the e2e test bundle (test/e2e/suite/index.ts) failed: ${error.message}`, { cause: error });
   }
   log(`built the extension and the test bundle (${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }

@@ -85,7 +85,7 @@ export async function startUiBridge({ page: currentPage, screenshotsDir, log }) 
         await button.click({ timeout: timeoutMs ?? DEFAULT_TIMEOUT_MS });
       } catch (error) {
         const labels = await page().locator(SELECTORS.quickInputButton).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
-        throw new Error(`no quick input button labelled ${JSON.stringify(ariaIncludes)} (${error.message.split('\n')[0]}); buttons: ${JSON.stringify(labels)}`);
+        throw new Error(`no quick input button labelled ${JSON.stringify(ariaIncludes)} (${error.message.split('\n')[0]}); buttons: ${JSON.stringify(labels)}`, { cause: error });
       }
       return {};
     },
@@ -231,7 +231,7 @@ async function statusBarItem(page, { textIncludes, textExcludes, ariaIncludes },
     throw new Error(
       now.ariaLabels
         ? `no status bar item labelled "${STATUS_BAR_LABEL_PREFIX}…" within ${timeoutMs} ms; items: ${JSON.stringify(now.ariaLabels)}`
-        : `the Dormouse status bar item did not show ${JSON.stringify({ textIncludes, textExcludes, ariaIncludes })} within ${timeoutMs} ms; it shows ${JSON.stringify(now.text)} (aria-label ${JSON.stringify(now.ariaLabel)})`,
+        : `the Dormouse status bar item did not show ${JSON.stringify({ textIncludes, textExcludes, ariaIncludes })} within ${timeoutMs} ms; it shows ${JSON.stringify(now.text)} (aria-label ${JSON.stringify(now.ariaLabel)})`, { cause: error },
     );
   }
 }
@@ -257,7 +257,7 @@ async function runFromPalette(page, title, { opensQuickInput = false } = {}, tim
   } catch (error) {
     const rows = await visibleRows(page);
     await page.keyboard.press('Escape');
-    throw new Error(`command palette has no command titled ${JSON.stringify(title)} (${error.message.split('\n')[0]}); rows: ${JSON.stringify(rows.map((r) => r.label))}`);
+    throw new Error(`command palette has no command titled ${JSON.stringify(title)} (${error.message.split('\n')[0]}); rows: ${JSON.stringify(rows.map((r) => r.label))}`, { cause: error });
   }
   await page.keyboard.press('Enter');
   // The palette is the quick input whose value starts with '>'; the command's own has none.
@@ -272,7 +272,7 @@ async function runFromPalette(page, title, { opensQuickInput = false } = {}, tim
     await page.waitForFunction(paletteGone, [SELECTORS, opensQuickInput], { timeout: timeoutMs });
   } catch (error) {
     if (!/Timeout/i.test(error.message)) throw error;
-    throw new Error(opensQuickInput ? `${JSON.stringify(title)} opened no quick input within ${timeoutMs} ms` : `the command palette did not close after running ${JSON.stringify(title)}`);
+    throw new Error(opensQuickInput ? `${JSON.stringify(title)} opened no quick input within ${timeoutMs} ms` : `the command palette did not close after running ${JSON.stringify(title)}`, { cause: error });
   }
   return { picked };
 }
@@ -291,7 +291,7 @@ async function quickPickRows(page, minItems, timeoutMs, { includes, excludes } =
   } catch (error) {
     if (!/Timeout/i.test(error.message)) throw error;
     const rows = await visibleRows(page);
-    throw new Error(`no visible quick pick with at least ${minItems} row(s)${includes ? ` including ${JSON.stringify(includes)}` : ''}${excludes ? ` and none including ${JSON.stringify(excludes)}` : ''} within ${timeoutMs} ms; rows now: ${JSON.stringify(rows)}`);
+    throw new Error(`no visible quick pick with at least ${minItems} row(s)${includes ? ` including ${JSON.stringify(includes)}` : ''}${excludes ? ` and none including ${JSON.stringify(excludes)}` : ''} within ${timeoutMs} ms; rows now: ${JSON.stringify(rows)}`, { cause: error });
   }
   return visibleRows(page);
 }
@@ -358,7 +358,7 @@ async function treeRows(page, { viewTitle, minRows, textIncludes, textExcludes, 
     throw new Error(
       now.titles
         ? `no view pane titled ${JSON.stringify(viewTitle)} within ${timeoutMs} ms (is its container open?); panes: ${JSON.stringify(now.titles)}`
-        : `the ${viewTitle} tree did not show ${JSON.stringify({ minRows, textIncludes, textExcludes })} within ${timeoutMs} ms; rows: ${JSON.stringify(now.rows)}; welcome: ${JSON.stringify(now.welcome)}`,
+        : `the ${viewTitle} tree did not show ${JSON.stringify({ minRows, textIncludes, textExcludes })} within ${timeoutMs} ms; rows: ${JSON.stringify(now.rows)}; welcome: ${JSON.stringify(now.welcome)}`, { cause: error },
     );
   }
 }
@@ -383,6 +383,6 @@ async function notifications(page, includes, timeoutMs) {
   } catch (error) {
     if (!/Timeout/i.test(error.message)) throw error;
     const now = await page.evaluate(read, [SELECTORS, includes ?? null, false]);
-    throw new Error(`no notification including ${JSON.stringify(includes)} within ${timeoutMs} ms; the centre shows ${JSON.stringify(now)}`);
+    throw new Error(`no notification including ${JSON.stringify(includes)} within ${timeoutMs} ms; the centre shows ${JSON.stringify(now)}`, { cause: error });
   }
 }

@@ -51,11 +51,12 @@ export async function startDaemon(
     env: opts.env ?? process.env,
   });
   const stderr: string[] = [];
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
   const exited = new Promise<number | string>((res) => child.on('exit', (code, signal) => res(code ?? signal ?? -1)));
-  const ready = await new Promise<{ ready: boolean; pid?: number; error?: string }>((res, rej) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.once('line', (line) => res(JSON.parse(line)));
+  type ReadyLine = { ready: boolean; pid?: number; error?: string };
+  const ready = await new Promise<ReadyLine>((res, rej) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.once('line', (line) => res(JSON.parse(line) as ReadyLine));
     void exited.then((code) => rej(new Error(`daemon exited (${code}) before ready: ${stderr.join('')}`)));
   });
   if (!ready.ready) throw new Error(`daemon did not start: ${ready.error}`);
@@ -90,5 +91,5 @@ export async function waitForStatus(client: DaemonClient, predicate: (s: DaemonS
   await client.request('subscribe', { events: ['status', 'related'] });
   const again = await client.request('status', {});
   if (predicate(again)) return again;
-  return ((await event) as EventMessage).data as DaemonStatus;
+  return (await event).data as DaemonStatus;
 }

@@ -49,7 +49,7 @@ export function listZip(zip: Buffer): ZipEntry[] {
   return entries;
 }
 
-export function readZipEntry(zip: Buffer, entry: ZipEntry): Buffer {
+function readZipEntry(zip: Buffer, entry: ZipEntry): Buffer {
   const at = entry.localHeaderOffset;
   if (zip.readUInt32LE(at) !== LOCAL_FILE_HEADER) throw new Error(`bad local header for ${entry.name}`);
   const start = at + 30 + zip.readUInt16LE(at + 26) + zip.readUInt16LE(at + 28);

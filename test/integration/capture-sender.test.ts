@@ -22,7 +22,7 @@ import { DAEMON_SCRIPT, FAST_SETTINGS, tempDataDir, waitForStatus } from '../hel
 
 /** Per test: a disposed store disposes whatever is added to it later at once. */
 let store = new DisposableStore();
-let cleanup: Array<() => void> = [];
+const cleanup: Array<() => void> = [];
 /** Every daemon pid a supervisor connected to, SIGKILLed once each test ends. */
 const daemonPids = new Set<number>();
 

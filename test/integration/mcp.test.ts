@@ -182,7 +182,7 @@ describe('dormouse mcp over stdio', () => {
     ].join('\n');
     const parent = spawn(process.execPath, ['-e', parentScript], { stdio: ['ignore', 'pipe', 'inherit'] });
     spawned.push(parent);
-    const mcpPid = Number(await new Promise<string>((resolve) => createInterface({ input: parent.stdout! }).once('line', resolve)));
+    const mcpPid = Number(await new Promise<string>((resolve) => createInterface({ input: parent.stdout }).once('line', resolve)));
     expect(isProcessAlive(mcpPid)).toBe(true);
     // The server is up and connected to the daemon before the parent dies.
     const c = await d.client();

@@ -516,11 +516,13 @@ describe('cancellation: each attempt has an AbortSignal', () => {
   /** A logger that also tells the test of each line as it is written. */
   function hookedLog(onLine: (line: string) => void): ReturnType<typeof memoryLogger> {
     const log = memoryLogger();
+    // The originals, bound before they are replaced (the hooks call them).
+    const { debug, info, warn, error } = { debug: log.debug.bind(log), info: log.info.bind(log), warn: log.warn.bind(log), error: log.error.bind(log) };
     const hook = (write: (m: string) => void) => (m: string) => {
       write(m);
       onLine(m);
     };
-    return Object.assign(log, { debug: hook(log.debug), info: hook(log.info), warn: hook(log.warn), error: hook(log.error) });
+    return Object.assign(log, { debug: hook(debug), info: hook(info), warn: hook(warn), error: hook(error) });
   }
 
   it('a stop during a start attempt cancels it: no daemon is adopted afterwards', async () => {

@@ -14,7 +14,7 @@ export function captureCommand(ctx: CliContext, opts: { files: string[]; text?: 
   }
   for (const file of opts.files) {
     const path = resolve(ctx.cwd, file);
-    let isFile = false;
+    let isFile: boolean;
     try {
       isFile = statSync(path).isFile();
     } catch {

@@ -4,6 +4,7 @@ import { DaemonUnreachableError } from '../../client/daemon-client';
 import { DaemonStartError, daemonScriptPath, startDetachedDaemon } from '../../client/spawn-daemon';
 import { runDaemon } from '../../daemon/run';
 import { type CliContext, CliError, printJson } from '../context';
+import { errorMessage } from '../../shared/error-message';
 
 export async function daemonCommand(ctx: CliContext, opts: { foreground: boolean; configFile?: string }): Promise<number> {
   // The daemon reads the file from its own cwd: pass it absolute.
@@ -36,7 +37,7 @@ export async function daemonCommand(ctx: CliContext, opts: { foreground: boolean
       else ctx.io.stdout(`dormouse daemon is already running${other ? ` (pid ${other.pid})` : ''}\n`);
       return 0;
     }
-    throw new CliError(1, `could not start the daemon: ${(error as Error).message}`, 'START_FAILED');
+    throw new CliError(1, `could not start the daemon: ${errorMessage(error)}`, 'START_FAILED');
   }
 }
 

@@ -10,6 +10,7 @@ import type { DaemonClient } from '../../client/daemon-client';
 import { type ExportedMemory, exportedMemory } from '../../shared/protocol';
 import { ValidationError } from '../../shared/validate';
 import { type CliContext, CliError, printJson, withClient } from '../context';
+import { errorMessage } from '../../shared/error-message';
 
 const BATCH = 1000;
 /** Room for the request envelope around the memories. */
@@ -26,7 +27,7 @@ export function importCommand(ctx: CliContext, opts: { file: string }): Promise<
   try {
     if (!statSync(file).isFile()) throw new Error('not a regular file');
   } catch (error) {
-    throw new CliError(2, `cannot import ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, 'BAD_INPUT');
+    throw new CliError(2, `cannot import ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : errorMessage(error)}`, 'BAD_INPUT');
   }
   return withClient(ctx, async (client) => {
     const budget = client.hello.maxMessageBytes - ENVELOPE_BYTES;

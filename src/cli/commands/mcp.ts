@@ -8,6 +8,7 @@ import { DaemonBackend } from '../../agents/daemon-backend';
 import { createMcpServer } from '../../agents/mcp-server';
 import { VERSION } from '../../shared/version';
 import type { CliContext } from '../context';
+import { errorMessage } from '../../shared/error-message';
 
 export interface McpStreams {
   stdin: NodeJS.ReadableStream & { once(event: string, listener: (...args: unknown[]) => void): unknown };
@@ -38,7 +39,7 @@ export async function mcpCommand(ctx: CliContext, streams: McpStreams = { stdin:
   // Reach (or start) the daemon now so the first call is quick; hello is control-plane: no activity.
   backend.connect().then(
     (client) => log(`connected to the daemon (pid ${client.hello.daemonPid}, data dir ${ctx.paths.dataDir})`),
-    (error: unknown) => log(`the daemon is not reachable yet (${error instanceof Error ? error.message : String(error)}); tools will retry`),
+    (error: unknown) => log(`the daemon is not reachable yet (${errorMessage(error)}); tools will retry`),
   );
   const why = await finished;
   log(`exiting: ${why}`);

@@ -30,7 +30,7 @@ function untilOf(spec: TimeSpec, now: number): number {
   return 'ago' in spec ? now + spec.ago : resolveTimeSpec(spec, now);
 }
 
-export function describePause(p: CapturePause): string {
+function describePause(p: CapturePause): string {
   if (!p.paused) return 'capture is on (not paused)';
   return p.until === null ? 'capture paused until you run `dormouse resume`' : `capture paused until ${new Date(p.until).toLocaleString()} (${p.until})`;
 }

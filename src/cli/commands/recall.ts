@@ -18,7 +18,7 @@ export interface RecallOptions {
 }
 
 /** The `recall` params for these options: flags resolved against `now` and the working directory. */
-export function recallParams(opts: RecallOptions, cwd: string, now: number): Params<'recall'> {
+function recallParams(opts: RecallOptions, cwd: string, now: number): Params<'recall'> {
   const since = opts.since === undefined ? undefined : parseTimeWord('since', opts.since, now, `--since ${opts.since}`).since;
   const until = opts.until === undefined ? undefined : parseTimeWord('before', opts.until, now, `--until ${opts.until}`).until;
   return {
@@ -109,7 +109,7 @@ function nothingMatched(query: string, filters: string[]): string {
  * (and --json keeps the score). Each hit: title and path, kind, local time, snippet, and why it
  * matched when the daemon says.
  */
-export function formatRecall(hits: RecallHit[], opts: { query: string; filters: string[] }): string {
+function formatRecall(hits: RecallHit[], opts: { query: string; filters: string[] }): string {
   if (hits.length === 0) return nothingMatched(opts.query, opts.filters);
   const corrected = correctedQuery(hits, opts.query);
   const head = corrected !== undefined ? `showing results for ${corrected}\n` : '';

@@ -12,7 +12,7 @@ export function statusCommand(ctx: CliContext): Promise<number> {
   });
 }
 
-export function formatStatus(s: DaemonStatus): string {
+function formatStatus(s: DaemonStatus): string {
   const lines: string[] = [];
   lines.push(`dormouse ${s.version}  pid ${s.pid}  up ${duration(s.uptimeMs)}  state: ${s.state}${s.foreground ? ' (foreground)' : ''}`);
   lines.push(`socket: ${s.socket}`);

@@ -8,6 +8,7 @@ import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import type { Logger } from '../../shared/logger';
 import type { CapturePause } from '../../shared/status';
+import { errorMessage } from '../../shared/error-message';
 
 export const CAPTURE_PAUSE_FILE = 'capture-pause.json';
 
@@ -73,7 +74,7 @@ export class CapturePauseStore {
       if (until !== null && (typeof until !== 'number' || !Number.isFinite(until))) throw new Error('until is neither a time nor null');
       return { until, since: typeof raw?.since === 'string' ? raw.since : '' };
     } catch (error) {
-      this.log.warn(`ignoring unreadable ${this.file} (capture not paused): ${(error as Error).message}`);
+      this.log.warn(`ignoring unreadable ${this.file} (capture not paused): ${errorMessage(error)}`);
       return null;
     }
   }

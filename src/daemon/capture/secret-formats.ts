@@ -38,7 +38,7 @@ export type NamedFormat = readonly [NamedSecretKind, RegExp, ((match: string) =>
 // by decoding, so dotted identifiers of the same shape (`SomeLongIdentifier.length.other`) pass.
 const discordUserId = (match: string) => match.includes('/') || /^\d{17,20}$/.test(Buffer.from(match.slice(0, match.indexOf('.')), 'base64').toString('latin1'));
 
-export const NAMED_FORMATS: ReadonlyArray<NamedFormat> = [
+const NAMED_FORMATS: ReadonlyArray<NamedFormat> = [
   ['private-key', /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/g],
   ['aws-access-key', /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[0-9A-Z]{16}\b/g],
   ['github-token', /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g],

@@ -117,7 +117,7 @@ function sequentialPairs(s: string): number {
   return n;
 }
 
-export function shannonEntropy(text: string): number {
+function shannonEntropy(text: string): number {
   const counts = new Map<string, number>();
   for (const ch of text) counts.set(ch, (counts.get(ch) ?? 0) + 1);
   let bits = 0;

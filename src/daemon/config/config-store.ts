@@ -15,6 +15,7 @@ import {
   defaultSettings,
   isSettingKey,
 } from '../../shared/settings';
+import { errorMessage } from '../../shared/error-message';
 
 export class ConfigFileError extends Error {
   constructor(readonly file: string, reason: string) {
@@ -24,7 +25,7 @@ export class ConfigFileError extends Error {
 }
 
 /** Reads a config file: a JSON object of setting keys. A missing default file is an empty object. */
-export function readConfigFile(file: string, required: boolean): Record<string, unknown> {
+function readConfigFile(file: string, required: boolean): Record<string, unknown> {
   if (!existsSync(file)) {
     if (required) throw new ConfigFileError(file, 'not found');
     return {};
@@ -33,7 +34,7 @@ export function readConfigFile(file: string, required: boolean): Record<string, 
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new ConfigFileError(file, `not valid JSON (${(error as Error).message})`);
+    throw new ConfigFileError(file, `not valid JSON (${errorMessage(error)})`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigFileError(file, 'must be a JSON object of settings');
@@ -105,7 +106,7 @@ export class ConfigStore {
       try {
         fileValues = readConfigFile(file, update.configFile !== undefined);
       } catch (error) {
-        const rejected = [{ key: '(config file)', reason: (error as Error).message }];
+        const rejected = [{ key: '(config file)', reason: errorMessage(error) }];
         this.logRejected(rejected);
         return { ok: false, rejected };
       }
@@ -114,7 +115,7 @@ export class ConfigStore {
     const overrides = { ...this.overrides };
     for (const key of update.unset ?? []) delete overrides[key];
     Object.assign(overrides, update.settings ?? {});
-    const inForce = { ...this.current, ...this.pending } as Settings;
+    const inForce = { ...this.current, ...this.pending };
     const result = applySettingsUpdate(inForce, { ...defaultSettings(), ...fileValues, ...overrides });
     if (!result.ok) {
       this.logRejected(result.rejected);

@@ -28,7 +28,7 @@ export function daemonState(workerLoops: LoopSnapshot[]): DaemonState {
   return 'hibernating';
 }
 
-export function loopStatus(s: LoopSnapshot, nowMono: number, staleThresholdMs: number): LoopStatus {
+function loopStatus(s: LoopSnapshot, nowMono: number, staleThresholdMs: number): LoopStatus {
   return {
     name: s.name,
     state: s.state,

@@ -11,7 +11,7 @@ export interface OpenFileLimit {
 }
 
 /** Descriptors the daemon holds besides its clients: the database, WAL and SHM, the log, the listener, stdio, Node's own. */
-export const RESERVED_DESCRIPTORS = 64;
+const RESERVED_DESCRIPTORS = 64;
 
 /** null where the limit cannot be read (macOS, Windows). `unlimited` reads as null too. */
 export function readOpenFileLimit(read: (path: string) => string = (p) => readFileSync(p, 'utf8')): OpenFileLimit | null {

@@ -24,6 +24,7 @@ import { ValidationError } from '../../shared/validate';
 import pkg from '../../../package.json';
 import { type ServerConnection, ServerTransport } from './transport';
 import { tokensEqual } from './token';
+import { errorMessage } from '../../shared/error-message';
 
 /** Methods the server answers itself. */
 type BuiltIn = 'hello' | 'subscribe';
@@ -221,7 +222,7 @@ export class IpcServer {
       }
       void this.handle(client, data);
     } catch (error) {
-      this.drop(client, `internal error: ${(error as Error).message}`);
+      this.drop(client, `internal error: ${errorMessage(error)}`);
     }
   }
 
@@ -244,8 +245,8 @@ export class IpcServer {
       this.clientsEmitter.fire(this.authedCount);
     } catch (error) {
       // One log line per refused connection; the reply tells an honest client why.
-      this.opts.log.warn(`refused connection ${client.conn.id}: ${(error as Error).message}`);
-      this.reply(client, { id, ok: false, error: { code: 'UNAUTHORIZED', message: (error as Error).message } });
+      this.opts.log.warn(`refused connection ${client.conn.id}: ${errorMessage(error)}`);
+      this.reply(client, { id, ok: false, error: { code: 'UNAUTHORIZED', message: errorMessage(error) } });
       client.conn.end();
       this.clients.delete(client.conn.id);
     }
@@ -270,20 +271,19 @@ export class IpcServer {
 
   private dispatch(client: ClientState, method: MethodName, params: unknown): unknown {
     const ctx = { clientId: client.conn.id };
-    switch (method) {
-      case 'hello':
-        if (!tokensEqual(this.opts.token, (params as Params<'hello'>).token)) throw new RpcError('UNAUTHORIZED', 'wrong token');
-        return this.helloResult();
-      case 'subscribe':
-        client.events = new Set((params as Params<'subscribe'>).events);
-        return {};
-      default: {
-        if (!this.handlers) throw new RpcError('INTERNAL', 'the daemon is still starting (opening its database); try again once it is ready');
-        const handler = this.handlers[method] as ((p: unknown, c: typeof ctx) => unknown) | undefined;
-        if (!handler) throw new RpcError('UNKNOWN_METHOD', `this daemon does not serve ${JSON.stringify(method)}`);
-        return handler(params, ctx);
-      }
+    // The connection's own methods are the server's; every other goes to the daemon's handlers.
+    if (method === 'hello') {
+      if (!tokensEqual(this.opts.token, (params as Params<'hello'>).token)) throw new RpcError('UNAUTHORIZED', 'wrong token');
+      return this.helloResult();
     }
+    if (method === 'subscribe') {
+      client.events = new Set((params as Params<'subscribe'>).events);
+      return {};
+    }
+    if (!this.handlers) throw new RpcError('INTERNAL', 'the daemon is still starting (opening its database); try again once it is ready');
+    const handler = this.handlers[method] as ((p: unknown, c: typeof ctx) => unknown) | undefined;
+    if (!handler) throw new RpcError('UNKNOWN_METHOD', `this daemon does not serve ${JSON.stringify(method)}`);
+    return handler(params, ctx);
   }
 
   private helloResult(): HelloResult {
@@ -319,7 +319,7 @@ function toErrorBody(error: unknown, log: Logger): ErrorBody {
     return error.details === undefined ? { code: error.code, message: error.message } : { code: error.code, message: error.message, details: error.details };
   }
   if (error instanceof ValidationError) return { code: 'BAD_REQUEST', message: error.message };
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   log.error(`handler failed: ${error instanceof Error && error.stack ? error.stack : message}`);
   return { code: 'INTERNAL', message };
 }

@@ -4,7 +4,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-export const TOKEN_BYTES = 32;
+const TOKEN_BYTES = 32;
 
 export function generateToken(): string {
   return randomBytes(TOKEN_BYTES).toString('hex');
@@ -25,13 +25,6 @@ export function writeToken(path: string, token: string): void {
     rmSync(temp, { force: true });
     throw error;
   }
-}
-
-/** Generates, writes and returns a new token. */
-export function createToken(path: string): string {
-  const token = generateToken();
-  writeToken(path, token);
-  return token;
 }
 
 /** The token in `path` (whitespace trimmed); throws ENOENT when no daemon ever wrote one. */

@@ -5,8 +5,8 @@
 import type { SqlDatabase } from '../store/sql';
 import type { FailResult } from './types';
 
-export const RETRY_BASE_MS = 1_000;
-export const RETRY_CAP_MS = 60 * 60 * 1_000;
+const RETRY_BASE_MS = 1_000;
+const RETRY_CAP_MS = 60 * 60 * 1_000;
 
 const SQL = `UPDATE jobs SET
   state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'failed-retrying' END,

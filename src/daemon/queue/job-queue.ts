@@ -26,6 +26,7 @@ import { releaseJob } from './release';
 import { type FailResult, type LeasedJob, StaleLeaseError } from './types';
 
 export { type FailResult, type LeasedJob, StaleLeaseError } from './types';
+import { errorMessage } from '../../shared/error-message';
 
 export interface JobQueueOptions {
   db: SqlDatabase;
@@ -94,7 +95,7 @@ export class JobQueue {
         this.opts.onEnqueued([...kinds]);
       } catch (error) {
         // The jobs are committed; a failed wake only delays them (the next poll or sweep finds them).
-        this.opts.log.error(`onEnqueued hook threw after a committed enqueue of ${created} job(s): ${describe(error)}`);
+        this.opts.log.error(`onEnqueued hook threw after a committed enqueue of ${created} job(s): ${errorMessage(error)}`);
       }
     }
     return ids;
@@ -130,7 +131,7 @@ export class JobQueue {
       try {
         jobs.push({ ...job, payload: JSON.parse(payloadText) as unknown });
       } catch (error) {
-        const reason = `unreadable payload: ${describe(error)}`;
+        const reason = `unreadable payload: ${errorMessage(error)}`;
         if (buryJob(this.opts.db, job.id, job.token, reason, now)) this.view.applyBuried();
         this.opts.log.error(`job ${job.id} (${job.kind}) is dead: ${reason}`);
       }
@@ -169,7 +170,7 @@ export class JobQueue {
   flushCompletions(): void {
     if (this.pendingCompletions.length === 0) return;
     const batch = this.takePendingCompletions();
-    let completed = 0;
+    let completed: number;
     try {
       completed = this.opts.db.transaction(() => this.writeCompletions(batch, this.opts.clock.now()));
     } catch (error) {
@@ -187,7 +188,7 @@ export class JobQueue {
       } catch (error) {
         // A full disk or an I/O error must not crash the daemon: the batch is back in line and is
         // retried (also by the next lease). Until then those jobs stay leased, never lost.
-        this.opts.log.error(`could not record ${this.pendingCompletions.length} completion(s), retrying in 1 s: ${describe(error)}`);
+        this.opts.log.error(`could not record ${this.pendingCompletions.length} completion(s), retrying in 1 s: ${errorMessage(error)}`);
         this.armCompletionFlush(COMPLETION_RETRY_DELAY_MS);
       }
     }, delayMs);
@@ -287,8 +288,4 @@ export class JobQueue {
     const suffix = dead.length > 0 ? `; on their last attempt, now dead: ${dead.join(', ')}` : '';
     this.opts.log.warn(`${rows.length} job(s) ${what}${suffix}`);
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -10,6 +10,7 @@ import type { LoopState } from '../../shared/status';
 import type { Clock, Timer } from '../../shared/clock';
 import type { LoopSnapshot } from '../scheduling/loop-snapshot';
 import type { JobQueue } from './job-queue';
+import { errorMessage } from '../../shared/error-message';
 
 export const DONE_RETENTION_MS = 7 * 24 * 60 * 60 * 1_000;
 /** Mean delay of the first sweep after wake(), capped by the interval. */
@@ -135,7 +136,7 @@ export class Reaper implements Disposable {
       this.consecutiveErrors = 0;
     } catch (error) {
       this.consecutiveErrors++;
-      log.error(`reaper sweep failed (${this.consecutiveErrors} in a row): ${error instanceof Error ? error.message : String(error)}`);
+      log.error(`reaper sweep failed (${this.consecutiveErrors} in a row): ${errorMessage(error)}`);
     }
     this.inFlight = false;
     this.lastCompletedWall = clock.now();
@@ -167,7 +168,7 @@ export class Reaper implements Disposable {
       try {
         hook();
       } catch (error) {
-        this.opts.log.error(`reaper hook threw: ${error instanceof Error ? error.message : String(error)}`);
+        this.opts.log.error(`reaper hook threw: ${errorMessage(error)}`);
       }
     }
   }

@@ -5,6 +5,7 @@
 import type { Disposable } from '../../shared/lifecycle';
 import type { Logger } from '../../shared/logger';
 import type { Clock, Timer } from '../../shared/clock';
+import { errorMessage } from '../../shared/error-message';
 
 export interface RetryAlarmOptions {
   clock: Clock;
@@ -61,7 +62,7 @@ export class RetryAlarm implements Disposable {
     try {
       this.opts.onDue();
     } catch (error) {
-      this.opts.log.error(`retry alarm: onDue threw: ${error instanceof Error ? error.message : String(error)}`);
+      this.opts.log.error(`retry alarm: onDue threw: ${errorMessage(error)}`);
     }
     // Strictly later than now and than the deadline that fired, so a due job not yet leased never re-arms a 0 ms timer.
     const now = this.opts.clock.now();

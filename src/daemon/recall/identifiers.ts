@@ -9,7 +9,7 @@
 /** A run of token characters as unicode61 with tokenchars '_' sees it (letters, digits, private use, '_'). */
 // Combining marks: only the diacritics block (U+0300-U+036F) continues a token (and is folded
 // away); other marks (a Devanagari virama or vowel sign) separate tokens, as in unicode61.
-const TOKEN_RUN = /[\p{L}\p{N}\p{Co}_\u0300-\u036f]+/gu;
+const TOKEN_RUN = /[\p{L}\p{N}\p{Co}\u0300-\u036f_]+/gu;
 const LATIN_RUN = /[\p{Script=Latin}\u0300-\u036f]+/gu;
 const DIACRITICS = /[\u0300-\u036f]/g;
 

@@ -56,7 +56,7 @@ function exactTerm(t: PlannedTerm): string {
 }
 
 /** A word as a whole token in either column, or (a compound) as the phrase of its parts. */
-export function partsTerm(t: PlannedTerm): string {
+function partsTerm(t: PlannedTerm): string {
   if (t.term.phrase) return exactTerm(t);
   if (t.parts.length < 2) return q(t.term.text);
   return or([q(t.term.text), q(t.parts.join(' '))]);
@@ -68,7 +68,7 @@ export function isPrefixTerm(t: PlannedTerm): boolean {
 }
 
 /** Parts beyond this many are matched as a phrase of parts instead of their 2^(n-1) joined forms. */
-export const MAX_JOINED_PARTS = 5;
+const MAX_JOINED_PARTS = 5;
 
 /**
  * The single tokens a run of parts makes as ONE identifier in the `text` column: each boundary
@@ -80,7 +80,7 @@ export const MAX_JOINED_PARTS = 5;
  * 1M (docs/performance.md); the forms find the same identifiers except compounds that merely
  * contain the run (`tryRemoveLease4`), which the parts tier still finds.
  */
-export function joinedForms(parts: readonly string[]): string[] | null {
+function joinedForms(parts: readonly string[]): string[] | null {
   if (parts.length === 0 || parts.length > MAX_JOINED_PARTS) return null;
   let forms = [parts[0]!];
   for (const p of parts.slice(1)) forms = forms.flatMap((f) => [f + p, `${f}_${p}`]);
@@ -187,7 +187,7 @@ export function correctable(t: PlannedTerm, minLength: number): boolean {
  * tokens: delay -> delay, delays, delayed, delaying; retries -> retry, retries, retried, ...
  * Whole tokens, not a stem prefix, so `taskPa ` (done typing) never becomes a prefix query.
  */
-export function inflections(token: string): string[] {
+function inflections(token: string): string[] {
   if ([...token].length < 4 || !/^[a-z]+$/.test(token)) return [];
   let base = token;
   if (/ies$/.test(token)) base = `${token.slice(0, -3)}y`;

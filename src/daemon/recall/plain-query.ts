@@ -1,5 +1,5 @@
-// Plain search text -> a ParsedQuery, for callers that have no query language (the old `recall`
-// params, the bench's baseline words): words split on whitespace, no filters, no negation, no
+// Plain search text -> a ParsedQuery, for callers that have no query language (the bench's
+// baseline words, the tests' searchMemories): words split on whitespace, no filters, no negation, no
 // quotes. The last word is a prefix (search as you type) unless the text ends with a space; a
 // trailing `*` (the old prefix syntax) makes any word a prefix.
 import type { ParsedQuery, QueryFilters, QueryTerm } from '../../shared/recall-query';

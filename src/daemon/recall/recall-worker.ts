@@ -9,7 +9,7 @@ import type { MemoryStore } from '../store/memory-store';
 import type { SqlDatabase } from '../store/sql';
 import { fileHistory, relatedMemories } from './related';
 
-export const RELATED_CACHE_SIZE = 64;
+const RELATED_CACHE_SIZE = 64;
 const DEFAULT_LIMIT = 10;
 
 export interface RecallWorkerOptions {

@@ -8,7 +8,7 @@ import type { SqlDatabase } from '../store/sql';
 import { anyOf } from './query';
 import { searchMatch } from './search';
 
-export const RELATED_TERMS = 8;
+const RELATED_TERMS = 8;
 
 const STOP = new Set(`
 abstract and any apply array as assert async await bool boolean break byte case catch char class const constructor continue
@@ -45,7 +45,7 @@ export interface RelatedInput {
   history?: RecallHit[];
 }
 
-export const HISTORY_LIMIT = 10;
+const HISTORY_LIMIT = 10;
 
 /** Related memories of a snapshot's content (null content: no snapshot, nothing related). */
 export function relatedMemories(db: SqlDatabase, input: RelatedInput): RelatedMemories {
@@ -60,10 +60,4 @@ export function fileHistory(store: MemoryStore, path: string, limit = HISTORY_LI
   return store.snapshotsOfPath(path, limit).map((s) => ({
     id: s.id, kind: 'file', path, title: s.title, capturedAt: new Date(s.capturedAt).toISOString(), snippet: '', score: 0,
   }));
-}
-
-/** Convenience: related memories of the latest snapshot of `path`. */
-export function relatedForPath(db: SqlDatabase, store: MemoryStore, path: string, limit: number, now: number): RelatedMemories {
-  const latest = store.latestContentForPath(path);
-  return relatedMemories(db, { path, content: latest?.content ?? null, limit, now, history: fileHistory(store, path) });
 }

@@ -44,7 +44,7 @@ export interface QueryOptions {
 const MAX_LIMIT = 200;
 const MAX_OFFSET = 10_000;
 /** A word matching fewer chunks than this on its own is offered typo corrections. */
-export const TYPO_RARE_CHUNKS = 2;
+const TYPO_RARE_CHUNKS = 2;
 /** Scores within this ratio are a near-tie, broken by recency. */
 const NEAR_TIE_LOG = Math.log(1.05);
 

@@ -12,9 +12,7 @@
 // widens 8x until it covers every match.
 import type { MemoryKind, RecallHit } from '../../shared/protocol';
 import type { SqlDatabase } from '../store/sql';
-import { plainQuery } from './plain-query';
 import { DEFAULT_RANK_WINDOW, WIDEN, chunkSnippet, cutoffRowid } from './rank-window';
-import { searchQuery } from './search-query';
 
 export interface SearchOptions {
   query: string;
@@ -42,25 +40,6 @@ interface RankedRow {
   path: string | null;
   title: string;
   capturedAt: number;
-}
-
-/**
- * Searches free user text (the `recall` params before the query language): a thin adapter over
- * searchQuery with the words as plain terms (see plain-query.ts). Input with nothing searchable
- * returns [] (an empty query lists nothing here, unlike searchQuery); it never throws a syntax error.
- * Its results are in searchQuery's order (tiers, then bm25), without the `match` explanation.
- */
-export function searchMemories(db: SqlDatabase, opts: SearchOptions): RecallHit[] {
-  const parsed = plainQuery(opts.query, {
-    ...(opts.kind ? { kind: opts.kind } : {}),
-    ...(opts.pathPrefix !== undefined ? { paths: [opts.pathPrefix] } : {}),
-    ...(opts.since !== undefined ? { since: opts.since } : {}),
-    ...(opts.until !== undefined ? { until: opts.until } : {}),
-  });
-  if (!parsed.terms.some((t) => /[\p{L}\p{N}_]/u.test(t.text))) return [];
-  // The old entry keeps the old hit shape (the CLI's --json contract lists its keys); the
-  // match/exitCode/language fields come with searchQuery, which daemon.ts moves to.
-  return searchQuery(db, parsed, { limit: opts.limit }).map(({ match: _m, exitCode: _e, language: _l, ...hit }) => hit);
 }
 
 // Filters are nullable parameters so one cached statement serves every combination. The join is

@@ -16,9 +16,9 @@ import { damerauLevenshtein } from './edit-distance';
 /** Query words shorter than this are never corrected (too many neighbours to be a useful guess). */
 export const TYPO_MIN_LENGTH = 4;
 /** Words this long may be two edits away. */
-export const TYPO_TWO_EDITS_LENGTH = 8;
+const TYPO_TWO_EDITS_LENGTH = 8;
 /** At most this many corrections per word go into the query (closest first). */
-export const MAX_CANDIDATES = 8;
+const MAX_CANDIDATES = 8;
 
 const ALPHABET = [...'abcdefghijklmnopqrstuvwxyz0123456789_'];
 
@@ -27,7 +27,7 @@ export interface TypoCandidate {
   distance: number;
 }
 
-export function maxTypoDistance(word: string): number {
+function maxTypoDistance(word: string): number {
   return [...word].length >= TYPO_TWO_EDITS_LENGTH ? 2 : 1;
 }
 

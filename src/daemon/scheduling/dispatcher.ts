@@ -19,6 +19,7 @@ import type { Logger } from '../../shared/logger';
 import type { Clock } from '../../shared/clock';
 import { type Pacing, pauseBetweenStarts } from './pacing-policy';
 import type { TickResult } from './poll-loop';
+import { errorMessage } from '../../shared/error-message';
 
 /** The reason of a job signal aborted by Dispatcher.cancel(). */
 export class JobCancelledError extends Error {
@@ -143,7 +144,7 @@ export class Dispatcher<J extends { id: number }> {
     }
     settled
       .catch((error: unknown) => {
-        this.opts.log.error(`job ${job.id} failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.opts.log.error(`job ${job.id} failed: ${errorMessage(error)}`);
       })
       .finally(() => this.release());
   }
@@ -157,7 +158,7 @@ export class Dispatcher<J extends { id: number }> {
       try {
         this.opts.onAbandoned(jobs);
       } catch (error) {
-        this.opts.log.error(`onAbandoned failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.opts.log.error(`onAbandoned failed: ${errorMessage(error)}`);
       }
     } else {
       this.opts.log.warn(`stopping: ${jobs.length} leased job(s) not started: ${ids} (they stay leased)`);
@@ -178,7 +179,7 @@ export class Dispatcher<J extends { id: number }> {
     try {
       this.opts.onSlotFreed();
     } catch (error) {
-      this.opts.log.error(`onSlotFreed failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.opts.log.error(`onSlotFreed failed: ${errorMessage(error)}`);
     }
   }
 

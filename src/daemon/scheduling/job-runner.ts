@@ -13,6 +13,7 @@ import type { CompletionGroup } from '../queue/completion-scope';
 import { type JobQueue, type LeasedJob, StaleLeaseError } from '../queue/job-queue';
 import type { RetryAlarm } from '../queue/retry-alarm';
 import type { DamageWatch } from '../store/damage-watch';
+import { errorMessage } from '../../shared/error-message';
 
 /**
  * Runs one job; a durable write goes through `commit`, which also completes the job. A handler
@@ -63,20 +64,20 @@ export class JobRunner {
   }
 
   private handBack(job: LeasedJob, signal: AbortSignal, log: Logger): void {
-    const why = signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
+    const why = errorMessage(signal.reason);
     try {
       if (this.opts.queue.release(job.id, job.token)) log.info(`job ${job.id} ${why}; back in the queue, attempt refunded`);
       else log.warn(`job ${job.id} ${why}; its lease was already stale`);
     } catch (error) {
       // It stays leased: the next start puts every leased job back in the queue.
-      log.warn(`job ${job.id} ${why}; could not hand it back (${(error as Error).message}), the next start re-queues it`);
+      log.warn(`job ${job.id} ${why}; could not hand it back (${errorMessage(error)}), the next start re-queues it`);
     }
   }
 
   private recordFailure(job: LeasedJob, error: unknown, log: Logger): void {
     const { queue, counters, diskFull, retryAlarm } = this.opts;
     this.opts.damage.note(error, `${job.kind} job`);
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     counters.jobsFailed++;
     try {
       if (diskFull.refused(error)) {
@@ -93,7 +94,7 @@ export class JobRunner {
         log.error(`job ${job.id} is dead after ${job.attempts} attempt(s): ${message}`);
       }
     } catch (failError) {
-      log.warn(`job ${job.id}: could not record failure: ${(failError as Error).message}`);
+      log.warn(`job ${job.id}: could not record failure: ${errorMessage(failError)}`);
     }
   }
 }

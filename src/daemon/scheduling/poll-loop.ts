@@ -28,6 +28,7 @@ import { type CadenceOptions, PollCadence, suspensionAllowed } from './cadence';
 import type { Clock } from '../../shared/clock';
 import type { LoopSnapshot } from './loop-snapshot';
 import { RunOnceScheduler } from '../../shared/run-once-scheduler';
+import { errorMessage, errorStack } from '../../shared/error-message';
 
 export type TickOutcome = 'work' | 'idle' | 'saturated';
 
@@ -189,7 +190,7 @@ export class PollLoop implements Disposable {
       result = await this.opts.tick();
     } catch (e) {
       error = e;
-      this.log.error(`${this.name}: tick failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      this.log.error(`${this.name}: tick failed: ${errorStack(e)}`);
     } finally {
       this.lastCompletedAt = this.clock.now();
       this.lastCompletedMono = this.clock.monotonicNow();
@@ -256,7 +257,7 @@ export class PollLoop implements Disposable {
     try {
       return this.opts.canSuspend();
     } catch (error) {
-      this.log.error(`${this.name}: canSuspend failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.log.error(`${this.name}: canSuspend failed: ${errorMessage(error)}`);
       return false;
     }
   }

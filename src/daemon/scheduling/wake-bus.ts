@@ -4,6 +4,7 @@
 import { Emitter, type Event } from '../../shared/event';
 import type { Disposable } from '../../shared/lifecycle';
 import type { Logger } from '../../shared/logger';
+import { errorMessage } from '../../shared/error-message';
 
 export interface WakeTarget {
   readonly name: string;
@@ -49,7 +50,7 @@ export class WakeBus implements Disposable {
         target.wake(reason);
         woken.push(target.name);
       } catch (error) {
-        const message = `wake ${target.name} (${reason}) failed: ${error instanceof Error ? error.message : String(error)}`;
+        const message = `wake ${target.name} (${reason}) failed: ${errorMessage(error)}`;
         if (this.log) this.log.error(message);
         else console.error(message);
       }

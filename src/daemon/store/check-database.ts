@@ -15,6 +15,7 @@ import type { Logger } from '../../shared/logger';
 import { isCorruptionError } from './damage-watch';
 import type { SqlDatabase } from './sql';
 import { rebuildVocabulary } from './vocabulary';
+import { errorMessage } from '../../shared/error-message';
 
 /** The full-text indexes and what rebuilds them. */
 const FTS_TABLES = ['chunks_fts'] as const;
@@ -76,7 +77,7 @@ function ftsProblem(db: SqlDatabase, table: string): string | null {
     return null;
   } catch (error) {
     // Only corruption is damage; anything else (a busy lock) is not ours to repair.
-    if (isCorruptionError(error)) return `fts ${table}: ${(error as Error).message}`;
+    if (isCorruptionError(error)) return `fts ${table}: ${errorMessage(error)}`;
     throw error;
   }
 }

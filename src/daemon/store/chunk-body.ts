@@ -18,12 +18,12 @@ export function encodeChunk(text: string): string | Buffer {
   return deflated.length < raw.length ? deflated : text;
 }
 
-export function decodeChunk(body: string | Buffer): string {
+function decodeChunk(body: string | Buffer): string {
   return typeof body === 'string' ? body : inflateRawSync(body).toString('utf8');
 }
 
 /** The lookup key of a chunk: 64 bits of its SHA-256 (a match is confirmed on the text itself). */
-export function chunkHash(text: string): bigint {
+function chunkHash(text: string): bigint {
   return createHash('sha256').update(text, 'utf8').digest().readBigInt64BE(0);
 }
 

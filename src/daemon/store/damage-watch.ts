@@ -3,6 +3,7 @@
 // clean-shutdown marker when it stops, so the next start checks the whole file and repairs it
 // (open-database.ts) even when the file is too large to be checked at every start.
 import type { Logger } from '../../shared/logger';
+import { errorMessage } from '../../shared/error-message';
 
 const CORRUPT_CODES = /^SQLITE_(CORRUPT|NOTADB)/;
 
@@ -24,7 +25,7 @@ export class DamageWatch {
   /** Notes `error` if it is damage; logs the first one. */
   note(error: unknown, during: string): void {
     if (!isCorruptionError(error) || this.first !== null) return;
-    this.first = `${during}: ${(error as Error).message}`;
+    this.first = `${during}: ${errorMessage(error)}`;
     this.log.error(`the database reported damage (${this.first}); it is checked and repaired at the next start`);
   }
 }

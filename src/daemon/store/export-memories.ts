@@ -6,7 +6,7 @@ import { fitMemoryToMessage } from '../recall/fit-memory';
 import { MEMORY_ROW_COLUMNS, type MemoryRow, toMemoryRecord } from './memory-store';
 import type { SqlDatabase } from './sql';
 
-export const EXPORT_DEFAULT_LIMIT = 200;
+const EXPORT_DEFAULT_LIMIT = 200;
 /** Room kept for the reply envelope and the JSON of each memory's other fields. */
 const ENVELOPE_BYTES = 64 * 1024;
 const PER_MEMORY_OVERHEAD = 1024;

@@ -10,7 +10,7 @@
 import { chmodSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const PRIVATE_UMASK = 0o077;
+const PRIVATE_UMASK = 0o077;
 const FILE_MODE = 0o600;
 const FOLDER_MODE = 0o700;
 

@@ -64,12 +64,12 @@ export function finishInterruptedPurge(db: SqlDatabase, purgeMarker: string): bo
   return true;
 }
 
-export function forgetById(db: SqlDatabase, id: number): number {
+function forgetById(db: SqlDatabase, id: number): number {
   return db.prepare<[number]>('DELETE FROM memories WHERE id = ?').run(id).changes;
 }
 
 /** The memories of `path` itself or of anything under it as a folder (a file, a selection in it, a terminal command run there). */
-export function forgetUnder(db: SqlDatabase, path: string, dir: string, dirEnd: string): number {
+function forgetUnder(db: SqlDatabase, path: string, dir: string, dirEnd: string): number {
   return db
     .prepare<[{ path: string; dir: string; dirEnd: string }]>(
       'DELETE FROM memories WHERE path = @path OR (path >= @dir AND path < @dirEnd)',
@@ -78,11 +78,11 @@ export function forgetUnder(db: SqlDatabase, path: string, dir: string, dirEnd: 
 }
 
 /** Everything captured before a wall time (epoch ms). */
-export function forgetBefore(db: SqlDatabase, before: number): number {
+function forgetBefore(db: SqlDatabase, before: number): number {
   return db.prepare<[number]>('DELETE FROM memories WHERE captured_at < ?').run(before).changes;
 }
 
-export function forgetAll(db: SqlDatabase): number {
+function forgetAll(db: SqlDatabase): number {
   return db.prepare('DELETE FROM memories').run().changes;
 }
 
@@ -90,7 +90,7 @@ export function forgetAll(db: SqlDatabase): number {
  * The last step of every forget: what the deletes freed leaves the disk. Further derived data
  * (a vocabulary built from the index, say) is rebuilt here too, before the checkpoint.
  */
-export function purgeFreedContent(db: SqlDatabase): { checkpointed: boolean } {
+function purgeFreedContent(db: SqlDatabase): { checkpointed: boolean } {
   optimizeIndex(db);
   // The typo vocabulary copies index terms: rebuilt from the optimized index, a word only the
   // forgotten memories held leaves it too (secure_delete zeroes the freed pages).
@@ -99,11 +99,11 @@ export function purgeFreedContent(db: SqlDatabase): { checkpointed: boolean } {
 }
 
 /** Merges every FTS5 segment into one, dropping the deleted entries (and the terms only they held). */
-export function optimizeIndex(db: SqlDatabase): void {
+function optimizeIndex(db: SqlDatabase): void {
   db.prepare("INSERT INTO chunks_fts (chunks_fts) VALUES ('optimize')").run();
 }
 
-export function checkpointTruncate(db: SqlDatabase): { checkpointed: boolean } {
+function checkpointTruncate(db: SqlDatabase): { checkpointed: boolean } {
   const [row] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
   return { checkpointed: row?.busy === 0 };
 }

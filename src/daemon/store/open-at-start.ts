@@ -12,6 +12,7 @@ import { finishInterruptedPurge } from './forget';
 import { openDatabase, slowOpenReason } from './open-database';
 import { lastRecordedRepair, recordRepair } from './repair-record';
 import type { SqlDatabase } from './sql';
+import { errorMessage } from '../../shared/error-message';
 
 /** A database this small is quick-checked at every start; a larger one only after an unclean shutdown. */
 const QUICK_CHECK_ALWAYS_BELOW_BYTES = 64 * 1024 * 1024;
@@ -52,7 +53,7 @@ export async function openStoreAtStart(paths: DataDirPaths, { log, clock, onSlow
       try {
         recordRepair(repairFile, opened.repair);
       } catch (error) {
-        log.warn(`could not record the repair in ${repairFile}: ${(error as Error).message}`);
+        log.warn(`could not record the repair in ${repairFile}: ${errorMessage(error)}`);
       }
     }
     const lastRepair = opened.repair ?? lastRecordedRepair(repairFile);

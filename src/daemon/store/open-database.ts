@@ -81,7 +81,7 @@ export function openDatabase(path: string, opts: OpenDatabaseOptions): OpenedDat
   } catch (error) {
     if (error instanceof CorruptOpen) {
       error.db.close();
-      throw new Error(`a fresh database at ${path} is corrupt too (${error.reason})`);
+      throw new Error(`a fresh database at ${path} is corrupt too (${error.reason})`, { cause: error });
     }
     throw error;
   }

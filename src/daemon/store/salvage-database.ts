@@ -139,7 +139,7 @@ function copyTable(source: Database.Database, target: SqlDatabase, table: string
 /** The smallest x > bad from which a read succeeds (rows or the end of the table), or null if none does. `bad`: a start known to fail. */
 function firstReadableAfter(bad: number, readableFrom: (x: number) => boolean): number | null {
   let step = 1;
-  let good = 0;
+  let good: number;
   for (;;) {
     if (bad + step > Number.MAX_SAFE_INTEGER) return null;
     if (readableFrom(bad + step)) {

@@ -33,7 +33,7 @@ export interface StatementCounter {
 
 export class SqlDatabase {
   readonly counter: StatementCounter = { count: 0 };
-  private readonly cache = new Map<string, SqlStatement<any, any>>();
+  private readonly cache = new Map<string, SqlStatement>();
 
   constructor(readonly raw: BetterSqlite3.Database) {
     // The store's view of chunk text (chunk-body.ts): every connection needs it to read chunks.

@@ -12,9 +12,10 @@ import type { Logger } from '../../shared/logger';
 import { DisposableStore } from '../../shared/lifecycle';
 import { writeMcpLauncher } from './mcp-launcher';
 import { runSetupAgentCommand } from './setup-agent';
+import { errorMessage } from '../../shared/error-message';
 
-export const MCP_PROVIDER_ID = 'dormouse.mcp';
-export const SETUP_AGENT_COMMAND = 'dormouse.setupAgent';
+const MCP_PROVIDER_ID = 'dormouse.mcp';
+const SETUP_AGENT_COMMAND = 'dormouse.setupAgent';
 const ACCESS_SETTING = 'dormouse.agentAccess';
 
 export interface AgentAccessOptions {
@@ -29,7 +30,7 @@ export function accessEnabled(): boolean {
 }
 
 /** The extension's own CLI as an MCP server: VS Code's runtime running dist/cli.js `mcp`. */
-export function extensionMcpLaunch(context: vscode.ExtensionContext): McpLaunch {
+function extensionMcpLaunch(context: vscode.ExtensionContext): McpLaunch {
   const dataDir = process.env.DORMOUSE_DATA_DIR;
   return mcpLaunch({
     execPath: process.execPath,
@@ -44,7 +45,7 @@ export function extensionMcpLaunch(context: vscode.ExtensionContext): McpLaunch 
  * content changed) to run extensionMcpLaunch(). Falls back to that direct, versioned command line
  * (`stable: false`) when the folder is not a local one or cannot be written.
  */
-export function agentConfigLaunch(context: vscode.ExtensionContext, log: Logger): { launch: McpLaunch; stable: boolean } {
+function agentConfigLaunch(context: vscode.ExtensionContext, log: Logger): { launch: McpLaunch; stable: boolean } {
   const direct = extensionMcpLaunch(context);
   const storage = context.globalStorageUri;
   if (storage.scheme !== 'file') return { launch: direct, stable: false };
@@ -53,7 +54,7 @@ export function agentConfigLaunch(context: vscode.ExtensionContext, log: Logger)
     if (written) log.info(`MCP launcher written: ${file}`);
     return { launch: launcherLaunch(file), stable: true };
   } catch (error) {
-    log.warn(`MCP launcher not written (agent setups will name this extension version): ${error instanceof Error ? error.message : String(error)}`);
+    log.warn(`MCP launcher not written (agent setups will name this extension version): ${errorMessage(error)}`);
     return { launch: direct, stable: false };
   }
 }
@@ -79,7 +80,7 @@ export function registerAgentAccess(opts: AgentAccessOptions): vscode.Disposable
       store.add(register());
       return true;
     } catch (error) {
-      log.warn(`${what} not registered: ${error instanceof Error ? error.message : String(error)}`);
+      log.warn(`${what} not registered: ${errorMessage(error)}`);
       return false;
     }
   };
@@ -114,7 +115,8 @@ export function registerAgentAccess(opts: AgentAccessOptions): vscode.Disposable
   if (typeof lm?.registerMcpServerDefinitionProvider === 'function' && typeof vscode.McpStdioServerDefinition === 'function') {
     const changed = store.add(new vscode.EventEmitter<void>());
     store.add(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(ACCESS_SETTING) && changed.fire()));
-    const version = String((opts.context.extension?.packageJSON as { version?: unknown } | undefined)?.version ?? '');
+    const manifestVersion = (opts.context.extension?.packageJSON as { version?: unknown } | undefined)?.version;
+    const version = typeof manifestVersion === 'string' ? manifestVersion : '';
     const provider: vscode.McpServerDefinitionProvider = {
       onDidChangeMcpServerDefinitions: changed.event,
       provideMcpServerDefinitions: () => {

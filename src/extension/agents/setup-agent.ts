@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { type McpLaunch, claudeCodeCommand, genericMcpJson, mergeCursorConfig } from '../../agents/setup';
+import { errorMessage } from '../../shared/error-message';
 
 export type SetupTarget = 'claude-code' | 'cursor' | 'generic';
 
@@ -40,7 +41,7 @@ export async function runSetupAgentCommand(
       try {
         text = mergeCursorConfig(existsSync(file) ? readFileSync(file, 'utf8') : undefined, launch);
       } catch (error) {
-        void vscode.window.showErrorMessage(`Dormouse: ${file} is not valid JSON (${(error as Error).message}); it was left unchanged.`);
+        void vscode.window.showErrorMessage(`Dormouse: ${file} is not valid JSON (${errorMessage(error)}); it was left unchanged.`);
         return undefined;
       }
       mkdirSync(dirname(file), { recursive: true });

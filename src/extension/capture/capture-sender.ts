@@ -17,6 +17,7 @@ import { type JobInput, jobInput } from '../../shared/protocol';
 import { Batcher } from '../core/batcher';
 import { BurstProgress, type BurstProgressValue } from '../core/burst-progress';
 import { Outbox } from '../core/outbox';
+import { errorMessage } from '../../shared/error-message';
 
 export interface CaptureSenderOptions {
   storageDir: string;
@@ -81,7 +82,7 @@ export class CaptureSender implements Disposable {
     try {
       jobInput(job, 'capture');
     } catch (error) {
-      this.opts.log.error(`capture refused: ${error instanceof Error ? error.message : String(error)}`);
+      this.opts.log.error(`capture refused: ${errorMessage(error)}`);
       return false;
     }
     const shown = this.burst.value !== null;
@@ -126,7 +127,7 @@ export class CaptureSender implements Disposable {
         this.opts.log.info(`replaying captures left by a closed window (${file})`);
       } catch (error) {
         // A spill file we cannot read must not break activation; it stays on disk for a later try.
-        this.opts.log.error(`could not read ${claimed}: ${error instanceof Error ? error.message : String(error)}`);
+        this.opts.log.error(`could not read ${claimed}: ${errorMessage(error)}`);
       }
     }
   }
@@ -159,7 +160,7 @@ export class CaptureSender implements Disposable {
     } catch (error) {
       // Stays buffered; the next connection (or the next capture) sends it. A send asked for
       // while this one failed (e.g. a reconnection while a request timed out) still runs.
-      this.opts.log.warn(`captures kept for later: ${error instanceof Error ? error.message : String(error)}`);
+      this.opts.log.warn(`captures kept for later: ${errorMessage(error)}`);
     }
   }
 

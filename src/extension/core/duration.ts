@@ -20,7 +20,7 @@ function over(count: number, one: string, many: string): string {
 }
 
 /** Short, floored: "12 s", "3 min", "2 h", "4 d". Negative or NaN reads as "0 s". */
-export function formatShortDuration(ms: number): string {
+function formatShortDuration(ms: number): string {
   const safe = ms > 0 ? ms : 0;
   if (safe < MINUTE) return `${Math.floor(safe / SECOND)} s`;
   if (safe < HOUR) return `${Math.floor(safe / MINUTE)} min`;

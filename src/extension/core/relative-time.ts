@@ -36,7 +36,7 @@ export function formatClock(at: number): string {
 }
 
 /** Local midnight that starts the day of `at`. */
-export function startOfLocalDay(at: number): number {
+function startOfLocalDay(at: number): number {
   const d = new Date(at);
   d.setHours(0, 0, 0, 0);
   return d.getTime();

@@ -11,7 +11,7 @@ export interface RepairNotice {
   message: string;
 }
 
-export function repairKey(repair: RepairReport): string {
+function repairKey(repair: RepairReport): string {
   return `${repair.kind}@${repair.at}`;
 }
 

@@ -98,7 +98,7 @@ export class SettingsGate {
       }
     }
     this.pendingManaged = nextManaged;
-    return { update: candidate as Partial<Settings>, unset, rejected };
+    return { update: candidate, unset, rejected };
   }
 
   /** The daemon accepted the last evaluated update. */

@@ -58,7 +58,7 @@ export interface StatusInput {
 }
 
 // Titles as the manifest contributes them, so the quick pick and the palette agree.
-export const STATUS_ACTIONS = {
+const STATUS_ACTIONS = {
   wake: { title: 'Wake daemon', command: 'dormouse.wake' },
   hibernate: { title: 'Hibernate now', command: 'dormouse.hibernate' },
   reloadConfig: { title: 'Reload config', command: 'dormouse.reloadConfig' },
@@ -278,7 +278,7 @@ function oneLine(text: string, max = 500): string {
  * punctuation character is backslash-escaped, so it cannot open a link, a command link, HTML,
  * emphasis or a `$(codicon)` (the status bar renders theme icons).
  */
-export function escapeMarkdown(text: string): string {
+function escapeMarkdown(text: string): string {
   return text.replace(/[!-/:-@[-`{-~]/g, '\\$&');
 }
 

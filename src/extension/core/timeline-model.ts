@@ -14,6 +14,7 @@ import type { Counters } from '../../shared/status';
 import { Debouncer } from './batcher';
 import { dayLabel, formatClock, localDayKey } from './relative-time';
 import type { TreeNodeModel } from './tree-model';
+import { errorMessage } from '../../shared/error-message';
 
 export const TIMELINE_LOAD_MORE = 'dormouse.timelineLoadMore';
 
@@ -49,7 +50,7 @@ function groupOf(hit: RecallHit, displayDir: (dir: string) => string): { key: st
   return { key: `file:${hit.path}`, label: name, ...(shown ? { description: shown } : {}), icon: 'file', path: hit.path };
 }
 
-export function splitPath(path: string): { name: string; dir: string } {
+function splitPath(path: string): { name: string; dir: string } {
   const cut = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
   return cut < 0 ? { name: path, dir: '' } : { name: path.slice(cut + 1), dir: path.slice(0, cut) };
 }
@@ -233,7 +234,7 @@ export class TimelinePager implements Disposable {
         this.error = null;
         this.loaded = true;
       } catch (error) {
-        this.error = error instanceof Error ? error.message : String(error);
+        this.error = errorMessage(error);
         // A failed fetch leaves the view out of date: the next status or show tries again.
         this.stale = true;
       } finally {

@@ -9,6 +9,7 @@ import type { Logger } from '../../shared/logger';
 import type { EventMessage } from '../../shared/protocol';
 import type { DaemonStatus } from '../../shared/status';
 import { Watchdog } from './watchdog';
+import { errorMessage } from '../../shared/error-message';
 
 export interface DaemonSessionOptions {
   client: DaemonClient;
@@ -85,7 +86,7 @@ export class DaemonSession implements Disposable {
         probe: (signal) => client.request('status', {}, { signal, timeoutMs: null }),
         onStatus: (status) => opts.onStatus(status),
         onProbeFailed: (failures, error) =>
-          opts.log.warn(`status probe ${failures}/${probe.failuresBeforeUnresponsive} failed: ${error instanceof Error ? error.message : String(error)}`),
+          opts.log.warn(`status probe ${failures}/${probe.failuresBeforeUnresponsive} failed: ${errorMessage(error)}`),
         onUnresponsive: (failures) => opts.onUnresponsive(`the daemon (pid ${this.pid}) did not answer ${failures} status probes in a row; killed it`),
       }),
     );

@@ -9,6 +9,7 @@ import { fork } from 'node:child_process';
 import { DaemonStartError } from '../../client/spawn-daemon';
 import { type Clock, RealClock } from '../../shared/clock';
 import { DAEMON_NODE_FLAGS } from '../../shared/daemon-flags';
+import { errorMessage } from '../../shared/error-message';
 
 export { DaemonStartError };
 
@@ -74,7 +75,7 @@ export function forkDaemon(opts: ForkDaemonOptions): Promise<{ pid: number; sock
         windowsHide: true,
       });
     } catch (error) {
-      answer(() => reject(new DaemonStartError(`cannot start ${opts.execPath}: ${(error as Error).message}`)));
+      answer(() => reject(new DaemonStartError(`cannot start ${opts.execPath}: ${errorMessage(error)}`)));
       return;
     }
 

@@ -24,7 +24,7 @@ export interface ProbeCadenceOptions {
 /** What the watchdog needs to know of the daemon. */
 export type DaemonActivity = 'working' | 'backing-off' | 'hibernating';
 
-export function daemonActivity(status: DaemonStatus): DaemonActivity {
+function daemonActivity(status: DaemonStatus): DaemonActivity {
   const working =
     status.state === 'awake' ||
     status.queue.queued > 0 ||

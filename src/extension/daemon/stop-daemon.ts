@@ -8,6 +8,7 @@ import { delay } from '../../shared/delay';
 import type { Logger } from '../../shared/logger';
 import type { DataDirPaths } from '../../shared/paths';
 import { isProcessAlive } from '../../shared/process-alive';
+import { errorMessage } from '../../shared/error-message';
 
 export interface StopDaemonOptions {
   paths: DataDirPaths;
@@ -50,7 +51,7 @@ export async function stopDaemon(opts: StopDaemonOptions): Promise<void> {
     log.warn(`daemon pid ${pid} did not exit within ${timeoutMs} ms of stop; killing it`);
   } catch (error) {
     if (signal.aborted) return;
-    log.warn(`daemon pid ${pid} did not answer stop (${error instanceof Error ? error.message : String(error)}); killing it`);
+    log.warn(`daemon pid ${pid} did not answer stop (${errorMessage(error)}); killing it`);
   } finally {
     target.close();
   }

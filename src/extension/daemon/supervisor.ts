@@ -40,6 +40,7 @@ import { CrashBudget } from './crash-budget';
 import { DaemonSession } from './daemon-session';
 import { openDaemon } from './open-daemon';
 import { killQuietly, stopDaemon } from './stop-daemon';
+import { errorMessage } from '../../shared/error-message';
 
 export type { StateChange };
 
@@ -423,5 +424,5 @@ export class DaemonSupervisor implements Disposable {
 }
 
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }

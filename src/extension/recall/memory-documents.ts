@@ -9,7 +9,7 @@ export const MEMORY_SCHEME = 'dormouse-memory';
 export type FetchMemory = (id: number) => Promise<MemoryRecord | null>;
 
 /** `kind` rides in the query so the editor title can offer what fits (Restore, Re-run) without a round trip. */
-export function memoryUri(id: number, title: string, kind?: MemoryKind): vscode.Uri {
+function memoryUri(id: number, title: string, kind?: MemoryKind): vscode.Uri {
   const name = (title.split(/[\\/]/).pop() || 'memory').replace(/[?#]/g, '_');
   return vscode.Uri.from({ scheme: MEMORY_SCHEME, path: `/${id}/${name}`, ...(kind ? { query: `kind=${kind}` } : {}) });
 }
@@ -38,7 +38,7 @@ export class MemoryDocumentProvider implements vscode.TextDocumentContentProvide
 }
 
 /** A file snapshot is shown as the file was; other kinds get a short header. */
-export function renderMemory(m: MemoryRecord): string {
+function renderMemory(m: MemoryRecord): string {
   if (m.kind === 'file') return m.content;
   const header = [`// Dormouse ${m.kind} captured ${m.capturedAt}${m.path ? ` from ${m.path}` : ''}`];
   if (m.note) header.push(`// Note: ${m.note}`);

@@ -16,6 +16,7 @@ import { type ParsedQuery, QueryError } from '../../shared/recall-query';
 import { Debouncer } from '../core/batcher';
 import { MEMORY_KINDS, describeMatch, kindInQuery, noResultsHint, toggleKindInQuery } from '../core/recall-text';
 import { formatWhen } from '../core/relative-time';
+import { errorMessage } from '../../shared/error-message';
 
 export interface RecallQuickPickDeps {
   clock: Clock;
@@ -46,7 +47,7 @@ interface KindButton extends vscode.QuickInputButton {
 const FORGET_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('trash'), tooltip: 'Forget this memory…' };
 
 /** The daemon marks matches with [ ]; the quick pick highlights nothing in details, so plain text reads best. */
-export function plainSnippet(snippet: string): string {
+function plainSnippet(snippet: string): string {
   return snippet.replace(/[[\]]/g, '').replace(/\s+/g, ' ').trim();
 }
 
@@ -122,7 +123,7 @@ export function showRecallQuickPick(deps: RecallQuickPickDeps, initialQuery = ''
         },
         (error: unknown) => {
           if (mine !== generation) return;
-          const message = error instanceof Error ? error.message : String(error);
+          const message = errorMessage(error);
           show([problem(`Search failed: ${message}`)], `Search failed: ${message}`);
         },
       );

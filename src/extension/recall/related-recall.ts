@@ -9,6 +9,7 @@ import type { Logger } from '../../shared/logger';
 import type { JobInput, RelatedMemories } from '../../shared/protocol';
 import { Debouncer } from '../core/batcher';
 import type { RecallSection } from '../core/tree-model';
+import { errorMessage } from '../../shared/error-message';
 
 const RECENT_FILES = 20;
 
@@ -62,7 +63,7 @@ export class RelatedRecall implements Disposable {
     try {
       await this.opts.enqueue([{ kind: 'recall', payload: { path, limit: 20 }, dedupeKey: `recall:${path}` }]);
     } catch (error) {
-      this.opts.log.debug(`recall for ${path} not sent: ${error instanceof Error ? error.message : String(error)}`);
+      this.opts.log.debug(`recall for ${path} not sent: ${errorMessage(error)}`);
       if (this.activePath === path && this.section) this.set({ ...this.section, pending: false });
     }
   }

@@ -8,6 +8,7 @@ import type { Logger } from '../../shared/logger';
 import { RpcError, type ReloadResult } from '../../shared/protocol';
 import { type Settings, defaultSettings } from '../../shared/settings';
 import { DAEMON_SETTING_KEYS, type DaemonSettingKey, SettingsGate, describeRejection, settingId } from '../core/settings-gate';
+import { errorMessage } from '../../shared/error-message';
 
 export interface SettingsSyncOptions {
   log: Logger;
@@ -89,7 +90,7 @@ export class SettingsSync implements vscode.Disposable {
         }
         return;
       }
-      this.opts.log.warn(`settings not sent: ${error instanceof Error ? error.message : String(error)}`);
+      this.opts.log.warn(`settings not sent: ${errorMessage(error)}`);
     }
   }
 

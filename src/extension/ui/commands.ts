@@ -6,6 +6,7 @@ import type { StatusPresentation } from '../core/status-presentation';
 import { COMMAND_IDS } from './command-ids';
 import { memoryIdOf } from '../recall/memory-documents';
 import { activeMemoryId } from './forget-menu';
+import { errorMessage } from '../../shared/error-message';
 
 export interface CommandHandlers {
   wake(): Promise<string>;
@@ -32,7 +33,7 @@ export interface CommandHandlers {
 }
 
 /** The choices of Dormouse: Pause capture…, in the order shown. */
-export const PAUSE_CHOICES: ReadonlyArray<{ label: string; choice: PauseChoice }> = [
+const PAUSE_CHOICES: ReadonlyArray<{ label: string; choice: PauseChoice }> = [
   { label: 'For 15 minutes', choice: 'minutes-15' },
   { label: 'For 1 hour', choice: 'hour-1' },
   { label: `Until tomorrow morning (${String(TOMORROW_HOUR).padStart(2, '0')}:00)`, choice: 'tomorrow' },
@@ -42,12 +43,12 @@ export const PAUSE_CHOICES: ReadonlyArray<{ label: string; choice: PauseChoice }
 export function registerCommands(h: CommandHandlers): vscode.Disposable[] {
   const say = (message: string) => vscode.window.setStatusBarMessage(`Dormouse: ${message}`, 4000);
   const guard =
-    <A extends unknown[]>(name: string, fn: (...args: A) => Promise<unknown> | unknown) =>
+    <A extends unknown[]>(name: string, fn: (...args: A) => unknown) =>
     async (...args: A) => {
       try {
         return await fn(...args);
       } catch (error) {
-        void vscode.window.showErrorMessage(`Dormouse: ${name} failed: ${error instanceof Error ? error.message : String(error)}`, 'Show log').then((c) => {
+        void vscode.window.showErrorMessage(`Dormouse: ${name} failed: ${errorMessage(error)}`, 'Show log').then((c) => {
           if (c) h.showLog();
         });
         return undefined;

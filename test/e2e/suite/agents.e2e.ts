@@ -34,7 +34,7 @@ test(
     // each stored capture until this one is in, with a deadline.
     const search = () => vscode.lm.invokeTool('dormouse_search', { input: { query: 'agentsWombatTrellis' }, toolInvocationToken: undefined });
     const deadline = Date.now() + 20_000;
-    let answer = '';
+    let answer: string;
     for (;;) {
       stored = (await waitForCapturesStored(api, stored, 1)).counters.capturesStored;
       answer = text(await search());
@@ -75,7 +75,7 @@ test(
 test(
   'agents: Set up an AI agent writes the MCP launcher, which runs the installed CLI',
   async () => {
-    const result = (await vscode.commands.executeCommand('dormouse.setupAgent', 'generic')) as { text: string } | undefined;
+    const result = await vscode.commands.executeCommand<{ text: string } | undefined>('dormouse.setupAgent', 'generic');
     assert.ok(result, 'the command returned what it wrote');
     const config = JSON.parse(result.text) as { mcpServers: { dormouse: { command: string; args: string[] } } };
     const { command, args } = config.mcpServers.dormouse;
@@ -83,7 +83,7 @@ test(
     const launcher = process.platform === 'win32' ? (args[1] ?? '') : command;
     assert.match(launcher, /dormouse-mcp(\.cmd)?$/, `command line: ${command} ${args.join(' ')}`);
     assert.match(readFileSync(launcher, 'utf8'), /dist[\\/]cli\.js.*\bmcp\b/, 'the launcher runs the installed CLI with `mcp`');
-    const claude = (await vscode.commands.executeCommand('dormouse.setupAgent', 'claude-code')) as { text: string };
+    const claude = await vscode.commands.executeCommand<{ text: string }>('dormouse.setupAgent', 'claude-code');
     assert.match(claude.text, /^claude mcp add --scope user dormouse -- .*dormouse-mcp/);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   },

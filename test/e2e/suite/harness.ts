@@ -19,7 +19,7 @@ export async function getApi(): Promise<DormouseApi> {
   }
   const api = extension.isActive ? extension.exports : await extension.activate();
   if (!api || typeof api.supervisorState !== 'function') {
-    throw new Error(`extension ${EXTENSION_ID} activated but returned no DormouseApi (activate() returned ${String(api)})`);
+    throw new Error(`extension ${EXTENSION_ID} activated but returned no DormouseApi (activate() returned ${api == null ? String(api) : `a value of type ${typeof api} without supervisorState()`})`);
   }
   return api;
 }

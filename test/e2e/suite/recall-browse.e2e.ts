@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { test } from './framework';
 import { bridge, getApi, waitForEvent } from './harness';
 import { saveNewFile, waitForCapturesStored, waitForRunning, waitForStatus, workspaceDir, showDormouseView, waitUntilRecallable } from './steps';
+import { errorMessage } from '../../../src/shared/error-message';
 
 type Hit = { id: number; kind: string; title: string };
 const recall = async (api: Awaited<ReturnType<typeof getApi>>, query: string, extra: object = {}) =>
@@ -173,7 +174,7 @@ test(
       await answer('Forget', 'forgetKoala.ts').catch(async (error: unknown) => {
         // Say what the window said instead (a failed command shows an error notification).
         const { messages } = await bridge.notifications({ timeoutMs: 2_000 }).catch(() => ({ messages: [] as string[] }));
-        throw new Error(`${error instanceof Error ? error.message : String(error)}; notifications: ${JSON.stringify(messages)}`);
+        throw new Error(`${errorMessage(error)}; notifications: ${JSON.stringify(messages)}`);
       });
       await bridge.tree({ viewTitle: 'Dormouse', textExcludes: 'forgetKoala.ts: file', minRows: 1, timeoutMs: 15_000 });
       await bridge.screenshot('forget-from-recall-section');

@@ -2,7 +2,7 @@
 // source maps. The bundle carries an inline map, so frames are rewritten here to the .ts files and
 // lines a reader can open.
 import { readFileSync } from 'node:fs';
-import { SourceMap } from 'node:module';
+import { SourceMap, type SourceMapPayload } from 'node:module';
 import { dirname, resolve } from 'node:path';
 
 let cached: { bundle: string; map: SourceMap | null } | undefined;
@@ -12,7 +12,7 @@ function bundleMap(bundle: string): SourceMap | null {
   let map: SourceMap | null = null;
   try {
     const match = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/.exec(readFileSync(bundle, 'utf8'));
-    if (match?.[1]) map = new SourceMap(JSON.parse(Buffer.from(match[1], 'base64').toString('utf8')));
+    if (match?.[1]) map = new SourceMap(JSON.parse(Buffer.from(match[1], 'base64').toString('utf8')) as SourceMapPayload);
   } catch {
     map = null; // an unreadable map only costs readable stacks
   }

@@ -156,12 +156,14 @@ async function waitForTree(api: Awaited<ReturnType<typeof getApi>>, predicate: (
       sub.dispose();
       reject(new Error('timed out waiting for the tree'));
     }, 20_000);
-    const sub = api.onDidChangeTree(async () => {
-      if (await check()) {
-        clearTimeout(timer);
-        sub.dispose();
-        resolve(true);
-      }
+    const settle = (outcome: () => void) => {
+      clearTimeout(timer);
+      sub.dispose();
+      outcome();
+    };
+    // The event ignores what a listener returns: a snapshot that fails rejects the wait, never goes unhandled.
+    const sub = api.onDidChangeTree(() => {
+      check().then((done) => done && settle(() => resolve(true)), (error: unknown) => settle(() => reject(error)));
     });
   });
 }

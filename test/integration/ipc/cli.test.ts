@@ -9,7 +9,7 @@ import * as esbuild from 'esbuild';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import pkg from '../../../package.json';
 import { type Handlers, IpcServer } from '../../../src/daemon/ipc/server';
-import { createToken } from '../../../src/daemon/ipc/token';
+import { generateToken, writeToken } from '../../../src/daemon/ipc/token';
 import { memoryLogger } from '../../../src/shared/logger';
 import { type DataDirPaths, dataDirPaths } from '../../../src/shared/paths';
 import { type Params, type RecallHit, RpcError } from '../../../src/shared/protocol';
@@ -102,7 +102,9 @@ async function startServer(): Promise<void> {
       return {};
     }),
   };
-  server = new IpcServer({ paths, token: createToken(paths.token), handlers, log: memoryLogger(), maxMessageBytes: 1 << 20 });
+  const token = generateToken();
+  writeToken(paths.token, token);
+  server = new IpcServer({ paths, token, handlers, log: memoryLogger(), maxMessageBytes: 1 << 20 });
   await server.start();
 }
 

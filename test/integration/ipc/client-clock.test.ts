@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DaemonClient, DaemonUnreachableError } from '../../../src/client/daemon-client';
 import { type Handlers, IpcServer } from '../../../src/daemon/ipc/server';
-import { createToken } from '../../../src/daemon/ipc/token';
+import { generateToken, writeToken } from '../../../src/daemon/ipc/token';
 import { ManualClock } from '../../../src/shared/clock';
 import { memoryLogger } from '../../../src/shared/logger';
 import type { DataDirPaths } from '../../../src/shared/paths';
@@ -34,18 +34,25 @@ function makePaths(root: string): DataDirPaths {
   };
 }
 
+/** A fresh token, written where clients read it. */
+function newToken(): string {
+  const token = generateToken();
+  writeToken(paths.token, token);
+  return token;
+}
+
 /** A real server whose `memory` never answers. */
 async function startServer(): Promise<void> {
   const never: Array<() => void> = [];
   const handlers = { memory: () => new Promise((resolve) => never.push(() => resolve(null))) } as unknown as Handlers;
-  const server = new IpcServer({ paths, token: createToken(paths.token), handlers, log: memoryLogger(), maxMessageBytes: 4096 });
+  const server = new IpcServer({ paths, token: newToken(), handlers, log: memoryLogger(), maxMessageBytes: 4096 });
   await server.start();
   cleanups.push(() => never.forEach((answer) => answer()), () => server.close());
 }
 
 /** A socket that accepts connections and never says a word (a daemon hung before hello). */
 async function silentSocket(): Promise<{ server: Server; connections: Socket[]; nextConnection: () => Promise<Socket> }> {
-  createToken(paths.token);
+  newToken();
   preparePrivateFolder(paths.socketRoot);
   const connections: Socket[] = [];
   const waiters: Array<(s: Socket) => void> = [];

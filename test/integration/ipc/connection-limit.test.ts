@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DaemonClient } from '../../../src/client/daemon-client';
 import { readOpenFileLimit } from '../../../src/daemon/ipc/open-file-limit';
 import { type Handlers, IpcServer } from '../../../src/daemon/ipc/server';
-import { createToken } from '../../../src/daemon/ipc/token';
+import { generateToken, writeToken } from '../../../src/daemon/ipc/token';
 import { memoryLogger } from '../../../src/shared/logger';
 import { type DataDirPaths, dataDirPaths } from '../../../src/shared/paths';
 import { RpcError } from '../../../src/shared/protocol';
@@ -106,7 +106,8 @@ describe('IPC server in this process', () => {
   it('an idle authenticated connection holds no Node timer: the hello timer goes with the hello', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dm-conn-'));
     const paths = dataDirPaths(join(dir, 'data'));
-    const token = createToken(paths.token);
+    const token = generateToken();
+    writeToken(paths.token, token);
     const server = new IpcServer({ paths, token, handlers: { status: () => ({}) } as unknown as Handlers, log: memoryLogger(), maxMessageBytes: 1 << 20 });
     try {
       await server.start();

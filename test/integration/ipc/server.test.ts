@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DaemonClient, DaemonUnreachableError } from '../../../src/client/daemon-client';
 import { type Handlers, IpcServer } from '../../../src/daemon/ipc/server';
-import { createToken, writeToken } from '../../../src/daemon/ipc/token';
+import { generateToken, writeToken } from '../../../src/daemon/ipc/token';
 import { DaemonAlreadyRunningError } from '../../../src/daemon/ipc/transport';
 import { waitFor } from '../../../src/shared/event';
 import { memoryLogger } from '../../../src/shared/logger';
@@ -153,7 +153,8 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'dm-ipc-'));
   paths = makePaths(dir);
   mkdirSync(paths.dataDir, { recursive: true });
-  token = createToken(paths.token);
+  token = generateToken();
+  writeToken(paths.token, token);
   servers = [];
   clients = [];
   raws = [];

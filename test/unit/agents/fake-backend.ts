@@ -15,11 +15,11 @@ export class FakeBackend implements AgentBackend {
     if (method === 'recall') {
       const p = params as Params<'recall'>;
       const offset = p.offset ?? 0;
-      return this.hits.slice(offset, offset + (p.limit ?? 20)) as Result<M>;
+      return this.hits.slice(offset, offset + (p.limit ?? 20));
     }
-    if (method === 'memory') return (this.memories.get((params as Params<'memory'>).id) ?? null) as Result<M>;
+    if (method === 'memory') return (this.memories.get((params as Params<'memory'>).id) ?? null);
     const related: RelatedMemories = { path: (params as Params<'related'>).path, hits: [], history: this.history, computedAt: new Date(0).toISOString() };
-    return related as Result<M>;
+    return related;
   }
 }
 

@@ -55,8 +55,11 @@ describe('MCP server', () => {
   });
 
   it('package.json contributes the same tools to VS Code, and the MCP provider', () => {
-    const manifest = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8'));
-    const contributed = manifest.contributes.languageModelTools as Array<Record<string, unknown>>;
+    const manifest = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as {
+      contributes: { languageModelTools: Array<Record<string, unknown>>; mcpServerDefinitionProviders: unknown; configuration: { properties: Record<string, unknown> } };
+      engines: { vscode: string };
+    };
+    const contributed = manifest.contributes.languageModelTools;
     expect(contributed.map((t) => t.name)).toEqual(TOOL_DEFINITIONS.map((t) => t.name));
     for (const def of TOOL_DEFINITIONS) {
       const t = contributed.find((x) => x.name === def.name)!;

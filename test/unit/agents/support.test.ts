@@ -89,11 +89,12 @@ describe('agent setup lines', () => {
   });
 
   it('Cursor: the dormouse entry is added or replaced and other servers are kept', () => {
-    const merged = JSON.parse(mergeCursorConfig(JSON.stringify({ mcpServers: { other: { command: 'x' }, dormouse: { command: 'old' } }, extra: 1 }), launch));
+    type CursorConfig = { mcpServers: Record<string, { command: string; env?: unknown }>; extra?: unknown };
+    const merged = JSON.parse(mergeCursorConfig(JSON.stringify({ mcpServers: { other: { command: 'x' }, dormouse: { command: 'old' } }, extra: 1 }), launch)) as CursorConfig;
     expect(Object.keys(merged.mcpServers)).toEqual(['other', 'dormouse']);
-    expect(merged.mcpServers.dormouse.env).toEqual({ ELECTRON_RUN_AS_NODE: '1' });
+    expect(merged.mcpServers.dormouse?.env).toEqual({ ELECTRON_RUN_AS_NODE: '1' });
     expect(merged.extra).toBe(1);
     expect(() => mergeCursorConfig('[1]', launch)).toThrow(/not a JSON object/);
-    expect(JSON.parse(mergeCursorConfig(undefined, launch)).mcpServers.dormouse.command).toBe(launch.command);
+    expect((JSON.parse(mergeCursorConfig(undefined, launch)) as CursorConfig).mcpServers.dormouse?.command).toBe(launch.command);
   });
 });

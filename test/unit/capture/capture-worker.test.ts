@@ -2,7 +2,7 @@ import { truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CaptureWorker } from '../../../src/daemon/capture/capture-worker';
-import { searchMemories } from '../../../src/daemon/recall/search';
+import { searchMemories } from '../../helpers/search-memories';
 import { ManualClock } from '../../../src/shared/clock';
 import { memoryLogger } from '../../../src/shared/logger';
 import { type Settings, defaultSettings } from '../../../src/shared/settings';

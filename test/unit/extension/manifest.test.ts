@@ -7,12 +7,16 @@ import { DAEMON_SETTING_KEYS } from '../../../src/extension/core/settings-gate';
 import { COMMAND_IDS } from '../../../src/extension/ui/command-ids';
 import { SETTING_SPECS } from '../../../src/shared/settings';
 
-const manifest = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8'));
-const properties: Record<string, { default: unknown; minimum?: number; maximum?: number; order: number }> = manifest.contributes.configuration.properties;
+type Property = { default: unknown; minimum?: number; maximum?: number; order: number };
+const manifest = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as {
+  activationEvents: string[];
+  contributes: { commands: Array<{ command: string }>; configuration: { properties: Record<string, Property> } };
+};
+const properties = manifest.contributes.configuration.properties;
 
 describe('package.json contributions', () => {
   it('contributes exactly the commands the extension registers', () => {
-    const contributed = manifest.contributes.commands.map((c: { command: string }) => c.command).sort();
+    const contributed = manifest.contributes.commands.map((c) => c.command).sort();
     expect(contributed).toEqual(Object.values(COMMAND_IDS).sort());
   });
 

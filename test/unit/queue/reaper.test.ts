@@ -97,7 +97,7 @@ describe('Reaper', () => {
   });
 
   it('wake re-arms a hibernating reaper after a short jittered delay', async () => {
-    let r = 0;
+    const r = 0;
     const { reaper, clock, states } = setup({}, () => r);
     reaper.start();
     await clock.runNext();

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { searchMemories } from '../../../src/daemon/recall/search';
+import { searchMemories } from '../../helpers/search-memories';
 import { type MemoryDb, memory, openMemoryDb } from './memory-db';
 
 const DAY = 86_400_000;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { distinctiveTerms, relatedForPath } from '../../../src/daemon/recall/related';
+import { distinctiveTerms } from '../../../src/daemon/recall/related';
 import { RecallWorker } from '../../../src/daemon/recall/recall-worker';
 import { ManualClock } from '../../../src/shared/clock';
 import { memoryLogger } from '../../../src/shared/logger';
@@ -16,6 +16,9 @@ export async function drainQueue(queue: JobQueue) {
 
 describe('related memories', () => {
   let m: MemoryDb;
+  // The daemon's path: a recall job's payload handled by the RecallWorker.
+  const related = (path: string, now = 0) =>
+    new RecallWorker({ db: m.db, store: m.store, clock: new ManualClock(now), log: memoryLogger() }).handle({ path, limit: 10 });
   beforeEach(() => { m = openMemoryDb(); });
   afterEach(() => m.close());
 
@@ -25,28 +28,28 @@ describe('related memories', () => {
     expect(distinctiveTerms('const return if else function')).toEqual([]);
   });
 
-  it('related memories share identifiers and exclude the file itself', () => {
+  it('related memories share identifiers and exclude the file itself', async () => {
     m.store.insert(memory(SOURCE, { path: '/p/drain.ts' }));
     const peer = m.store.insert(memory('function leaseJobs(queue) { /* lease */ }\n', { path: '/p/queue.ts' }));
     m.store.insert(memory('nothing in common here\n', { path: '/p/other.ts' }));
-    const related = relatedForPath(m.db, m.store, '/p/drain.ts', 10, Date.UTC(2026, 0, 1));
-    expect(related.path).toBe('/p/drain.ts');
-    expect(related.hits.map((h) => h.id)).toEqual([peer]);
-    expect(related.computedAt).toBe('2026-01-01T00:00:00.000Z');
+    const r = await related('/p/drain.ts', Date.UTC(2026, 0, 1));
+    expect(r.path).toBe('/p/drain.ts');
+    expect(r.hits.map((h) => h.id)).toEqual([peer]);
+    expect(r.computedAt).toBe('2026-01-01T00:00:00.000Z');
   });
 
-  it("the file's own snapshots come back as its history, newest first", () => {
+  it("the file's own snapshots come back as its history, newest first", async () => {
     const first = m.store.insert(memory('leaseJobs v1\n', { path: '/p/drain.ts', capturedAt: 1_000 }));
     const second = m.store.insert(memory('leaseJobs v2\n', { path: '/p/drain.ts', capturedAt: 2_000 }));
     m.store.insert(memory('leaseJobs elsewhere\n', { path: '/p/queue.ts', capturedAt: 3_000 }));
-    const related = relatedForPath(m.db, m.store, '/p/drain.ts', 10, 0);
-    expect(related.history.map((h) => h.id)).toEqual([second, first]);
-    expect(related.history.every((h) => h.kind === 'file' && h.path === '/p/drain.ts')).toBe(true);
+    const { history } = await related('/p/drain.ts');
+    expect(history.map((h) => h.id)).toEqual([second, first]);
+    expect(history.every((h) => h.kind === 'file' && h.path === '/p/drain.ts')).toBe(true);
   });
 
-  it('a file with no snapshot has no related memories', () => {
+  it('a file with no snapshot has no related memories', async () => {
     m.store.insert(memory('leaseJobs\n', { path: '/p/queue.ts' }));
-    expect(relatedForPath(m.db, m.store, '/p/never.ts', 10, 0).hits).toEqual([]);
+    expect((await related('/p/never.ts')).hits).toEqual([]);
   });
 });
 

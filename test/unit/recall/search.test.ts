@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toMatchQuery } from '../../../src/daemon/recall/query';
-import { searchMatch, searchMemories } from '../../../src/daemon/recall/search';
+import { searchMatch } from '../../../src/daemon/recall/search';
+import { searchMemories } from '../../helpers/search-memories';
 import { type MemoryDb, memory, openMemoryDb } from './memory-db';
 
 describe('searchMemories', () => {

@@ -114,7 +114,7 @@ describe('Dispatcher', () => {
   it('logs each start as start job <id> slot <k>/<n>', async () => {
     const h = harness({}, [7, 8, 9]);
     await h.dispatcher.tick();
-    expect(h.log.lines.filter((l) => l.includes('start job')).map((l) => l.replace(/^.*INFO  /, ''))).toEqual([
+    expect(h.log.lines.filter((l) => l.includes('start job')).map((l) => l.replace(/^.*INFO {2}/, ''))).toEqual([
       'start job 7 slot 1/3',
       'start job 8 slot 2/3',
       'start job 9 slot 3/3',
@@ -128,7 +128,7 @@ describe('Dispatcher', () => {
     expect(await tick).toEqual({ outcome: 'work' });
     expect(h.started).toEqual([1, 2, 3, 4]);
     expect(h.clock.activeTimers).toBe(0);
-    expect(h.log.lines.filter((l) => l.includes('start job')).map((l) => l.replace(/^.*INFO  /, ''))).toEqual([
+    expect(h.log.lines.filter((l) => l.includes('start job')).map((l) => l.replace(/^.*INFO {2}/, ''))).toEqual([
       'start job 1 slot 1/4', 'start job 2 slot 2/4', 'start job 3 slot 3/4', 'start job 4 slot 4/4',
     ]);
   });

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { MIGRATIONS } from '../../../src/daemon/store/migrations';
 import { migrate } from '../../../src/daemon/store/migrations/runner';
 import { SqlDatabase } from '../../../src/daemon/store/sql';
-import { searchMemories } from '../../../src/daemon/recall/search';
+import { searchMemories } from '../../helpers/search-memories';
 import { ManualClock } from '../../../src/shared/clock';
 import { memoryLogger } from '../../../src/shared/logger';
 
