@@ -253,7 +253,8 @@ export class Daemon {
     this.captureWorker = captureWorker;
     this.recallWorker = new RecallWorker({ db: this.db, store: this.memories, clock, log: log.child('recall') });
 
-    if (this.opts.testHooks ?? testHooksRequested(process.env)) {
+    // Production bundles have no hooks at all (DORMOUSE_TEST_SURFACE false: compiled out).
+    if (DORMOUSE_TEST_SURFACE && (this.opts.testHooks ?? testHooksRequested(process.env))) {
       log.warn(`TEST HOOKS ENABLED (${TEST_HOOKS_ENV}=1): the debug method can wedge poll loops. Never use this daemon for real work.`);
       this.debugHooks = new DebugHooks({
         log: log.child('debug-hooks'),
@@ -611,10 +612,15 @@ export class Daemon {
         }
         return outcome;
       }),
-      debug: (params: Params<'debug'>) => {
-        if (!this.debugHooks) throw new RpcError('UNKNOWN_METHOD', TEST_HOOKS_DISABLED_MESSAGE);
-        return this.debugHooks.handle(params);
-      },
+      // Not in production bundles: the server then answers UNKNOWN_METHOD for `debug`.
+      ...(DORMOUSE_TEST_SURFACE
+        ? {
+            debug: (params: Params<'debug'>) => {
+              if (!this.debugHooks) throw new RpcError('UNKNOWN_METHOD', TEST_HOOKS_DISABLED_MESSAGE);
+              return this.debugHooks.handle(params);
+            },
+          }
+        : {}),
       stop: () => {
         // Reply first, then stop.
         this.clock.setTimeout(() => void this.stop('stop requested'), 0);

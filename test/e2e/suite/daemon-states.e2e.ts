@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from './framework';
 import { bridge, getApi } from './harness';
-import type { DormouseApi } from '../../../src/extension/api';
+import type { DormouseTestApi } from '../../../src/extension/api';
 import type { DaemonStatus } from '../../../src/shared/status';
 import { findTreeNode, saveNewFile, setSetting, waitForPresentation, waitForRunning, waitForStatus } from './steps';
 
@@ -129,7 +129,7 @@ test(
 );
 
 /** Asks the daemon for its status every 250 ms until `predicate` holds (a condition, not a fixed sleep). */
-async function askStatusUntil(api: DormouseApi, predicate: (s: DaemonStatus) => boolean, timeoutMs: number): Promise<DaemonStatus> {
+async function askStatusUntil(api: DormouseTestApi, predicate: (s: DaemonStatus) => boolean, timeoutMs: number): Promise<DaemonStatus> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const status = (await api.request('status', {})) as DaemonStatus;

@@ -2,7 +2,7 @@
 // events (never sleeping), and the UI bridge, through which the runner's playwright reads and
 // drives the real workbench in the browser (the host cannot see the DOM).
 import * as vscode from 'vscode';
-import type { DormouseApi } from '../../../src/extension/api';
+import type { DormouseApi, DormouseTestApi } from '../../../src/extension/api';
 import { RealClock } from '../../../src/shared/clock';
 import type { Event } from '../../../src/shared/event';
 import { DisposableStore } from '../../../src/shared/lifecycle';
@@ -11,8 +11,11 @@ export const EXTENSION_ID = 'dormouse.dormouse';
 
 const clock = new RealClock();
 
-/** Activates the extension under test (if needed) and returns what activate() returned. */
-export async function getApi(): Promise<DormouseApi> {
+/**
+ * Activates the extension under test (if needed) and returns what activate() returned: the test
+ * build's API, with request() (the runner builds with `node esbuild.mjs`, not --production).
+ */
+export async function getApi(): Promise<DormouseTestApi> {
   const extension = vscode.extensions.getExtension<DormouseApi>(EXTENSION_ID);
   if (!extension) {
     throw new Error(`extension ${EXTENSION_ID} is not loaded in this host: was the payload's extensionDevelopmentPath honoured?`);
@@ -21,7 +24,10 @@ export async function getApi(): Promise<DormouseApi> {
   if (!api || typeof api.supervisorState !== 'function') {
     throw new Error(`extension ${EXTENSION_ID} activated but returned no DormouseApi (activate() returned ${String(api)})`);
   }
-  return api;
+  if (typeof (api as Partial<DormouseTestApi>).request !== 'function') {
+    throw new Error(`extension ${EXTENSION_ID} is a production build (its API has no request()): the e2e suite needs the test build, node esbuild.mjs`);
+  }
+  return api as DormouseTestApi;
 }
 
 /**
