@@ -8,7 +8,7 @@
 //   node test/e2e/run-e2e.mjs      (npm run test:e2e; also part of npm test)
 //   DORMOUSE_E2E_TIMEOUT_MS=...    overall limit (default 6 min)
 //   DORMOUSE_E2E_DUMP_HTML=1       always save the workbench HTML (to check ui-selectors.mjs)
-//   DORMOUSE_E2E_ONLY=text         run only the tests whose name includes text
+//   DORMOUSE_E2E_ONLY=text[|text2] run only the tests whose name includes one of the texts
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

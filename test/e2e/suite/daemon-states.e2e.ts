@@ -4,7 +4,8 @@
 // colours, taking priority over stuck), in both the status bar and the tree view.
 import * as assert from 'node:assert/strict';
 import { test } from './framework';
-import { bridge, getApi } from './harness';
+import * as vscode from 'vscode';
+import { bridge, getApi, type StatusBarItemInfo } from './harness';
 import type { DormouseTestApi } from '../../../src/extension/api';
 import type { DaemonStatus } from '../../../src/shared/status';
 import { findTreeNode, saveNewFile, setSetting, waitForPresentation, waitForRunning, waitForStatus } from './steps';
@@ -87,6 +88,7 @@ test(
     await waitForPresentation(api, ['stuck'], 30_000);
     const item = await bridge.statusBar({ textIncludes: 'stuck', timeoutMs: 10_000 });
     assert.ok(item.text.includes('stuck'));
+    assertColours(item, 'warning');
     const queue = await findTreeNode(api, 'Queue');
     assert.match(queue?.description ?? '', /stuck/, 'the Queue section says stuck');
     await bridge.palette('Dormouse: Show Dormouse view');
@@ -111,6 +113,7 @@ test(
       await waitForPresentation(api, ['stale'], 30_000);
       const item = await bridge.statusBar({ textIncludes: 'stale', timeoutMs: 10_000 });
       assert.ok(item.text.includes('stale'));
+      assertColours(item, 'error');
       const loops = await findTreeNode(api, 'Loops');
       assert.ok(loops?.children?.some((l) => l.label === 'capture' && /stale/.test(l.description ?? '')), 'the capture loop row says stale');
       await bridge.palette('Dormouse: Show Dormouse view');
@@ -127,6 +130,15 @@ test(
   },
   { timeoutMs: 90_000 },
 );
+
+/** The item is drawn in the theme's warning (stuck) or error (stale) colours, which differ from the bar's own. */
+function assertColours(item: StatusBarItemInfo, kind: 'warning' | 'error'): void {
+  const background = item.theme[`statusBarItem.${kind}Background`];
+  const foreground = item.theme[`statusBarItem.${kind}Foreground`];
+  assert.notEqual(background, item.theme['statusBar.background'], `the theme's ${kind} background differs from the bar's (else this proves nothing): ${JSON.stringify(item.theme)}`);
+  assert.equal(item.backgroundColor, background, `the item's background is statusBarItem.${kind}Background: ${JSON.stringify(item)}`);
+  assert.equal(item.color, foreground, `the item's text is statusBarItem.${kind}Foreground: ${JSON.stringify(item)}`);
+}
 
 /** Asks the daemon for its status every 250 ms until `predicate` holds (a condition, not a fixed sleep). */
 async function askStatusUntil(api: DormouseTestApi, predicate: (s: DaemonStatus) => boolean, timeoutMs: number): Promise<DaemonStatus> {

@@ -74,6 +74,8 @@ export interface StatusBarItemInfo {
   className: string;
   backgroundColor: string;
   color: string;
+  /** The current theme's colours by VS Code colour id (statusBarItem.warningBackground, …), computed (rgb(…)). */
+  theme: Record<string, string>;
 }
 
 export interface QuickPickRow {
@@ -107,7 +109,7 @@ export const bridge = {
   /** Saves test-artifacts/e2e/screenshots/<name>.png. */
   screenshot: (name: string) => call<{ path: string }>('/screenshot', { name }),
   /** Waits until the Dormouse status bar item exists (its text / aria-label including the given strings), then reads it. */
-  statusBar: (options: { textIncludes?: string; textExcludes?: string; ariaIncludes?: string; timeoutMs?: number } = {}) => call<StatusBarItemInfo>('/statusbar', options),
+  statusBar: (options: { textIncludes?: string; textExcludes?: string; ariaIncludes?: string; ariaExcludes?: string; timeoutMs?: number } = {}) => call<StatusBarItemInfo>('/statusbar', options),
   /**
    * Runs a command through the real command palette: F1, the title, Enter. With
    * `opensQuickInput`, resolves once the quick input the command opens is showing (type into it then).
@@ -139,6 +141,10 @@ export const bridge = {
   treeContextMenu: (ariaIncludes: string, item: string, options: { viewTitle?: string; timeoutMs?: number } = {}) =>
     call<{ labels: string[] }>('/tree-context', { ariaIncludes, item, ...options }),
 
+  /** Clicks the button `button` of the notification whose message includes `includes`. */
+  notificationAction: (includes: string, button: string, options: { timeoutMs?: number } = {}) => call<object>('/notification-action', { includes, button, ...options }),
+  /** Sets `key` (e.g. dormouse.suspendAfterMs) in the Settings editor: searched, then typed (or its checkbox clicked). */
+  settingsSet: (key: string, value: string | number | boolean, options: { timeoutMs?: number } = {}) => call<object>('/settings-set', { key, value, ...options }),
   /** The messages in the notifications centre (toasts do not render headless), once one includes `includes`. */
   notifications: (options: { includes?: string; timeoutMs?: number } = {}) => call<{ messages: string[] }>('/notifications', options),
 };
