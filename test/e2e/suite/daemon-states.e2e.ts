@@ -37,26 +37,37 @@ test(
 );
 
 test(
-  'Wake daemon wakes it',
+  'Wake daemon from the palette wakes it and the status bar stops showing hibernating',
   async () => {
     const api = await getApi();
+    // Where the previous test left it (run alone, the status bar may show any state first).
+    const asleep = await bridge.statusBar({ timeoutMs: 10_000 });
     const before = api.status()!.counters.wakes;
     await bridge.palette('Dormouse: Wake daemon');
     const woken = await waitForStatus(api, (s) => s.counters.wakes > before && s.state !== 'hibernating', 'the daemon to wake');
     assert.notEqual(woken.state, 'hibernating');
+    // Read again from the page: what the user sees now.
+    const item = await bridge.statusBar({ ariaExcludes: 'hibernating', timeoutMs: 15_000 });
+    assert.doesNotMatch(item.ariaLabel, /hibernating/, `the status bar left hibernating (it showed ${JSON.stringify(asleep.ariaLabel)})`);
+    assert.match(item.ariaLabel, /awake|working|backing off/, `the status bar shows the woken daemon: ${JSON.stringify(item.ariaLabel)}`);
     await bridge.screenshot('woken');
   },
   { timeoutMs: 30_000 },
 );
 
 test(
-  'changing the suspend window in settings reloads it live',
+  'changing the suspend window in the Settings editor reloads it live',
   async () => {
     const api = await getApi();
+    await waitForRunning(api);
     const pid = api.status()!.pid;
-    await setSetting('suspendAfterMs', 4000);
+    // The user's way: the Settings editor, the setting searched, the value typed.
+    await bridge.settingsSet('dormouse.suspendAfterMs', 4000);
     const s = await waitForStatus(api, (x) => x.config.suspendAfterMs === 4000, 'the daemon to apply suspendAfterMs 4000');
     assert.equal(s.pid, pid, 'applied live: same daemon process');
+    assert.equal(vscode.workspace.getConfiguration('dormouse').inspect('suspendAfterMs')?.globalValue, 4000, 'the editor wrote the user setting');
+    await bridge.screenshot('settings-editor-suspend');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   },
   { timeoutMs: 30_000 },
 );
