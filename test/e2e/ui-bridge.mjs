@@ -54,6 +54,21 @@ export async function startUiBridge({ page: currentPage, screenshotsDir, log }) 
       await page().keyboard.type(String(text));
       return {};
     },
+    // Puts `text` into the visible quick input's box as typed text would (fill: one input event),
+    // then waits until the box holds it; filled again while something (the quick pick opening,
+    // its own reset on show) replaced it, until it stays or time is up.
+    '/quickinput-fill': async ({ text, timeoutMs }) => {
+      const deadline = Date.now() + (timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      const box = page().locator(SELECTORS.quickInputBox);
+      for (;;) {
+        await box.fill(String(text), { timeout: Math.max(1, deadline - Date.now()) });
+        const kept = await page()
+          .waitForFunction(([sel, want]) => document.querySelector(sel)?.value === want, [SELECTORS.quickInputBox, String(text)], { timeout: 1_000 })
+          .then(() => true, () => false);
+        if (kept && (await box.inputValue()) === String(text)) return {};
+        if (Date.now() >= deadline) throw new Error(`the quick input did not keep ${JSON.stringify(text)}; it holds ${JSON.stringify(await box.inputValue())}`);
+      }
+    },
     '/press': async ({ key }) => {
       await page().keyboard.press(String(key));
       return {};
@@ -243,7 +258,7 @@ async function paneLocator(page, title) {
 }
 
 /** Reads the Dormouse status bar item, waiting until its text / aria-label include the given strings. */
-async function statusBarItem(page, { textIncludes, textExcludes, ariaIncludes, ariaExcludes }, timeoutMs) {
+export async function statusBarItem(page, { textIncludes, textExcludes, ariaIncludes, ariaExcludes }, timeoutMs) {
   const read = (args) => {
     const [sel, prefix, wanted, wantedAria, unwanted, unwantedAria, waiting] = args;
     // The current theme's status bar colours (CSS variables on the workbench), as computed colours
@@ -303,7 +318,7 @@ async function statusBarItem(page, { textIncludes, textExcludes, ariaIncludes, a
  * palette has closed. With `opensQuickInput`, also wait for the quick input the command opens
  * (it shows after a round trip to the extension host; typing before that would go to the editor).
  */
-async function runFromPalette(page, title, { opensQuickInput = false } = {}, timeoutMs) {
+export async function runFromPalette(page, title, { opensQuickInput = false } = {}, timeoutMs) {
   if (typeof title !== 'string' || !title) throw new Error('palette needs a title');
   await page.keyboard.press('F1');
   await page.waitForSelector(SELECTORS.quickInputBox, { state: 'visible', timeout: timeoutMs });
@@ -322,12 +337,15 @@ async function runFromPalette(page, title, { opensQuickInput = false } = {}, tim
     throw new Error(`command palette has no command titled ${JSON.stringify(title)} (${error.message.split('\n')[0]}); rows: ${JSON.stringify(rows.map((r) => r.label))}`);
   }
   await page.keyboard.press('Enter');
-  // The palette is the quick input whose value starts with '>'; the command's own has none.
+  // The palette is the quick input whose value starts with '>' and which has no title; the
+  // command's own has a title (every Dormouse quick input does). The title matters: while the
+  // palette closes its value is briefly empty, and text typed then is lost.
   const paletteGone = ([sel, wantOther]) => {
     const widget = document.querySelector(sel.quickInput);
     const visible = !!widget && getComputedStyle(widget).display !== 'none';
     const value = document.querySelector(sel.quickInputBox)?.value ?? '';
-    const other = visible && !value.startsWith('>');
+    const title = (document.querySelector(sel.quickInputTitle)?.textContent ?? '').trim();
+    const other = visible && !value.startsWith('>') && title !== '';
     return wantOther ? other : !visible || other;
   };
   try {

@@ -13,6 +13,7 @@ export const SELECTORS = {
   // separate elements inside a row.
   quickInput: '.quick-input-widget',
   quickInputBox: '.quick-input-widget .quick-input-box input',
+  quickInputTitle: '.quick-input-widget .quick-input-title',
   quickInputRow: '.quick-input-widget .quick-input-list .monaco-list-row',
   quickInputRowLabel: '.label-name',
   quickInputRowDescription: '.label-description',
@@ -42,6 +43,10 @@ export const SELECTORS = {
   notificationMessage: '.notifications-center .notification-list-item-message',
   notificationItem: '.notifications-center .notification-list-item',
   notificationButton: '.notification-list-item-buttons-container .monaco-button',
+
+  // The active editor's text area (a click puts the cursor there) and its tab once saved.
+  activeEditorText: '.editor-group-container.active .monaco-editor .view-lines',
+  activeTabClean: '.editor-group-container.active .tab.active:not(.dirty)',
 
   // The Settings editor: its search box is a small monaco editor; each setting's row carries the
   // setting's key in data-key; a number or string setting has an input box, a boolean a checkbox.

@@ -69,7 +69,7 @@ test(
     await bridge.screenshot('settings-editor-suspend');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   },
-  { timeoutMs: 30_000 },
+  { timeoutMs: 60_000 },
 );
 
 test(

@@ -122,6 +122,8 @@ export const bridge = {
   /** Clicks the Dormouse status bar item with the mouse. */
   clickStatusBar: (options: { timeoutMs?: number } = {}) => call<object>('/click-statusbar', options),
   type: (text: string) => call<object>('/type', { text }),
+  /** Sets the visible quick input's text (as typed), until it holds it. */
+  quickInputFill: (text: string, options: { timeoutMs?: number } = {}) => call<object>('/quickinput-fill', { text, ...options }),
   press: (key: string) => call<object>('/press', { key }),
   /** The visible quick pick's rows, once at least `minItems` are shown, some row's text `includes` and none `excludes`. */
   quickPick: (options: { timeoutMs?: number; minItems?: number; includes?: string; excludes?: string } = {}) => call<{ rows: QuickPickRow[]; value: string }>('/quickpick', options),
