@@ -1,10 +1,10 @@
-// Nothing is captured from an untrusted workspace: no save, no terminal command. The real gate is
-// `vscode.workspace.isTrusted`, which the e2e suite cannot turn off (code-server runs it with
-// workspace trust disabled, so its window is always trusted, and a second, untrusted window would
-// need a second code-server). So EditorCaptures runs here against a stand-in for the three parts
-// of the vscode API it touches, with isTrusted false and then true (the control: the same events
-// are captured, so the check could fail). What differs from a real untrusted window: VS Code's own
-// trust model (restricted mode, the banner, onDidGrantWorkspaceTrust) is not involved.
+// Nothing is captured from an untrusted workspace: no save, no terminal command. A real untrusted
+// window checks the save (test/e2e/untrusted-window.mjs, a second code-server in Restricted Mode);
+// a terminal command there is not checked, because whether shell integration (which the capture
+// needs) runs in Restricted Mode would decide the outcome, not the gate. So here EditorCaptures
+// runs against a stand-in for the three parts of the vscode API it touches, with isTrusted false
+// and then true (the control: the same events are captured, so the check could fail). What
+// differs from a real window: VS Code's trust model itself (Restricted Mode) is not involved.
 import { describe, expect, it, vi } from 'vitest';
 import { EditorCaptures } from '../../../src/extension/capture/editor-captures';
 import type { JobInput } from '../../../src/shared/protocol';
