@@ -8,6 +8,11 @@ import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+// --outdir DIR: the bundles go there instead of dist/ (scripts/package-vsix.mjs stages a
+// production build without rewriting the dist/ that tests run).
+const outdirIndex = process.argv.indexOf('--outdir');
+const outdir = outdirIndex >= 0 ? process.argv[outdirIndex + 1] : 'dist';
+if (!outdir) throw new Error('esbuild.mjs: --outdir needs a directory');
 
 // node-ipc imports node:tls and node:dgram at its top level; Dormouse configures neither (see
 // src/daemon/ipc/unused-transports.ts), so the bundles get a stub that throws if ever used.
@@ -45,14 +50,19 @@ const common = {
   minify: production,
   logLevel: 'warning',
   external: ['vscode', 'better-sqlite3'],
-  define: { 'import.meta.url': '__dormouse_import_meta_url' },
+  define: {
+    'import.meta.url': '__dormouse_import_meta_url',
+    // The test surface (the daemon's `debug` method, the extension API's request()) is compiled
+    // out of production bundles: see src/types/test-surface.d.ts.
+    DORMOUSE_TEST_SURFACE: production ? 'false' : 'true',
+  },
   banner: { js: "const __dormouse_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
 };
 
 const entries = [
-  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js' },
-  { entryPoints: ['src/daemon/main.ts'], outfile: 'dist/daemon.js' },
-  { entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node\n' + common.banner.js } },
+  { entryPoints: ['src/extension/extension.ts'], outfile: `${outdir}/extension.js` },
+  { entryPoints: ['src/daemon/main.ts'], outfile: `${outdir}/daemon.js` },
+  { entryPoints: ['src/cli/main.ts'], outfile: `${outdir}/cli.js`, banner: { js: '#!/usr/bin/env node\n' + common.banner.js } },
 ];
 
 const present = entries.filter((e) => existsSync(e.entryPoints[0]));

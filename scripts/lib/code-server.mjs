@@ -35,10 +35,12 @@ const LOG_TAIL_BYTES = 3_000;
 
 /**
  * Launches code-server on 127.0.0.1 and resolves once /healthz answers.
- * @param {{ runDir: string, folder?: string, env?: Record<string, string>, extraArgs?: string[], port?: number }} options
+ * workspaceTrust: keep VS Code's workspace trust on (default off: every folder is trusted; the e2e
+ * runner's untrusted-window check turns it on).
+ * @param {{ runDir: string, folder?: string, env?: Record<string, string>, extraArgs?: string[], port?: number, workspaceTrust?: boolean }} options
  * @returns {Promise<{ url: string, port: number, child: import('node:child_process').ChildProcess, stop(): Promise<void> }>}
  */
-export async function launchCodeServer({ runDir, folder, env = {}, extraArgs = [], port = 0 }) {
+export async function launchCodeServer({ runDir, folder, env = {}, extraArgs = [], port = 0, workspaceTrust = false }) {
   if (!existsSync(codeServerEntry)) {
     throw new Error(`code-server is not installed (${codeServerEntry} is missing); run \`node scripts/ensure-vscode.mjs\``);
   }
@@ -57,7 +59,7 @@ export async function launchCodeServer({ runDir, folder, env = {}, extraArgs = [
     '--auth', 'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--ignore-last-opened',
     '--user-data-dir', dirs.userData,
     '--extensions-dir', dirs.extensions,

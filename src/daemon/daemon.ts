@@ -208,7 +208,8 @@ export class Daemon {
     });
     const recallWorker = new RecallWorker({ db, store: memories, clock, log: log.child('recall') });
 
-    if (opts.testHooks ?? testHooksRequested(process.env)) {
+    // Production bundles have no hooks at all (DORMOUSE_TEST_SURFACE false: compiled out).
+    if (DORMOUSE_TEST_SURFACE && (opts.testHooks ?? testHooksRequested(process.env))) {
       log.warn(`TEST HOOKS ENABLED (${TEST_HOOKS_ENV}=1): the debug method can wedge poll loops. Never use this daemon for real work.`);
       this.debugHooks = new DebugHooks({ log: log.child('debug-hooks') });
     } else {

@@ -13,7 +13,9 @@ import { type DebugParams, type DebugResult, type JobKind, RpcError } from '../s
 /** The environment variable that enables the hooks; read once, when the daemon starts. */
 export const TEST_HOOKS_ENV = 'DORMOUSE_TEST_HOOKS';
 
-export const TEST_HOOKS_DISABLED_MESSAGE = `debug hooks are disabled; start the daemon with ${TEST_HOOKS_ENV}=1`;
+// A plain literal, not a template over TEST_HOOKS_ENV: esbuild keeps an unused template (it may
+// call toString), and production bundles must not carry this text (test/integration/package.test.ts).
+export const TEST_HOOKS_DISABLED_MESSAGE = 'debug hooks are disabled; start the daemon with DORMOUSE_TEST_HOOKS=1';
 
 export function testHooksRequested(env: NodeJS.ProcessEnv): boolean {
   return env[TEST_HOOKS_ENV] === '1';

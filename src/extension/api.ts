@@ -42,10 +42,17 @@ export interface DormouseApi {
   outboxStats(): { memory: number; spilled: number; dropped: number };
   /** Fired after each enqueue batch the daemon acknowledged. */
   readonly onDidFlushCaptures: Event<{ count: number }>;
-  /** A raw daemon request (tests use it for status and the env-gated debug hooks). */
-  request(method: string, params: unknown): Promise<unknown>;
   /** The daemon pid this window is connected to, or null. */
   daemonPid(): number | null;
   /** Agent access: the language model tools registered, and whether VS Code accepted the MCP server definition provider. */
   readonly agents?: { readonly tools: readonly string[]; readonly mcpProvider: boolean };
+}
+
+/**
+ * What test builds (DORMOUSE_TEST_SURFACE: `node esbuild.mjs`, which the e2e suite runs) add to the
+ * API: a raw daemon request, for status and the env-gated debug hooks. Production bundles
+ * (`npm run package`) leave it out, so no other extension can send the daemon arbitrary requests.
+ */
+export interface DormouseTestApi extends DormouseApi {
+  request(method: string, params: unknown): Promise<unknown>;
 }

@@ -302,7 +302,7 @@ export class DormouseWindow implements vscode.Disposable {
         related.refresh();
       },
       now: () => clock.now(),
-      confirm: createConfirm(process.env.DORMOUSE_TEST_HOOKS === '1'),
+      confirm: createConfirm(DORMOUSE_TEST_SURFACE && process.env.DORMOUSE_TEST_HOOKS === '1'),
     });
     store.add(vscode.workspace.registerTextDocumentContentProvider(MEMORY_SCHEME, new MemoryDocumentProvider(fetchMemory)));
     for (const d of registerCommands({
@@ -402,7 +402,8 @@ export class DormouseWindow implements vscode.Disposable {
       capturePause: () => pause.effective(clock.now()),
       outboxStats: () => captures.stats,
       onDidFlushCaptures: captures.onDidFlush,
-      request: (method, params) => supervisor.request(method as MethodName, params as never),
+      // Test builds only (compiled out of production bundles: src/types/test-surface.d.ts).
+      ...(DORMOUSE_TEST_SURFACE ? { request: (method: string, params: unknown) => supervisor.request(method as MethodName, params as never) } : {}),
       daemonPid: () => supervisor.daemonPid,
       agents: agents.info,
     };

@@ -27,7 +27,7 @@ export async function startUiBridge({ page: currentPage, screenshotsDir, log }) 
       await page().screenshot({ path });
       return { path };
     },
-    '/statusbar': ({ textIncludes, textExcludes, ariaIncludes, timeoutMs }) => statusBarItem(page(), { textIncludes, textExcludes, ariaIncludes }, timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    '/statusbar': ({ textIncludes, textExcludes, ariaIncludes, ariaExcludes, timeoutMs }) => statusBarItem(page(), { textIncludes, textExcludes, ariaIncludes, ariaExcludes }, timeoutMs ?? DEFAULT_TIMEOUT_MS),
     '/click-statusbar': async ({ timeoutMs }) => {
       await statusBarItem(page(), {}, timeoutMs ?? DEFAULT_TIMEOUT_MS);
       // A real mouse click on the Dormouse item (found by its accessibility label).
@@ -53,6 +53,21 @@ export async function startUiBridge({ page: currentPage, screenshotsDir, log }) 
     '/type': async ({ text }) => {
       await page().keyboard.type(String(text));
       return {};
+    },
+    // Puts `text` into the visible quick input's box as typed text would (fill: one input event),
+    // then waits until the box holds it; filled again while something (the quick pick opening,
+    // its own reset on show) replaced it, until it stays or time is up.
+    '/quickinput-fill': async ({ text, timeoutMs }) => {
+      const deadline = Date.now() + (timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      const box = page().locator(SELECTORS.quickInputBox);
+      for (;;) {
+        await box.fill(String(text), { timeout: Math.max(1, deadline - Date.now()) });
+        const kept = await page()
+          .waitForFunction(([sel, want]) => document.querySelector(sel)?.value === want, [SELECTORS.quickInputBox, String(text)], { timeout: 1_000 })
+          .then(() => true, () => false);
+        if (kept && (await box.inputValue()) === String(text)) return {};
+        if (Date.now() >= deadline) throw new Error(`the quick input did not keep ${JSON.stringify(text)}; it holds ${JSON.stringify(await box.inputValue())}`);
+      }
     },
     '/press': async ({ key }) => {
       await page().keyboard.press(String(key));
@@ -131,6 +146,50 @@ export async function startUiBridge({ page: currentPage, screenshotsDir, log }) 
       return { labels: labels.filter(Boolean), attempts };
     },
     '/notifications': async ({ includes, timeoutMs }) => ({ messages: await notifications(page(), includes, timeoutMs ?? DEFAULT_TIMEOUT_MS) }),
+    // Clicks the button `button` of the notification whose message includes `includes` (in the
+    // notifications centre: toasts do not render headless). A locator click re-finds the element
+    // if the list is redrawn under it.
+    '/notification-action': async ({ includes, button, timeoutMs }) => {
+      const timeout = timeoutMs ?? DEFAULT_TIMEOUT_MS;
+      await notifications(page(), includes, timeout);
+      const item = page().locator(SELECTORS.notificationItem).filter({ hasText: includes }).first();
+      const action = item.locator(SELECTORS.notificationButton).filter({ hasText: button }).first();
+      try {
+        await action.click({ timeout });
+      } catch (error) {
+        const labels = await item.locator(SELECTORS.notificationButton).allTextContents().catch(() => []);
+        throw new Error(`the notification ${JSON.stringify(includes)} has no button ${JSON.stringify(button)} (${error.message.split('\n')[0]}); buttons: ${JSON.stringify(labels)}`, { cause: error });
+      }
+      return {};
+    },
+    // Sets a setting the way a user does: the Settings editor (palette), its search box
+    // (`@id:<key>` shows that one setting), then the value typed into its input, or its checkbox
+    // clicked until it shows `value` (booleans). Resolves once the control shows the value.
+    '/settings-set': async ({ key, value, timeoutMs }) => {
+      const timeout = timeoutMs ?? DEFAULT_TIMEOUT_MS;
+      const p = page();
+      await runFromPalette(p, 'Preferences: Open Settings (UI)', {}, timeout);
+      const search = p.locator(SELECTORS.settingsSearch);
+      await search.waitFor({ state: 'visible', timeout });
+      await search.click();
+      await p.keyboard.press('ControlOrMeta+A');
+      await p.keyboard.type(`@id:${key}`);
+      const row = p.locator(`${SELECTORS.settingsEditor} [data-key=${JSON.stringify(key)}]`).first();
+      await row.waitFor({ state: 'visible', timeout });
+      if (typeof value === 'boolean') {
+        const box = row.locator(SELECTORS.settingsCheckbox).first();
+        const checked = async () => (await box.getAttribute('aria-checked')) === 'true';
+        if ((await checked()) !== value) await box.click({ timeout });
+        await p.waitForFunction(([el, want]) => (el.getAttribute('aria-checked') === 'true') === want, [await box.elementHandle(), value], { timeout });
+      } else {
+        const input = row.locator(SELECTORS.settingsInput).first();
+        await input.fill(String(value), { timeout });
+        // The editor writes the value on input (debounced); Enter commits it at once.
+        await input.press('Enter');
+        await p.waitForFunction(([el, want]) => el.value === want, [await input.elementHandle(), String(value)], { timeout });
+      }
+      return {};
+    },
   };
 
   let queue = Promise.resolve();
@@ -199,9 +258,26 @@ async function paneLocator(page, title) {
 }
 
 /** Reads the Dormouse status bar item, waiting until its text / aria-label include the given strings. */
-async function statusBarItem(page, { textIncludes, textExcludes, ariaIncludes }, timeoutMs) {
+export async function statusBarItem(page, { textIncludes, textExcludes, ariaIncludes, ariaExcludes }, timeoutMs) {
   const read = (args) => {
-    const [sel, prefix, wanted, wantedAria, unwanted, waiting] = args;
+    const [sel, prefix, wanted, wantedAria, unwanted, unwantedAria, waiting] = args;
+    // The current theme's status bar colours (CSS variables on the workbench), as computed colours
+    // (rgb(...)), to compare with what the item shows.
+    const themeColors = (workbenchSel) => {
+      const root = document.querySelector(workbenchSel) ?? document.body;
+      const probe = document.createElement('div');
+      root.appendChild(probe);
+      const resolve = (name) => {
+        probe.style.color = '';
+        probe.style.color = `var(--vscode-${name.replace('.', '-')})`;
+        return getComputedStyle(probe).color;
+      };
+      const colors = Object.fromEntries(
+        ['statusBarItem.warningBackground', 'statusBarItem.warningForeground', 'statusBarItem.errorBackground', 'statusBarItem.errorForeground', 'statusBar.background', 'statusBar.foreground'].map((n) => [n, resolve(n)]),
+      );
+      probe.remove();
+      return colors;
+    };
     const labels = [...document.querySelectorAll(`${sel.statusBar} ${sel.statusBarLabel}`)];
     const label = labels.find((el) => (el.getAttribute('aria-label') ?? '').startsWith(prefix));
     if (!label) return waiting ? false : { ariaLabels: labels.map((el) => el.getAttribute('aria-label') ?? '') };
@@ -218,10 +294,11 @@ async function statusBarItem(page, { textIncludes, textExcludes, ariaIncludes },
       backgroundColor: transparent(labelStyle.backgroundColor) ? itemStyle.backgroundColor : labelStyle.backgroundColor,
       color: labelStyle.color,
     };
-    const matches = (!wanted || text.includes(wanted)) && (!wantedAria || info.ariaLabel.includes(wantedAria)) && (!unwanted || !text.includes(unwanted));
-    return waiting && !matches ? false : info;
+    const matches = (!wanted || text.includes(wanted)) && (!wantedAria || info.ariaLabel.includes(wantedAria)) && (!unwanted || !text.includes(unwanted)) && (!unwantedAria || !info.ariaLabel.includes(unwantedAria));
+    if (waiting && !matches) return false;
+    return { ...info, theme: themeColors(sel.workbench) };
   };
-  const args = [SELECTORS, STATUS_BAR_LABEL_PREFIX, textIncludes ?? null, ariaIncludes ?? null, textExcludes ?? null];
+  const args = [SELECTORS, STATUS_BAR_LABEL_PREFIX, textIncludes ?? null, ariaIncludes ?? null, textExcludes ?? null, ariaExcludes ?? null];
   try {
     const handle = await page.waitForFunction(read, [...args, true], { timeout: timeoutMs });
     return await handle.jsonValue();
@@ -231,7 +308,7 @@ async function statusBarItem(page, { textIncludes, textExcludes, ariaIncludes },
     throw new Error(
       now.ariaLabels
         ? `no status bar item labelled "${STATUS_BAR_LABEL_PREFIX}…" within ${timeoutMs} ms; items: ${JSON.stringify(now.ariaLabels)}`
-        : `the Dormouse status bar item did not show ${JSON.stringify({ textIncludes, textExcludes, ariaIncludes })} within ${timeoutMs} ms; it shows ${JSON.stringify(now.text)} (aria-label ${JSON.stringify(now.ariaLabel)})`, { cause: error },
+        : `the Dormouse status bar item did not show ${JSON.stringify({ textIncludes, textExcludes, ariaIncludes, ariaExcludes })} within ${timeoutMs} ms; it shows ${JSON.stringify(now.text)} (aria-label ${JSON.stringify(now.ariaLabel)})`, { cause: error },
     );
   }
 }
@@ -241,7 +318,7 @@ async function statusBarItem(page, { textIncludes, textExcludes, ariaIncludes },
  * palette has closed. With `opensQuickInput`, also wait for the quick input the command opens
  * (it shows after a round trip to the extension host; typing before that would go to the editor).
  */
-async function runFromPalette(page, title, { opensQuickInput = false } = {}, timeoutMs) {
+export async function runFromPalette(page, title, { opensQuickInput = false } = {}, timeoutMs) {
   if (typeof title !== 'string' || !title) throw new Error('palette needs a title');
   await page.keyboard.press('F1');
   await page.waitForSelector(SELECTORS.quickInputBox, { state: 'visible', timeout: timeoutMs });
@@ -260,12 +337,15 @@ async function runFromPalette(page, title, { opensQuickInput = false } = {}, tim
     throw new Error(`command palette has no command titled ${JSON.stringify(title)} (${error.message.split('\n')[0]}); rows: ${JSON.stringify(rows.map((r) => r.label))}`, { cause: error });
   }
   await page.keyboard.press('Enter');
-  // The palette is the quick input whose value starts with '>'; the command's own has none.
+  // The palette is the quick input whose value starts with '>' and which has no title; the
+  // command's own has a title (every Dormouse quick input does). The title matters: while the
+  // palette closes its value is briefly empty, and text typed then is lost.
   const paletteGone = ([sel, wantOther]) => {
     const widget = document.querySelector(sel.quickInput);
     const visible = !!widget && getComputedStyle(widget).display !== 'none';
     const value = document.querySelector(sel.quickInputBox)?.value ?? '';
-    const other = visible && !value.startsWith('>');
+    const title = (document.querySelector(sel.quickInputTitle)?.textContent ?? '').trim();
+    const other = visible && !value.startsWith('>') && title !== '';
     return wantOther ? other : !visible || other;
   };
   try {

@@ -13,6 +13,7 @@ export const SELECTORS = {
   // separate elements inside a row.
   quickInput: '.quick-input-widget',
   quickInputBox: '.quick-input-widget .quick-input-box input',
+  quickInputTitle: '.quick-input-widget .quick-input-title',
   quickInputRow: '.quick-input-widget .quick-input-list .monaco-list-row',
   quickInputRowLabel: '.label-name',
   quickInputRowDescription: '.label-description',
@@ -40,6 +41,20 @@ export const SELECTORS = {
   // The notifications centre (toasts do not render in headless runs; the centre does).
   notificationsCenter: '.notifications-center',
   notificationMessage: '.notifications-center .notification-list-item-message',
+  notificationItem: '.notifications-center .notification-list-item',
+  notificationButton: '.notification-list-item-buttons-container .monaco-button',
+
+  // The active editor's text area (a click puts the cursor there) and its tab once saved.
+  activeEditorText: '.editor-group-container.active .monaco-editor .view-lines',
+  activeTabClean: '.editor-group-container.active .tab.active:not(.dirty)',
+
+  // The Settings editor: its search box is a small monaco editor; each setting's row carries the
+  // setting's key in data-key; a number or string setting has an input box, a boolean a checkbox.
+  workbench: '.monaco-workbench',
+  settingsEditor: '.settings-editor',
+  settingsSearch: '.settings-editor .settings-header .suggest-input-container .monaco-editor',
+  settingsInput: '.setting-item-control input',
+  settingsCheckbox: '.setting-value-checkbox',
 };
 
 /** The Dormouse status bar item is found by its accessibility label, which the extension sets. */

@@ -139,10 +139,15 @@ export function rpcHandlers(p: RpcHandlerParts): Handlers {
       }
       return outcome;
     }),
-    debug: (params: Params<'debug'>) => {
-      if (!p.debugHooks) throw new RpcError('UNKNOWN_METHOD', TEST_HOOKS_DISABLED_MESSAGE);
-      return p.debugHooks.handle(params);
-    },
+    // Not in production bundles: the server then answers UNKNOWN_METHOD for `debug`.
+    ...(DORMOUSE_TEST_SURFACE
+      ? {
+          debug: (params: Params<'debug'>) => {
+            if (!p.debugHooks) throw new RpcError('UNKNOWN_METHOD', TEST_HOOKS_DISABLED_MESSAGE);
+            return p.debugHooks.handle(params);
+          },
+        }
+      : {}),
     stop: () => {
       // Reply first, then stop.
       p.clock.setTimeout(() => p.stop('stop requested'), 0);

@@ -4,8 +4,9 @@
 // colours, taking priority over stuck), in both the status bar and the tree view.
 import * as assert from 'node:assert/strict';
 import { test } from './framework';
-import { bridge, getApi } from './harness';
-import type { DormouseApi } from '../../../src/extension/api';
+import * as vscode from 'vscode';
+import { bridge, getApi, type StatusBarItemInfo } from './harness';
+import type { DormouseTestApi } from '../../../src/extension/api';
 import type { DaemonStatus } from '../../../src/shared/status';
 import { findTreeNode, saveNewFile, setSetting, waitForPresentation, waitForRunning, waitForStatus } from './steps';
 
@@ -36,28 +37,39 @@ test(
 );
 
 test(
-  'Wake daemon wakes it',
+  'Wake daemon from the palette wakes it and the status bar stops showing hibernating',
   async () => {
     const api = await getApi();
+    // Where the previous test left it (run alone, the status bar may show any state first).
+    const asleep = await bridge.statusBar({ timeoutMs: 10_000 });
     const before = api.status()!.counters.wakes;
     await bridge.palette('Dormouse: Wake daemon');
     const woken = await waitForStatus(api, (s) => s.counters.wakes > before && s.state !== 'hibernating', 'the daemon to wake');
     assert.notEqual(woken.state, 'hibernating');
+    // Read again from the page: what the user sees now.
+    const item = await bridge.statusBar({ ariaExcludes: 'hibernating', timeoutMs: 15_000 });
+    assert.doesNotMatch(item.ariaLabel, /hibernating/, `the status bar left hibernating (it showed ${JSON.stringify(asleep.ariaLabel)})`);
+    assert.match(item.ariaLabel, /awake|working|backing off/, `the status bar shows the woken daemon: ${JSON.stringify(item.ariaLabel)}`);
     await bridge.screenshot('woken');
   },
   { timeoutMs: 30_000 },
 );
 
 test(
-  'changing the suspend window in settings reloads it live',
+  'changing the suspend window in the Settings editor reloads it live',
   async () => {
     const api = await getApi();
+    await waitForRunning(api);
     const pid = api.status()!.pid;
-    await setSetting('suspendAfterMs', 4000);
+    // The user's way: the Settings editor, the setting searched, the value typed.
+    await bridge.settingsSet('dormouse.suspendAfterMs', 4000);
     const s = await waitForStatus(api, (x) => x.config.suspendAfterMs === 4000, 'the daemon to apply suspendAfterMs 4000');
     assert.equal(s.pid, pid, 'applied live: same daemon process');
+    assert.equal(vscode.workspace.getConfiguration('dormouse').inspect('suspendAfterMs')?.globalValue, 4000, 'the editor wrote the user setting');
+    await bridge.screenshot('settings-editor-suspend');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   },
-  { timeoutMs: 30_000 },
+  { timeoutMs: 60_000 },
 );
 
 test(
@@ -87,6 +99,7 @@ test(
     await waitForPresentation(api, ['stuck'], 30_000);
     const item = await bridge.statusBar({ textIncludes: 'stuck', timeoutMs: 10_000 });
     assert.ok(item.text.includes('stuck'));
+    assertColours(item, 'warning');
     const queue = await findTreeNode(api, 'Queue');
     assert.match(queue?.description ?? '', /stuck/, 'the Queue section says stuck');
     await bridge.palette('Dormouse: Show Dormouse view');
@@ -111,6 +124,7 @@ test(
       await waitForPresentation(api, ['stale'], 30_000);
       const item = await bridge.statusBar({ textIncludes: 'stale', timeoutMs: 10_000 });
       assert.ok(item.text.includes('stale'));
+      assertColours(item, 'error');
       const loops = await findTreeNode(api, 'Loops');
       assert.ok(loops?.children?.some((l) => l.label === 'capture' && /stale/.test(l.description ?? '')), 'the capture loop row says stale');
       await bridge.palette('Dormouse: Show Dormouse view');
@@ -128,8 +142,17 @@ test(
   { timeoutMs: 90_000 },
 );
 
+/** The item is drawn in the theme's warning (stuck) or error (stale) colours, which differ from the bar's own. */
+function assertColours(item: StatusBarItemInfo, kind: 'warning' | 'error'): void {
+  const background = item.theme[`statusBarItem.${kind}Background`];
+  const foreground = item.theme[`statusBarItem.${kind}Foreground`];
+  assert.notEqual(background, item.theme['statusBar.background'], `the theme's ${kind} background differs from the bar's (else this proves nothing): ${JSON.stringify(item.theme)}`);
+  assert.equal(item.backgroundColor, background, `the item's background is statusBarItem.${kind}Background: ${JSON.stringify(item)}`);
+  assert.equal(item.color, foreground, `the item's text is statusBarItem.${kind}Foreground: ${JSON.stringify(item)}`);
+}
+
 /** Asks the daemon for its status every 250 ms until `predicate` holds (a condition, not a fixed sleep). */
-async function askStatusUntil(api: DormouseApi, predicate: (s: DaemonStatus) => boolean, timeoutMs: number): Promise<DaemonStatus> {
+async function askStatusUntil(api: DormouseTestApi, predicate: (s: DaemonStatus) => boolean, timeoutMs: number): Promise<DaemonStatus> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const status = (await api.request('status', {})) as DaemonStatus;

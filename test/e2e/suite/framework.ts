@@ -45,10 +45,10 @@ export interface RunOptions {
 
 /** Runs every registered test in order; rejects when any failed (the host then exits non-zero). */
 export async function runAll({ resultsFile, onFailure }: RunOptions): Promise<void> {
-  // DORMOUSE_E2E_ONLY=<part of a name>: a quick local loop over a few tests (each test waits for
-  // what it needs, e.g. a running daemon, so any subset can run on its own).
-  const only = process.env.DORMOUSE_E2E_ONLY;
-  const chosen = only ? registered.filter((t) => t.name.includes(only)) : registered;
+  // DORMOUSE_E2E_ONLY=<part of a name>[|<part of another>…]: a quick local loop over a few tests
+  // (each test waits for what it needs, e.g. a running daemon, so any subset can run on its own).
+  const only = process.env.DORMOUSE_E2E_ONLY?.split('|').filter(Boolean);
+  const chosen = only?.length ? registered.filter((t) => only.some((part) => t.name.includes(part))) : registered;
   const results: ResultsFile = {
     startedAt: new Date().toISOString(),
     finished: false,

@@ -2,7 +2,7 @@
 // events (never sleeping), and the UI bridge, through which the runner's playwright reads and
 // drives the real workbench in the browser (the host cannot see the DOM).
 import * as vscode from 'vscode';
-import type { DormouseApi } from '../../../src/extension/api';
+import type { DormouseApi, DormouseTestApi } from '../../../src/extension/api';
 import { RealClock } from '../../../src/shared/clock';
 import type { Event } from '../../../src/shared/event';
 import { DisposableStore } from '../../../src/shared/lifecycle';
@@ -11,8 +11,11 @@ export const EXTENSION_ID = 'dormouse.dormouse';
 
 const clock = new RealClock();
 
-/** Activates the extension under test (if needed) and returns what activate() returned. */
-export async function getApi(): Promise<DormouseApi> {
+/**
+ * Activates the extension under test (if needed) and returns what activate() returned: the test
+ * build's API, with request() (the runner builds with `node esbuild.mjs`, not --production).
+ */
+export async function getApi(): Promise<DormouseTestApi> {
   const extension = vscode.extensions.getExtension<DormouseApi>(EXTENSION_ID);
   if (!extension) {
     throw new Error(`extension ${EXTENSION_ID} is not loaded in this host: was the payload's extensionDevelopmentPath honoured?`);
@@ -21,7 +24,10 @@ export async function getApi(): Promise<DormouseApi> {
   if (!api || typeof api.supervisorState !== 'function') {
     throw new Error(`extension ${EXTENSION_ID} activated but returned no DormouseApi (activate() returned ${api == null ? String(api) : `a value of type ${typeof api} without supervisorState()`})`);
   }
-  return api;
+  if (typeof (api as Partial<DormouseTestApi>).request !== 'function') {
+    throw new Error(`extension ${EXTENSION_ID} is a production build (its API has no request()): the e2e suite needs the test build, node esbuild.mjs`);
+  }
+  return api as DormouseTestApi;
 }
 
 /**
@@ -68,6 +74,8 @@ export interface StatusBarItemInfo {
   className: string;
   backgroundColor: string;
   color: string;
+  /** The current theme's colours by VS Code colour id (statusBarItem.warningBackground, …), computed (rgb(…)). */
+  theme: Record<string, string>;
 }
 
 export interface QuickPickRow {
@@ -101,7 +109,7 @@ export const bridge = {
   /** Saves test-artifacts/e2e/screenshots/<name>.png. */
   screenshot: (name: string) => call<{ path: string }>('/screenshot', { name }),
   /** Waits until the Dormouse status bar item exists (its text / aria-label including the given strings), then reads it. */
-  statusBar: (options: { textIncludes?: string; textExcludes?: string; ariaIncludes?: string; timeoutMs?: number } = {}) => call<StatusBarItemInfo>('/statusbar', options),
+  statusBar: (options: { textIncludes?: string; textExcludes?: string; ariaIncludes?: string; ariaExcludes?: string; timeoutMs?: number } = {}) => call<StatusBarItemInfo>('/statusbar', options),
   /**
    * Runs a command through the real command palette: F1, the title, Enter. With
    * `opensQuickInput`, resolves once the quick input the command opens is showing (type into it then).
@@ -114,6 +122,8 @@ export const bridge = {
   /** Clicks the Dormouse status bar item with the mouse. */
   clickStatusBar: (options: { timeoutMs?: number } = {}) => call<object>('/click-statusbar', options),
   type: (text: string) => call<object>('/type', { text }),
+  /** Sets the visible quick input's text (as typed), until it holds it. */
+  quickInputFill: (text: string, options: { timeoutMs?: number } = {}) => call<object>('/quickinput-fill', { text, ...options }),
   press: (key: string) => call<object>('/press', { key }),
   /** The visible quick pick's rows, once at least `minItems` are shown, some row's text `includes` and none `excludes`. */
   quickPick: (options: { timeoutMs?: number; minItems?: number; includes?: string; excludes?: string } = {}) => call<{ rows: QuickPickRow[]; value: string }>('/quickpick', options),
@@ -133,6 +143,10 @@ export const bridge = {
   treeContextMenu: (ariaIncludes: string, item: string, options: { viewTitle?: string; timeoutMs?: number } = {}) =>
     call<{ labels: string[] }>('/tree-context', { ariaIncludes, item, ...options }),
 
+  /** Clicks the button `button` of the notification whose message includes `includes`. */
+  notificationAction: (includes: string, button: string, options: { timeoutMs?: number } = {}) => call<object>('/notification-action', { includes, button, ...options }),
+  /** Sets `key` (e.g. dormouse.suspendAfterMs) in the Settings editor: searched, then typed (or its checkbox clicked). */
+  settingsSet: (key: string, value: string | number | boolean, options: { timeoutMs?: number } = {}) => call<object>('/settings-set', { key, value, ...options }),
   /** The messages in the notifications centre (toasts do not render headless), once one includes `includes`. */
   notifications: (options: { includes?: string; timeoutMs?: number } = {}) => call<{ messages: string[] }>('/notifications', options),
 };

@@ -9,6 +9,7 @@ import './activation.e2e';
 import './recall.e2e';
 import './agents.e2e';
 import './ui.e2e';
+import './capture-switches.e2e';
 import './recall-browse.e2e';
 import './daemon-states.e2e';
 import './idle.e2e';

@@ -3,7 +3,7 @@
 // something. All waits are on events (status, presentation, capture flushes), never sleeps.
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { DormouseApi } from '../../../src/extension/api';
+import type { DormouseTestApi } from '../../../src/extension/api';
 import type { StatusValue } from '../../../src/extension/core/status-presentation';
 import type { DaemonStatus } from '../../../src/shared/status';
 import { bridge, waitForEvent } from './harness';
@@ -36,11 +36,11 @@ export async function setSetting(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('dormouse').update(key, value, vscode.ConfigurationTarget.Global);
 }
 
-export function waitForStatus(api: DormouseApi, predicate: (s: DaemonStatus) => boolean, what: string, timeoutMs = 20_000): Promise<DaemonStatus> {
+export function waitForStatus(api: DormouseTestApi, predicate: (s: DaemonStatus) => boolean, what: string, timeoutMs = 20_000): Promise<DaemonStatus> {
   return waitForEvent(api.onDidChangeStatus, (s) => s !== null && predicate(s), timeoutMs, what, () => api.status()) as Promise<DaemonStatus>;
 }
 
-export async function waitForPresentation(api: DormouseApi, values: StatusValue[], timeoutMs = 20_000) {
+export async function waitForPresentation(api: DormouseTestApi, values: StatusValue[], timeoutMs = 20_000) {
   return waitForEvent(
     api.onDidChangePresentation,
     (p) => values.includes(p.value),
@@ -50,16 +50,16 @@ export async function waitForPresentation(api: DormouseApi, values: StatusValue[
   );
 }
 
-export async function waitForRunning(api: DormouseApi, timeoutMs = 30_000): Promise<void> {
+export async function waitForRunning(api: DormouseTestApi, timeoutMs = 30_000): Promise<void> {
   await waitForEvent(api.onDidChangeSupervisorState, (s) => s === 'running', timeoutMs, 'the supervisor to be running', () => api.supervisorState());
 }
 
 /** Waits until the daemon has stored `count` more captures than `from`. */
-export function waitForCapturesStored(api: DormouseApi, from: number, count: number): Promise<DaemonStatus> {
+export function waitForCapturesStored(api: DormouseTestApi, from: number, count: number): Promise<DaemonStatus> {
   return waitForStatus(api, (s) => s.counters.capturesStored >= from + count, `${count} more stored capture(s) than ${from}`);
 }
 
-export async function findTreeNode(api: DormouseApi, label: string) {
+export async function findTreeNode(api: DormouseTestApi, label: string) {
   const roots = await api.treeSnapshot();
   return roots.find((n) => n.label === label);
 }
@@ -78,7 +78,7 @@ export async function showDormouseView(): Promise<void> {
  * changes the counters): a count of stored captures alone can include an unrelated one, e.g. the
  * user settings.json an earlier test saved.
  */
-export async function waitUntilRecallable(api: DormouseApi, query: string, timeoutMs = 20_000): Promise<void> {
+export async function waitUntilRecallable(api: DormouseTestApi, query: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (((await api.request('recall', { query })) as unknown[]).length === 0) {
     const left = deadline - Date.now();

@@ -11,19 +11,28 @@ test(
   async () => {
     const api = await getApi();
     await waitForRunning(api);
+    // The editor and its selection first: opening them talks to the workbench (I/O), during which
+    // a restarted daemon could already be running.
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: 'while the daemon was down: pangolinMarmalade\n' });
+    const editor = await vscode.window.showTextDocument(doc);
+    editor.selection = new vscode.Selection(0, 0, 0, doc.lineAt(0).text.length);
+    await waitForRunning(api);
     const oldPid = api.daemonPid()!;
     const down = waitForEvent(api.onDidChangeSupervisorState, (s) => s !== 'running', 10_000, 'the supervisor to notice the daemon died');
     process.kill(oldPid, 'SIGKILL');
     await down;
 
-    // Captures while it is down: the selection command submits synchronously into the outbox.
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: 'while the daemon was down: pangolinMarmalade\n' });
-    const editor = await vscode.window.showTextDocument(doc);
-    editor.selection = new vscode.Selection(0, 0, 0, doc.lineAt(0).text.length);
-    await vscode.commands.executeCommand('dormouse.captureSelection', { note: 'buffered one' });
+    // A capture while it is down. From the state change to the submit nothing but promise
+    // callbacks run (a command of this extension host runs in it, and the selection command
+    // submits before its first await), so no restart can have connected yet: the capture can only
+    // wait in the outbox, for the new daemon.
+    const flushes: Array<{ count: number; pid: number | null }> = [];
+    const flushed = api.onDidFlushCaptures(({ count }) => flushes.push({ count, pid: api.daemonPid() }));
+    const accepted = vscode.commands.executeCommand('dormouse.captureSelection', { note: 'buffered one' });
+    assert.notEqual(api.supervisorState(), 'running', 'the capture was made while the daemon was down');
     const buffered = api.outboxStats();
-    const stillDown = api.supervisorState() !== 'running';
-    if (stillDown) assert.ok(buffered.memory + buffered.spilled >= 1, `the capture waits in the outbox: ${JSON.stringify(buffered)}`);
+    assert.ok(buffered.memory + buffered.spilled >= 1, `the capture waits in the outbox: ${JSON.stringify(buffered)}`);
+    assert.equal(await accepted, true, 'the selection command accepted the capture');
 
     await waitForRunning(api);
     const newPid = api.daemonPid()!;
@@ -34,8 +43,10 @@ test(
     await waitForEvent(api.onDidFlushCaptures, () => api.outboxStats().memory + api.outboxStats().spilled === 0, 15_000, 'the outbox to drain', () => ({ count: 0 }));
     await waitForCapturesStored(api, 0, 1);
     await waitForStatus(api, (s) => s.queue.queued === 0 && s.queue.leased === 0, 'the new daemon to finish the replayed jobs');
+    flushed.dispose();
     const hits = (await api.request('recall', { query: 'pangolinMarmalade' })) as unknown[];
     assert.equal(hits.length, 1, 'the buffered capture arrived exactly once');
+    assert.ok(flushes.length > 0 && flushes.every((f) => f.pid === newPid), `the outbox sent it to the new daemon only: ${JSON.stringify(flushes)}`);
     const stats = api.outboxStats();
     assert.equal(stats.memory + stats.spilled, 0, 'the outbox is empty again');
     await waitForStatus(api, (s) => s.pid === newPid, 'the status of the new daemon');
