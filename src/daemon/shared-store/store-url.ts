@@ -1,0 +1,91 @@
+// The shared store's connection: a `postgres://` URL (setting `storeUrl`, or `store init --url`)
+// and a password that never lives in settings. Pure apart from reading the password file.
+//
+// Where the password comes from, first found wins:
+//   1. the URL itself: accepted from the command line (`store init --url`), refused in settings;
+//   2. the file named by DORMOUSE_STORE_PASSWORD_FILE, else `<data dir>/store-password`
+//      (first line; the file should be 0600);
+//   3. node-postgres' own fallbacks: PGPASSWORD, then ~/.pgpass.
+// The OS keychain is not read (yet): see the README's shared-store section.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PoolConfig } from 'pg';
+
+export const PASSWORD_FILE_ENV = 'DORMOUSE_STORE_PASSWORD_FILE';
+export const DEFAULT_PASSWORD_FILE = 'store-password';
+
+/** A URL Dormouse cannot use: exit 2 on the CLI, `lastError` in status. Never echoes a password. */
+export class StoreUrlError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreUrlError';
+  }
+}
+
+/** Parses and checks a store URL; the message of a bad one says what is wrong. */
+export function parseStoreUrl(url: string): URL {
+  let parsed: URL;
+  try {
+    // libpq's socket form `postgres://user@/db?host=/run/postgresql` has credentials and an empty
+    // host, which WHATWG URLs reject: parse it with a placeholder host (node-postgres reads `host`).
+    parsed = new URL(url.replace(/^(postgres(?:ql)?:\/\/[^/@]*@)\//, '$1localhost/'));
+  } catch {
+    throw new StoreUrlError('storeUrl is not a URL: expected postgres://USER@HOST[:PORT]/DATABASE');
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new StoreUrlError(`storeUrl must start with postgres:// or postgresql:// (got ${parsed.protocol}//)`);
+  }
+  if (!parsed.pathname || parsed.pathname === '/') throw new StoreUrlError('storeUrl names no database: expected postgres://USER@HOST[:PORT]/DATABASE');
+  return parsed;
+}
+
+/** A setting's check: a store URL in settings must not carry a password (settings files are not secret). */
+export function settingsUrlProblem(url: string): string | null {
+  try {
+    const parsed = parseStoreUrl(url);
+    if (parsed.password) return `storeUrl must not contain a password: put it in $${PASSWORD_FILE_ENV}, <data dir>/${DEFAULT_PASSWORD_FILE} or PGPASSWORD`;
+    return null;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/** The URL without its password, for logs and messages. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = parseStoreUrl(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+export interface PasswordSources {
+  env: NodeJS.ProcessEnv;
+  dataDir?: string;
+}
+
+/** The password from the file sources, or undefined (node-postgres then tries PGPASSWORD and ~/.pgpass). */
+export function passwordFromFile(src: PasswordSources): string | undefined {
+  const file = src.env[PASSWORD_FILE_ENV] ?? (src.dataDir ? join(src.dataDir, DEFAULT_PASSWORD_FILE) : undefined);
+  if (!file) return undefined;
+  if (!existsSync(file)) {
+    if (src.env[PASSWORD_FILE_ENV]) throw new StoreUrlError(`${PASSWORD_FILE_ENV} names ${file}, which does not exist`);
+    return undefined;
+  }
+  return readFileSync(file, 'utf8').split(/\r?\n/)[0];
+}
+
+/** node-postgres pool settings for a store URL (checked), with the password from its sources. */
+export function poolConfig(url: string, src: PasswordSources): PoolConfig {
+  const parsed = parseStoreUrl(url);
+  const password = parsed.password ? undefined : passwordFromFile(src);
+  // node-postgres lets the connection string override a separate `password` field: put it in the URL.
+  if (password !== undefined) parsed.password = password;
+  return {
+    connectionString: password !== undefined ? parsed.toString() : url,
+    application_name: 'dormouse',
+    connectionTimeoutMillis: 10_000,
+  };
+}
