@@ -99,7 +99,7 @@ export class Replicator {
       if (this.again && !this.hibernating) {
         this.again = false;
         this.retry.schedule(0);
-      } else if (!this.hibernating && !this.retry.isScheduled()) {
+      } else if (!this.hibernating && !this.retry.isScheduled() && this.opts.pool.open) {
         this.closer.schedule(this.opts.closeIdleMs ?? 30_000);
       }
     });
@@ -108,15 +108,25 @@ export class Replicator {
 
   private async shipAll(): Promise<void> {
     const size = this.opts.batchSize ?? 500;
+    let contacted = false;
     try {
+      // First contact (and after a failure): the schema exists, or is created when this role may.
+      if (!this.schemaChecked) {
+        await this.opts.pool.with((client) => ensureSharedSchema(client));
+        this.schemaChecked = true;
+        contacted = true;
+      }
       for (;;) {
         const batch = readOutbox(this.opts.db, size);
         if (batch.length === 0) break;
+        contacted = true;
         await this.ship(batch);
         dropShipped(this.opts.db, batch);
         this.shippedBatch.fire(batch.length);
         if (this.hibernating) break;
       }
+      // Nothing to ship touched no server: what we knew about reachability still holds.
+      if (!contacted) return;
       this.failures = 0;
       this.update({ reachable: true, lastError: null, unreachableSince: null, backlog: outboxBacklog(this.opts.db) });
     } catch (err) {
@@ -146,10 +156,6 @@ export class Replicator {
       upserts.push({ localId: e.memoryId, ...e.memory, workspace, shared: workspace !== null });
     }
     await this.opts.pool.with(async (client) => {
-      if (!this.schemaChecked) {
-        await ensureSharedSchema(client);
-        this.schemaChecked = true;
-      }
       await upsertMemories(client, this.opts.machineId, upserts);
       await deleteMemories(client, this.opts.machineId, deletes);
     });
