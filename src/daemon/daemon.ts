@@ -41,6 +41,8 @@ import { fitMemoryToMessage } from './recall/fit-memory';
 import { RecallWorker } from './recall/recall-worker';
 import { queryErrorToRpc, toParsedQuery } from './recall/recall-request';
 import { searchQuery } from './recall/search-query';
+import { type SharedStore, openSharedStore } from './shared-store/shared-store';
+import { LOCAL_STORE_STATUS } from '../shared/store-status';
 import { type Clock, RealClock } from '../shared/clock';
 import { type CadenceOptions, suspensionAllowed } from './scheduling/cadence';
 import { Dispatcher } from './scheduling/dispatcher';
@@ -113,6 +115,8 @@ export class Daemon {
   private memories!: MemoryStore;
   /** Captures ready in the same turn commit in one transaction (completion-scope.ts). */
   private completions!: CompletionGroup;
+  /** The shared PostgreSQL store (storeUrl); null: the local store only. */
+  private shared: SharedStore | null = null;
   private captureWorker!: CaptureWorker;
   /** Loaded once at start, then kept in memory: status and enqueue read it without I/O. */
   private capturePause!: CapturePauseStore;
@@ -245,6 +249,7 @@ export class Daemon {
 
     this.memories = new MemoryStore(this.db, clock);
     this.completions = new CompletionGroup(this.db, this.queue);
+    this.shared = openSharedStore({ settings: () => this.settings, db: this.db, clock, log: log.child('shared-store'), dataDir: paths.dataDir, env: process.env, onChange: () => this.statusChanged() });
     this.capturePause = new CapturePauseStore(paths.dataDir, log.child('pause'), clock.now());
     const captureWorker = new CaptureWorker({
       store: this.memories, clock, log: log.child('capture'), settings: () => this.settings,
@@ -268,6 +273,7 @@ export class Daemon {
         const outcome = await captureWorker.handle(job.payload as never, commit);
         if (outcome.stored) this.counters.capturesStored++;
         else this.counters.skipped(outcome.reason);
+        if (outcome.stored) this.shared?.wake();
       }),
       this.createWorker('recall', async (job) => {
         const related = await this.recallWorker.handle(job.payload as never);
@@ -295,6 +301,7 @@ export class Daemon {
       onSweep: () => {
         const pruned = this.memories.pruneExpired(this.settings.retentionDays);
         if (pruned > 0) log.info(`retention: deleted ${pruned} memorie(s) older than ${this.settings.retentionDays} days`);
+        if (pruned > 0) this.shared?.wake();
       },
     });
     this.store.add(toDisposable(this.wakeBus.register(this.reaper)));
@@ -443,6 +450,7 @@ export class Daemon {
     if (!this.workers.every((w) => w.loop.snapshot().state === 'suspended')) return;
     if (this.isBusy()) return;
     this.reaper.suspend('every loop is hibernating');
+    void this.shared?.hibernate();
   }
 
   private isBusy(): boolean {
@@ -502,6 +510,7 @@ export class Daemon {
       diskFull: this.diskFull.status,
       dataDirWarning: this.dataDirWarning,
     });
+    status.store = this.shared?.status() ?? LOCAL_STORE_STATUS;
     const staleKey = status.health.staleLoops.join(',');
     if (staleKey !== this.lastStaleKey) {
       if (staleKey) this.log.warn(`STALE poll loop(s): ${staleKey}`);
@@ -534,6 +543,7 @@ export class Daemon {
     if (refused.length > 0) {
       return { hibernated: false, reason: `loop(s) busy: ${refused.map((w) => w.kind).join(', ')}` };
     }
+    void this.shared?.hibernate();
     this.log.info('hibernating on request');
     return { hibernated: true };
   }
@@ -579,7 +589,8 @@ export class Daemon {
         } catch (error) {
           throw queryErrorToRpc(error);
         }
-        return searchQuery(this.db, parsed, { limit: params.limit, offset: params.offset });
+        const local = () => searchQuery(this.db, parsed, { limit: params.limit, offset: params.offset });
+        return this.shared ? this.shared.recall(parsed, { limit: params.limit, offset: params.offset }, local).then((r) => r.hits) : local();
       }),
       related: (params: Params<'related'>) => this.recallWorker.handle(params),
       memory: watched('memory', (params: Params<'memory'>) => {
@@ -592,6 +603,7 @@ export class Daemon {
         this.log.info(`forgot ${outcome.forgotten} memorie(s) by ${Object.keys(params)[0]}; ${outcome.payloadsBlanked} job payload(s) blanked${outcome.checkpointed ? '' : '; WAL checkpoint incomplete'}`);
         if (outcome.forgotten > 0) {
           this.counters.memoriesForgotten += outcome.forgotten;
+          this.shared?.wake();
           this.statusChanged(); // every window's lists (Timeline, Recall section) are out of date
         }
         return { forgotten: outcome.forgotten };
@@ -607,6 +619,7 @@ export class Daemon {
         );
         if (outcome.imported > 0) {
           this.counters.memoriesImported += outcome.imported;
+          this.shared?.wake();
           this.statusChanged();
         }
         return outcome;
@@ -669,6 +682,7 @@ export class Daemon {
       for (const w of this.workers) w.dispatcher.stop();
       await Promise.all(this.workers.map((w) => w.loop.stop()));
       await this.reaper.stop();
+      await this.shared?.stop();
       const drained = await Promise.all(this.workers.map((w) => w.dispatcher.drain(STOP_DRAIN_TIMEOUT_MS)));
       if (drained.some((ok) => !ok)) this.log.warn('stop timed out with jobs in flight; they stay leased and return to the queue at the next start');
       await this.server.close();
