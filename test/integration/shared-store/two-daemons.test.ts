@@ -63,3 +63,29 @@ test('a storeUrl with a password in it is refused by the settings, with the reas
   const st = await c.request('status', {});
   expect(st.store).toEqual({ kind: 'sqlite', reachable: null, backlog: 0, lastError: null, unreachableSince: null });
 });
+
+test('a hibernated pair of daemons: 0 statements and 0 connections by their role over the measured window', async () => {
+  const s = server();
+  await s.createRole('pair_role', 'pw-pair');
+  const db = await s.createDatabase('pair_role');
+  const storeUrl = `postgres://pair_role@localhost/${db}?host=${encodeURIComponent(s.socketDir)}&port=${s.port}`;
+  const env = { ...process.env, DORMOUSE_STORE_PASSWORD_FILE: passwordFile('pw-pair') };
+  const pair = [await daemon({ settings: { storeUrl }, env }), await daemon({ settings: { storeUrl }, env })];
+  const clients = await Promise.all(pair.map((d) => d.client()));
+  for (const c of clients) await c.request('enqueue', { jobs: [{ kind: 'capture', payload: { type: 'text', text: 'before the pair hibernates' } }] });
+  for (const c of clients) await waitForStatus(c, (st) => synced(st) && st.counters.capturesStored === 1);
+  for (const c of clients) expect((await c.request('hibernate', {})).hibernated).toBe(true);
+  const connections = async () => Number((await s.admin<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE usename = 'pair_role'")).rows[0]!.n);
+  // The pools end as the daemons hibernate; the server notices each closed connection itself.
+  const { RealClock } = await import('../../../src/shared/clock');
+  const clock = new RealClock();
+  const pause = (ms: number) => new Promise<void>((r) => clock.setTimeout(r, ms));
+  for (let i = 0; i < 100 && (await connections()) > 0; i++) await pause(50);
+  await s.admin('SELECT pg_stat_statements_reset()');
+  await pause(3_000); // the measured window
+  const calls = await s.admin<{ n: string }>(
+    "SELECT coalesce(sum(calls), 0) AS n FROM pg_stat_statements st JOIN pg_roles r ON r.oid = st.userid WHERE r.rolname = 'pair_role'");
+  expect(Number(calls.rows[0]!.n)).toBe(0);
+  expect(await connections()).toBe(0);
+  for (const c of clients) expect((await c.request('status', {})).state).toBe('hibernating');
+}, 60_000);
