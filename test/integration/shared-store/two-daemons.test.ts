@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
+import { RealClock } from '../../../src/shared/clock';
 import type { DaemonStatus } from '../../../src/shared/status';
 import { waitForStatus } from '../../helpers/daemon-process';
 import { useDaemons } from '../../helpers/use-daemons';
@@ -77,7 +78,6 @@ test('a hibernated pair of daemons: 0 statements and 0 connections by their role
   for (const c of clients) expect((await c.request('hibernate', {})).hibernated).toBe(true);
   const connections = async () => Number((await s.admin<{ n: string }>("SELECT count(*) AS n FROM pg_stat_activity WHERE usename = 'pair_role'")).rows[0]!.n);
   // The pools end as the daemons hibernate; the server notices each closed connection itself.
-  const { RealClock } = await import('../../../src/shared/clock');
   const clock = new RealClock();
   const pause = (ms: number) => new Promise<void>((r) => clock.setTimeout(r, ms));
   for (let i = 0; i < 100 && (await connections()) > 0; i++) await pause(50);
