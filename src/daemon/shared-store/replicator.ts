@@ -67,6 +67,8 @@ export class Replicator {
   /** Local memories changed (or the daemon woke): ship them now. */
   wake(): void {
     this.hibernating = false;
+    // Something changed locally: at least one entry waits until a tick has counted (status runs no SQL).
+    if (this.status.backlog === 0) this.status = { ...this.status, backlog: 1 };
     if (this.inFlight) {
       this.again = true;
       return;
@@ -126,7 +128,10 @@ export class Replicator {
         if (this.hibernating) break;
       }
       // Nothing to ship touched no server: what we knew about reachability still holds.
-      if (!contacted) return;
+      if (!contacted) {
+        if (this.status.backlog !== 0) this.update({ backlog: 0 });
+        return;
+      }
       this.failures = 0;
       this.update({ reachable: true, lastError: null, unreachableSince: null, backlog: outboxBacklog(this.opts.db) });
     } catch (err) {
