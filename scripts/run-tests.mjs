@@ -7,9 +7,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensurePostgres } from './ensure-postgres.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+// The shared-store tests start their own PostgreSQL: install it first when missing (they fail, never skip, without it).
+ensurePostgres();
 const vitest = runVitest(process.argv.slice(2));
 const e2e = runE2e();
 

@@ -8,7 +8,7 @@ import type { ForgetWhat } from './commands/forget';
 import { type TimeSpec, parseDuration, parseTimeSpec } from './time-arg';
 
 const COMMANDS = [
-  'daemon', 'status', 'wake', 'hibernate', 'reload', 'capture', 'recall', 'stop', 'forget', 'pause', 'resume', 'export', 'import', 'mcp', 'help',
+  'daemon', 'status', 'wake', 'hibernate', 'reload', 'capture', 'recall', 'stop', 'forget', 'pause', 'resume', 'export', 'import', 'mcp', 'store', 'help',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
@@ -27,6 +27,7 @@ export type Command =
   | { name: 'resume' }
   | { name: 'export'; since?: TimeSpec }
   | { name: 'import'; file: string }
+  | { name: 'store'; action: 'init'; url: string; grants: string[] }
   | { name: 'help'; topic?: CommandName };
 
 export interface GlobalOptions {
@@ -61,6 +62,7 @@ const FLAGS: Record<CommandName, Record<string, Kind>> = {
   resume: {},
   export: { since: 'value' },
   import: {},
+  store: { url: 'value', grant: 'repeat' },
   help: {},
 };
 
@@ -267,6 +269,12 @@ function build(name: CommandName, positionals: string[], values: Map<string, str
     case 'import': {
       if (positionals.length !== 1) throw new UsageError('import needs one FILE (JSONL, as `dormouse export` writes it)');
       return { name, file: positionals[0]! };
+    }
+    case 'store': {
+      if (positionals.length !== 1 || positionals[0] !== 'init') throw new UsageError('store needs the action init: dormouse store init --url URL [--grant ROLE ...]');
+      const url = one('url');
+      if (url === undefined) throw new UsageError('store init needs --url postgres://USER@HOST[:PORT]/DATABASE');
+      return { name, action: 'init', url, grants: values.get('grant') ?? [] };
     }
     case 'help': {
       const topic = positionals[0];

@@ -19,6 +19,7 @@ import { recallCommand } from './commands/recall';
 import { reloadCommand } from './commands/reload';
 import { statusCommand } from './commands/status';
 import { stopCommand } from './commands/stop';
+import { storeCommand } from './commands/store';
 import { wakeCommand } from './commands/wake';
 import { type CliContext, CliError, type CliIo, createConnect, type JsonError, printJson, printJsonError } from './context';
 import { commandHelp, usage } from './help';
@@ -110,6 +111,8 @@ function dispatch(ctx: CliContext, command: Exclude<Command, { name: 'help' }>):
       return importCommand(ctx, command);
     case 'mcp':
       return mcpCommand(ctx);
+    case 'store':
+      return storeCommand(ctx, command);
   }
 }
 

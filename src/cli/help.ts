@@ -68,6 +68,12 @@ dormouse capture --text TEXT [--title T]
   An MCP server on stdin/stdout for AI agents: read-only tools over your memory (dormouse_search,
   dormouse_get_memory, dormouse_recent_activity, dormouse_file_history). Starts the daemon when
   none runs; exits when stdin closes. Set up with the VS Code command "Dormouse: Set up an AI agent…".`,
+  store: `dormouse store init --url URL [--grant ROLE ...]
+  Creates or migrates the shared PostgreSQL store (numbered migrations, row-level security) as the
+  role of URL (an admin, or the one user who owns the database), creates the team role
+  dormouse_team and makes each --grant ROLE a member (may use the store, reads what the team
+  shares). Idempotent. The password: in URL, or $DORMOUSE_STORE_PASSWORD_FILE, <data dir>/store-password,
+  PGPASSWORD or ~/.pgpass. Exit 2 on a bad URL, a wrong password or missing rights.`,
   help: `dormouse help [COMMAND]
   Shows help for all commands or one.`,
 };

@@ -48,6 +48,8 @@ import { WakeBus } from './scheduling/wake-bus';
 import { WorkerLoops } from './scheduling/worker-loops';
 import { DamageWatch } from './store/damage-watch';
 import { MemoryStore } from './store/memory-store';
+import { type SharedStore, openSharedStore } from './shared-store/shared-store';
+import { LOCAL_STORE_STATUS } from '../shared/store-status';
 import { type OpenedStore, openStoreAtStart } from './store/open-at-start';
 import { errorStack } from '../shared/error-message';
 
@@ -106,6 +108,8 @@ export class Daemon {
   private readonly idleExit: IdleExit;
   private readonly statusReport: StatusReport;
   private readonly debugHooks: DebugHooks | null;
+  /** The shared PostgreSQL store (storeUrl); null: the local store only. */
+  private readonly shared: SharedStore | null;
   private stopping: Promise<void> | null = null;
 
   /** Owns the socket, opens the database, then builds and starts the rest; rejects (having released what it took) if any step fails. */
@@ -200,6 +204,10 @@ export class Daemon {
     if (recovered > 0) log.warn(`${recovered} job(s) left leased by the previous run went back to the queue`);
 
     const memories = new MemoryStore(db, clock);
+    this.shared = openSharedStore({ settings, db, clock, log: log.child('shared-store'), dataDir: paths.dataDir, env: process.env, onChange: () => this.statusEvents.changed() });
+    const shared = this.shared;
+    // Local memories changed (stored, forgotten, expired, imported): the replicator has work.
+    const memoriesChanged = () => shared?.wake();
     /** Loaded once at start, then kept in memory: status and enqueue read it without I/O. */
     const capturePause = new CapturePauseStore(paths.dataDir, log.child('pause'), clock.now());
     const captureWorker = new CaptureWorker({
@@ -237,7 +245,7 @@ export class Daemon {
       onStarted: (job) => server.broadcast('jobStarted', { id: job.id, kind: job.kind, attempt: job.attempts }),
     });
     this.workers = new WorkerLoops({
-      handlers: jobHandlers({ captureWorker, recallWorker, counters: this.counters, broadcastRelated: (related) => server.broadcast('related', related) }),
+      handlers: jobHandlers({ captureWorker, recallWorker, counters: this.counters, broadcastRelated: (related) => server.broadcast('related', related), memoriesChanged }),
       queue: this.queue,
       runner,
       clock,
@@ -263,9 +271,14 @@ export class Daemon {
         const { retentionDays } = settings();
         const pruned = memories.pruneExpired(retentionDays);
         if (pruned > 0) log.info(`retention: deleted ${pruned} memorie(s) older than ${retentionDays} days`);
+        if (pruned > 0) memoriesChanged();
       },
     });
-    const hibernation = new HibernationPolicy({ queue: this.queue, workers: this.workers, reaper: this.reaper, cadence: () => cadenceOf(settings()), log });
+    const hibernation = new HibernationPolicy({
+      queue: this.queue, workers: this.workers, reaper: this.reaper, cadence: () => cadenceOf(settings()), log,
+      // The replicator hibernates with the daemon: no statement and no open connection reach Postgres.
+      onHibernated: () => void shared?.hibernate(),
+    });
 
     this.idleExit = new IdleExit({
       clock,
@@ -294,6 +307,7 @@ export class Daemon {
       activity,
       capturePause,
       diskFull,
+      sharedStore: () => shared?.status() ?? LOCAL_STORE_STATUS,
     });
 
     // Connections: wakes, status events, live settings, clients.
@@ -316,7 +330,7 @@ export class Daemon {
 
     server.serve(rpcHandlers({
       clock, log, paths, settings, config, db, memories, queue: this.queue, captureWorker, recallWorker, capturePause,
-      counters: this.counters, diskFull, damage: this.damage, wakeBus: this.wakeBus, statusEvents: this.statusEvents, debugHooks,
+      counters: this.counters, diskFull, damage: this.damage, wakeBus: this.wakeBus, statusEvents: this.statusEvents, debugHooks, shared, memoriesChanged,
       status: () => this.statusReport.build(),
       hibernate: () => hibernation.hibernate(),
       stopping: () => this.stopping !== null,
@@ -371,6 +385,7 @@ export class Daemon {
       this.debugHooks?.dispose();
       await this.workers.stopStarting();
       this.reaper.stop();
+      await this.shared?.stop();
       const finished = await this.workers.finish({ drainMs: STOP_DRAIN_TIMEOUT_MS, cancelGraceMs: STOP_CANCEL_GRACE_MS });
       if (finished === 'cancelled') this.log.warn('stop timed out with jobs in flight; they were cancelled and went back to the queue');
       if (finished === 'left-leased') this.log.warn('stop timed out with jobs in flight; they stay leased and return to the queue at the next start');

@@ -13,17 +13,21 @@ export interface JobHandlerParts {
   counters: DaemonCounters;
   /** Pushes a recall job's answer to the clients that subscribed to `related`. */
   broadcastRelated: (related: Events['related']) => void;
+  /** A memory was stored: the shared store's replicator has work. */
+  memoriesChanged: () => void;
 }
 
 /** One handler per kind, in the order the status lists their loops. */
-export function jobHandlers({ captureWorker, recallWorker, counters, broadcastRelated }: JobHandlerParts): Array<[JobKind, JobHandler]> {
+export function jobHandlers({ captureWorker, recallWorker, counters, broadcastRelated, memoriesChanged }: JobHandlerParts): Array<[JobKind, JobHandler]> {
   return [
     [
       'capture',
       async (job, commit, signal) => {
         const outcome = await captureWorker.handle(job.payload as CapturePayload, commit, signal);
-        if (outcome.stored) counters.capturesStored++;
-        else counters.skipped(outcome.reason);
+        if (outcome.stored) {
+          counters.capturesStored++;
+          memoriesChanged();
+        } else counters.skipped(outcome.reason);
       },
     ],
     [

@@ -120,6 +120,8 @@ export interface RecallHit {
   exitCode?: number | null;
   /** The memory's language id, when known. */
   language?: string | null;
+  /** From the shared store (storeUrl): the machine (data dir) that captured it; `id` is its id there. Absent for this machine's local hits. */
+  machineId?: string;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { settingsUrlProblem } from './store-url';
+
 // The one typed schema of every setting: default, range, and whether a change applies live or
 // needs a daemon restart. The same keys are used in a config file, `reload --set`, and as
 // `dormouse.<key>` in VS Code. No I/O and no `vscode` here: both sides validate with it.
@@ -27,6 +29,10 @@ export interface Settings {
   ipcMaxMessageBytes: number;
   ipcMaxConnections: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** A shared PostgreSQL store (postgres://USER@HOST/DB, no password); null: the local SQLite store only. */
+  storeUrl: string | null;
+  /** Workspace folders whose memories are shared with the team (dormouse.shareWithTeam); absolute paths. */
+  sharedFolders: string[];
 }
 
 export type SettingKey = keyof Settings;
@@ -231,6 +237,26 @@ export const SETTING_SPECS: { [K in SettingKey]: SettingSpec<K> } = {
       v === 'debug' || v === 'info' || v === 'warn' || v === 'error'
         ? { ok: true, value: v }
         : { ok: false, reason: `must be one of debug, info, warn, error, got ${describe(v)}` },
+  },
+  storeUrl: {
+    key: 'storeUrl', default: null, live: false,
+    description: 'A shared PostgreSQL store (postgres://USER@HOST[:PORT]/DATABASE) that memories replicate to and recall searches; the password comes from DORMOUSE_STORE_PASSWORD_FILE, <data dir>/store-password, PGPASSWORD or ~/.pgpass, never from settings. null: the local store only. Takes effect on the next daemon start.',
+    parse: (v) => {
+      if (v === null || v === '') return { ok: true, value: null };
+      if (typeof v !== 'string') return { ok: false, reason: `must be a postgres:// URL or null, got ${describe(v)}` };
+      const problem = settingsUrlProblem(v);
+      return problem ? { ok: false, reason: problem } : { ok: true, value: v };
+    },
+  },
+  sharedFolders: {
+    key: 'sharedFolders', default: [], live: true,
+    description: 'Workspace folders whose memories the shared store shows to the team role (the extension fills it from dormouse.shareWithTeam). Others stay private to you.',
+    parse: (v) => {
+      if (!Array.isArray(v) || !v.every((item) => typeof item === 'string' && /^(\/|[A-Za-z]:[\\/])/.test(item))) {
+        return { ok: false, reason: `must be an array of absolute folder paths, got ${describe(v)}` };
+      }
+      return { ok: true, value: [...(v as string[])] };
+    },
   },
 };
 

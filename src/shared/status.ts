@@ -1,6 +1,7 @@
 // The daemon's status as `status --json` prints it and the extension draws it. Fields keep the
 // meaning written in shared/docs/cli-contract.md; new fields may be added, none may change.
 import type { Settings } from './settings';
+import type { StoreStatus } from './store-status';
 
 export type DaemonState = 'awake' | 'backing-off' | 'hibernating';
 export type LoopState = 'running' | 'backing-off' | 'suspended' | 'stopped';
@@ -134,4 +135,6 @@ export interface DaemonStatus {
   diskFull?: DiskFullStatus | null;
   /** Extra: the data dir is open to other users (group/other permission bits); what to do about it. */
   dataDirWarning?: string | null;
+  /** Extra: the memory store: sqlite only, or a shared postgres store with its reachability and backlog. */
+  store?: StoreStatus;
 }

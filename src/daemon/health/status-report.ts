@@ -20,6 +20,7 @@ import type { WakeBus } from '../scheduling/wake-bus';
 import type { WorkerLoops } from '../scheduling/worker-loops';
 import type { SqlDatabase } from '../store/sql';
 import { buildStatus } from './daemon-status';
+import type { StoreStatus } from '../../shared/store-status';
 import type { DiskFullState } from './disk-full';
 import type { StuckQueueDetector } from './stuck-queue';
 
@@ -45,6 +46,8 @@ export interface StatusReportParts {
   activity: ActivityTracker;
   capturePause: CapturePauseStore;
   diskFull: DiskFullState;
+  /** The shared store's status (kind 'local' without a storeUrl); read without SQL. */
+  sharedStore: () => StoreStatus;
 }
 
 export class StatusReport {
@@ -91,6 +94,7 @@ export class StatusReport {
       diskFull: p.diskFull.status,
       dataDirWarning: p.dataDirWarning,
     });
+    status.store = p.sharedStore();
     this.logStaleChange(status.health.staleLoops);
     return status;
   }

@@ -27,6 +27,7 @@ import { fitMemoryToMessage } from '../recall/fit-memory';
 import { queryErrorToRpc, toParsedQuery } from '../recall/recall-request';
 import type { RecallWorker } from '../recall/recall-worker';
 import { searchQuery } from '../recall/search-query';
+import type { SharedStore } from '../shared-store/shared-store';
 import type { HibernateOutcome } from '../scheduling/hibernation-policy';
 import type { WakeBus } from '../scheduling/wake-bus';
 import type { DamageWatch } from '../store/damage-watch';
@@ -55,6 +56,10 @@ export interface RpcHandlerParts {
   statusEvents: StatusEvents;
   /** Only with test hooks enabled; the `debug` method is refused otherwise. */
   debugHooks: DebugHooks | null;
+  /** The shared PostgreSQL store; null: recall searches the local store only. */
+  shared: SharedStore | null;
+  /** Local memories changed (forgotten, imported): the shared store's replicator has work. */
+  memoriesChanged: () => void;
   status: () => DaemonStatus;
   hibernate: () => HibernateOutcome;
   stopping: () => boolean;
@@ -107,7 +112,10 @@ export function rpcHandlers(p: RpcHandlerParts): Handlers {
       } catch (error) {
         throw queryErrorToRpc(error);
       }
-      return searchQuery(p.db, parsed, { limit: params.limit, offset: params.offset });
+      const page = { limit: params.limit, offset: params.offset };
+      const local = () => searchQuery(p.db, parsed, page);
+      // The shared store answers when reachable (every machine's memories); else the local one.
+      return p.shared ? p.shared.recall(parsed, page, local).then((r) => r.hits) : local();
     }),
     related: (params: Params<'related'>) => p.recallWorker.handle(params),
     memory: watched('memory', (params: Params<'memory'>) => {
@@ -120,6 +128,7 @@ export function rpcHandlers(p: RpcHandlerParts): Handlers {
       p.log.info(`forgot ${outcome.forgotten} memorie(s) by ${Object.keys(params)[0]}; ${outcome.payloadsBlanked} job payload(s) blanked${outcome.checkpointed ? '' : '; WAL checkpoint incomplete'}`);
       if (outcome.forgotten > 0) {
         p.counters.memoriesForgotten += outcome.forgotten;
+        p.memoriesChanged();
         p.statusEvents.changed(); // every window's lists (Timeline, Recall section) are out of date
       }
       return { forgotten: outcome.forgotten };
@@ -135,6 +144,7 @@ export function rpcHandlers(p: RpcHandlerParts): Handlers {
       );
       if (outcome.imported > 0) {
         p.counters.memoriesImported += outcome.imported;
+        p.memoriesChanged();
         p.statusEvents.changed();
       }
       return outcome;

@@ -80,7 +80,7 @@ const MAX_JOINED_PARTS = 5;
  * 1M (docs/performance.md); the forms find the same identifiers except compounds that merely
  * contain the run (`tryRemoveLease4`), which the parts tier still finds.
  */
-function joinedForms(parts: readonly string[]): string[] | null {
+export function joinedForms(parts: readonly string[]): string[] | null {
   if (parts.length === 0 || parts.length > MAX_JOINED_PARTS) return null;
   let forms = [parts[0]!];
   for (const p of parts.slice(1)) forms = forms.flatMap((f) => [f + p, `${f}_${p}`]);
@@ -187,7 +187,7 @@ export function correctable(t: PlannedTerm, minLength: number): boolean {
  * tokens: delay -> delay, delays, delayed, delaying; retries -> retry, retries, retried, ...
  * Whole tokens, not a stem prefix, so `taskPa ` (done typing) never becomes a prefix query.
  */
-function inflections(token: string): string[] {
+export function inflections(token: string): string[] {
   if ([...token].length < 4 || !/^[a-z]+$/.test(token)) return [];
   let base = token;
   if (/ies$/.test(token)) base = `${token.slice(0, -3)}y`;

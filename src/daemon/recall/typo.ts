@@ -18,7 +18,7 @@ export const TYPO_MIN_LENGTH = 4;
 /** Words this long may be two edits away. */
 const TYPO_TWO_EDITS_LENGTH = 8;
 /** At most this many corrections per word go into the query (closest first). */
-const MAX_CANDIDATES = 8;
+export const MAX_CANDIDATES = 8;
 
 const ALPHABET = [...'abcdefghijklmnopqrstuvwxyz0123456789_'];
 
@@ -27,7 +27,7 @@ export interface TypoCandidate {
   distance: number;
 }
 
-function maxTypoDistance(word: string): number {
+export function maxTypoDistance(word: string): number {
   return [...word].length >= TYPO_TWO_EDITS_LENGTH ? 2 : 1;
 }
 

@@ -17,6 +17,8 @@ export interface HibernationPolicyOptions {
   /** The cadence the settings ask for now. */
   cadence: () => CadenceOptions;
   log: Logger;
+  /** The daemon hibernated (on request, or the reaper followed the loops): what rides on it sleeps too. */
+  onHibernated?: () => void;
 }
 
 export type HibernateOutcome = { hibernated: boolean; reason?: string };
@@ -43,6 +45,7 @@ export class HibernationPolicy {
     // The reaper sleeps only with the loops: a loop still running may need a lease reclaimed.
     if (refused.length > 0) return { hibernated: false, reason: `loop(s) busy: ${refused.map((w) => w.kind).join(', ')}` };
     reaper.suspend('hibernate requested');
+    this.opts.onHibernated?.();
     this.opts.log.info('hibernating on request');
     return { hibernated: true };
   }
@@ -54,5 +57,6 @@ export class HibernationPolicy {
     if (!workers.all.every((w) => w.loop.snapshot().state === 'suspended')) return;
     if (this.isBusy()) return;
     this.opts.reaper.suspend('every loop is hibernating');
+    this.opts.onHibernated?.();
   }
 }

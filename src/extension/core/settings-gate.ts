@@ -19,6 +19,7 @@ export const DAEMON_SETTING_KEYS = [
   'ipcMaxMessageBytes',
   'ipcMaxConnections',
   'logLevel',
+  'storeUrl',
 ] as const satisfies readonly SettingKey[];
 
 export type DaemonSettingKey = (typeof DAEMON_SETTING_KEYS)[number];

@@ -5,6 +5,7 @@ import type { RecallHit } from '../../shared/protocol';
 import type { DaemonStatus, LoopStatus } from '../../shared/status';
 import { formatAgo, formatIn } from './duration';
 import type { SupervisorState } from './supervisor-state';
+import { describeStoreStatus } from '../../shared/store-status';
 
 export interface TreeNodeModel {
   /** Stable across refreshes, so VS Code keeps expansion state. */
@@ -91,6 +92,11 @@ function daemonSection(input: TreeInput, s: DaemonStatus): TreeNodeModel {
         : []),
       ...(s.dataDirWarning
         ? [{ id: 'daemon/data-dir', label: 'Data dir open to others', description: s.dataDirWarning, tooltip: s.dataDirWarning, icon: 'warning', tone: 'warning' as const }]
+        : []),
+      // The shared store (storeUrl): captures stay local and wait while it cannot be reached.
+      ...(s.store && describeStoreStatus(s.store)
+        ? [{ id: 'daemon/shared-store', label: 'Shared store unreachable', description: `${s.store.backlog} waiting`,
+            tooltip: describeStoreStatus(s.store)!, icon: 'warning', tone: 'warning' as const }]
         : []),
       ...(s.pendingRestart.length > 0
         ? [{ id: 'daemon/pending', label: 'Restart needed', description: s.pendingRestart.join(', '), icon: 'debug-restart' }]

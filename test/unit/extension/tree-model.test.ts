@@ -52,6 +52,17 @@ describe('tree model', () => {
     expect(rows.find((r) => r.id === 'daemon/data-dir')).toMatchObject({ label: 'Data dir open to others' });
   });
 
+  it('an unreachable shared store has a row saying since when, what waits and why; a reachable one has none', () => {
+    const down = status({ store: { kind: 'postgres', reachable: false, backlog: 4, lastError: 'wrong password', unreachableSince: iso(60_000) } });
+    const rows = buildTree({ supervisor: 'running', status: down, recall: null, now: NOW })[0]!.children!;
+    expect(rows.find((r) => r.id === 'daemon/shared-store')).toMatchObject({
+      label: 'Shared store unreachable', description: '4 waiting', tone: 'warning',
+      tooltip: `shared store unreachable since ${iso(60_000)} (4 waiting): wrong password`,
+    });
+    const up = status({ store: { kind: 'postgres', reachable: true, backlog: 0, lastError: null, unreachableSince: null } });
+    expect(buildTree({ supervisor: 'running', status: up, recall: null, now: NOW })[0]!.children!.find((r) => r.id === 'daemon/shared-store')).toBeUndefined();
+  });
+
   it('uptime counts on from the last status: a hibernating daemon is not probed', () => {
     const roots = buildTree({ supervisor: 'running', status: status(), statusAgeMs: 10 * 60_000, recall: null, now: NOW });
     expect(roots[0]!.children!.find((c) => c.label === 'Uptime')!.description).toBe('12 min 5 s');

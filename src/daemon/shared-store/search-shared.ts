@@ -1,0 +1,186 @@
+// Recall over the shared store: the local store's query language and tiers (exact, parts, prefix,
+// stem, typo; a memory once, in the best tier it reached), over every memory the role may see
+// (row-level security: its own from every machine, and what the team shares). Each hit is the
+// local hit shape plus `machineId`; its `id` is the local id on that machine.
+// Ranking within a tier: ts_rank with whole tokens (A) weighted twice identifier parts (B), like
+// the local bm25(2, 1); near-ties go to the newer memory by the ORDER BY.
+import type { ClientBase } from 'pg';
+import type { MemoryKind, RecallHit } from '../../shared/protocol';
+import type { MatchTier, ParsedQuery } from '../../shared/recall-query';
+import { damerauLevenshtein } from '../recall/edit-distance';
+import { type PlannedTerm, type QueryPlan, correctable, planTerms } from '../recall/match-plan';
+import { MAX_CANDIDATES, TYPO_MIN_LENGTH, maxTypoDistance } from '../recall/typo';
+import { Params, sharedFilterClauses } from './shared-filters';
+import {
+  aloneQuery, exactQuery, negatedQuery, partsQuery, prefixQuery, stemQuery, typoQuery,
+} from './ts-query';
+
+export interface SharedHit extends RecallHit {
+  machineId: string;
+}
+
+export interface SharedQueryOptions {
+  limit?: number;
+  offset?: number;
+  excludePath?: string;
+}
+
+const MAX_LIMIT = 200;
+const MAX_OFFSET = 10_000;
+/** ts_rank weights {D, C, B, A}: parts (B) half of whole tokens (A). */
+const WEIGHTS = '{0, 0, 0.5, 1}';
+/** A word matching fewer memories than this on its own is offered typo corrections (as the local store). */
+const TYPO_RARE = 2;
+
+interface Row {
+  machine_id: string;
+  local_id: string;
+  kind: MemoryKind;
+  path: string | null;
+  title: string;
+  captured_at: string;
+  exit_code: number | null;
+  language: string | null;
+  content: string;
+  rank: number;
+}
+
+const COLUMNS = 'm.machine_id, m.local_id, m.kind, m.path, m.title, m.captured_at, m.exit_code, m.language, m.content';
+
+export async function searchShared(client: ClientBase, parsed: ParsedQuery, opts: SharedQueryOptions = {}): Promise<SharedHit[]> {
+  const limit = Math.max(1, Math.min(Math.floor(opts.limit ?? 20), MAX_LIMIT));
+  const offset = Math.max(0, Math.min(Math.floor(opts.offset ?? 0), MAX_OFFSET));
+  const plan = planTerms(parsed.terms);
+  const neg = negatedQuery(plan);
+  if (plan.positive.length === 0) return recentShared(client, parsed, neg, limit, offset, opts.excludePath);
+  const need = offset + limit;
+  const hits: SharedHit[] = [];
+  const seen: string[] = [];
+  const ran = new Set<string>();
+  for await (const tier of tiers(client, plan)) {
+    if (hits.length >= need) break;
+    if (!tier || ran.has(tier.query)) continue;
+    ran.add(tier.query);
+    for (const r of await rankedShared(client, tier.query, parsed, neg, seen, need - hits.length, opts.excludePath)) {
+      seen.push(`${r.machine_id}:${r.local_id}`);
+      hits.push(toHit(r, tier.tier, plan, parsed.filterLabels, tier.corrections));
+    }
+  }
+  return hits.slice(offset, need);
+}
+
+interface Tier {
+  tier: MatchTier;
+  query: string;
+  corrections?: Map<PlannedTerm, string[]>;
+}
+
+async function* tiers(client: ClientBase, plan: QueryPlan): AsyncGenerator<Tier | null> {
+  const exact = exactQuery(plan);
+  if (exact) yield { tier: 'exact', query: exact };
+  const parts = partsQuery(plan);
+  if (parts && parts !== exact) yield { tier: 'parts', query: parts };
+  const prefix = prefixQuery(plan);
+  if (prefix) yield { tier: 'prefix', query: prefix };
+  const stem = stemQuery(plan);
+  if (stem) yield { tier: 'prefix', query: stem };
+  const corrections = await correctionsFor(client, plan);
+  const typo = typoQuery(plan, corrections);
+  yield typo ? { tier: 'typo', query: typo, corrections } : null;
+}
+
+/** The best `want` memories of one tier, leaving out those already found and those matching a negated term. */
+async function rankedShared(
+  client: ClientBase, query: string, parsed: ParsedQuery, neg: string | null, seen: string[], want: number, excludePath?: string,
+): Promise<Row[]> {
+  const p = new Params();
+  const q = p.add(query);
+  const where = [`m.terms @@ ${q}::tsquery`, ...sharedFilterClauses(parsed.filters, p, excludePath)];
+  if (seen.length > 0) where.push(`(m.machine_id || ':' || m.local_id) <> ALL(${p.add(seen)}::text[])`);
+  if (neg) where.push(`NOT (m.terms @@ ${p.add(neg)}::tsquery)`);
+  const r = await client.query<Row>(
+    `SELECT ${COLUMNS}, ts_rank('${WEIGHTS}', m.terms, ${q}::tsquery) AS rank
+     FROM dormouse.memories m WHERE ${where.join(' AND ')}
+     ORDER BY rank DESC, m.captured_at DESC, m.local_id DESC LIMIT ${p.add(want)}`,
+    p.values,
+  );
+  return r.rows;
+}
+
+/** No words: the newest memories matching the filters, paged. */
+async function recentShared(
+  client: ClientBase, parsed: ParsedQuery, neg: string | null, limit: number, offset: number, excludePath?: string,
+): Promise<SharedHit[]> {
+  const p = new Params();
+  const where = sharedFilterClauses(parsed.filters, p, excludePath);
+  if (neg) where.push(`NOT (m.terms @@ ${p.add(neg)}::tsquery)`);
+  const r = await client.query<Row>(
+    `SELECT ${COLUMNS}, 0 AS rank FROM dormouse.memories m ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+     ORDER BY m.captured_at DESC, m.local_id DESC LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`,
+    p.values,
+  );
+  return r.rows.map((row) => toHit(row, 'recent', { positive: [], negated: [] }, parsed.filterLabels));
+}
+
+/** How many memories match, counting no further than `max`. */
+async function countUpTo(client: ClientBase, query: string, max: number): Promise<number> {
+  const r = await client.query<{ n: string }>(
+    'SELECT count(*) AS n FROM (SELECT 1 FROM dormouse.memories m WHERE m.terms @@ $1::tsquery LIMIT $2) x', [query, max]);
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+/** Index words near `word` by trigrams (pg_trgm's <% over `words`, indexed), among rows the role may see. */
+async function nearWords(client: ClientBase, word: string): Promise<string[]> {
+  const r = await client.query<{ w: string }>(
+    `SELECT DISTINCT w FROM (SELECT unnest(string_to_array(m.words, ' ')) AS w
+       FROM (SELECT words FROM dormouse.memories WHERE $1 <% words LIMIT 200) m) x
+     WHERE length(w) BETWEEN length($1) - 2 AND length($1) + 2 LIMIT 2000`,
+    [word],
+  );
+  return r.rows.map((row) => row.w);
+}
+
+async function correctionsFor(client: ClientBase, plan: QueryPlan): Promise<Map<PlannedTerm, string[]>> {
+  const out = new Map<PlannedTerm, string[]>();
+  for (const [i, t] of plan.positive.entries()) {
+    if (!correctable(t, TYPO_MIN_LENGTH)) continue;
+    if ((await countUpTo(client, aloneQuery(t, i === plan.positive.length - 1), TYPO_RARE)) >= TYPO_RARE) continue;
+    const word = t.tokens[0]!;
+    const max = maxTypoDistance(word);
+    const scored = (await nearWords(client, word))
+      .map((term) => ({ term, distance: term === word ? Infinity : damerauLevenshtein(word, term, max) }))
+      .filter((c) => c.distance <= max);
+    const best = Math.min(...scored.map((c) => c.distance));
+    const fixes = scored.filter((c) => c.distance === best).map((c) => c.term).sort().slice(0, MAX_CANDIDATES);
+    if (fixes.length > 0) out.set(t, fixes);
+  }
+  return out;
+}
+
+function toHit(r: Row, tier: MatchTier, plan: QueryPlan, filters: string[], corrections?: Map<PlannedTerm, string[]>): SharedHit {
+  const terms = [...new Set(plan.positive.flatMap((t) => corrections?.get(t) ?? t.tokens))];
+  const fixes = corrections ? [...corrections].map(([t, to]) => ({ from: t.term.text, to: to[0]! })) : [];
+  return {
+    id: Number(r.local_id),
+    machineId: r.machine_id,
+    kind: r.kind,
+    path: r.path,
+    title: r.title,
+    capturedAt: new Date(Number(r.captured_at)).toISOString(),
+    snippet: snippet(r.content, terms),
+    score: Number(r.rank),
+    match: { tier, terms, filters, ...(fixes.length > 0 && { corrections: fixes }) },
+    exitCode: r.exit_code,
+    language: r.language,
+  };
+}
+
+/** The first line holding a matched term (with the next lines), about one snippet long; else the first lines. */
+export function snippet(content: string, terms: readonly string[]): string {
+  const lines = content.split('\n');
+  const lower = terms.map((t) => t.toLowerCase());
+  let at = lines.findIndex((l) => lower.some((t) => l.toLowerCase().includes(t)));
+  if (at < 0) at = 0;
+  const joined = lines.slice(at).map((l) => l.trim()).filter((l) => l.length > 0).slice(0, 3).join(' ');
+  return joined.length > 160 ? `${joined.slice(0, 159)}…` : joined;
+}

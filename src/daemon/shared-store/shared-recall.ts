@@ -1,0 +1,26 @@
+// Recall with a shared store configured: search it (memories of every machine, labelled) when it
+// is reachable, else answer from the local store with a visible note. Never fails a recall
+// because of the network: a failing shared search falls back too and is reported in status.
+import type { RecallHit } from '../../shared/protocol';
+import type { ParsedQuery } from '../../shared/recall-query';
+import { type SharedHit, type SharedQueryOptions, searchShared } from './search-shared';
+import type { SharedPool } from './shared-pool';
+import { describeStoreFailure } from './store-errors';
+
+export interface SharedRecallResult {
+  hits: Array<RecallHit | SharedHit>;
+  source: 'shared' | 'local';
+  /** Why the answer is local only ("shared store unreachable: …"); absent for a shared answer. */
+  note?: string;
+}
+
+export async function recallShared(
+  pool: SharedPool, parsed: ParsedQuery, opts: SharedQueryOptions, local: () => RecallHit[],
+): Promise<SharedRecallResult> {
+  try {
+    const hits = await pool.with((client) => searchShared(client, parsed, opts));
+    return { hits, source: 'shared' };
+  } catch (err) {
+    return { hits: local(), source: 'local', note: `shared store unreachable, showing this machine's memories only: ${describeStoreFailure(err).message}` };
+  }
+}
