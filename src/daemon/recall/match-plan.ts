@@ -1,13 +1,11 @@
-// ParsedQuery terms -> the FTS5 MATCH expression of each tier. Pure. Every user string goes
-// through quoteTerm, so no user text can ever be FTS5 syntax; column filters, OR, NOT, `*` and
-// parentheses come only from here.
+// ParsedQuery terms -> the plan of each tier (exact, parts, prefix, stem, typo), written once
+// over a MatchSyntax: the local store renders it as FTS5 MATCH text (fts5-syntax.ts), the shared
+// store as a PostgreSQL tsquery (shared-store/tsquery-syntax.ts), so a query finds the same
+// memories in the same tiers on both. Pure.
 //
-// Columns: `text` holds whole tokens, `parts` the identifier parts of compounds (migration 004).
-// A quoted string unfiltered matches in either column; FTS5 tokenizes inside the quotes, so
-// `"task-path"` is the phrase task path and `"taskPath"` the token taskpath.
+// Two columns: `text` holds whole tokens, `parts` the identifier parts of compounds (migration 004).
 import type { QueryTerm } from '../../shared/recall-query';
 import { indexTokens, splitIdentifier } from './identifiers';
-import { quoteTerm } from './query';
 
 export const MAX_TERMS = 16;
 /**
@@ -46,20 +44,29 @@ export function planTerms(terms: readonly QueryTerm[]): QueryPlan {
   return { positive, negated };
 }
 
-const q = (s: string) => quoteTerm(s);
-const and = (exprs: string[]) => exprs.map((e) => `(${e})`).join(' AND ');
-const or = (exprs: string[]) => exprs.map((e) => `(${e})`).join(' OR ');
-
-/** Whole tokens in `text` only: the word as typed (a phrase when it holds separators). */
-function exactTerm(t: PlannedTerm): string {
-  return `text : ${q(t.term.text)}`;
-}
-
-/** A word as a whole token in either column, or (a compound) as the phrase of its parts. */
-function partsTerm(t: PlannedTerm): string {
-  if (t.term.phrase) return exactTerm(t);
-  if (t.parts.length < 2) return q(t.term.text);
-  return or([q(t.term.text), q(t.parts.join(' '))]);
+/**
+ * The building blocks a store's query text is made of. Every user string goes through them, so
+ * no user text can ever be query syntax; AND, OR, phrases, columns and prefixes come only from here.
+ */
+export interface MatchSyntax {
+  /** The term as typed, whole, in either column (a phrase when it holds separators). */
+  word(t: PlannedTerm): string;
+  /** The term as typed, whole, in `text` only. */
+  exactWord(t: PlannedTerm): string;
+  /** A token starting with the term as typed (its last token a prefix), in either column. */
+  wordPrefix(t: PlannedTerm): string;
+  /** Adjacent whole tokens in `text`. */
+  textPhrase(tokens: readonly string[]): string;
+  /** One whole token in `text`. */
+  textToken(token: string): string;
+  /** Any of these whole tokens in `text`, each a prefix with `prefix`. */
+  textForms(forms: readonly string[], prefix: boolean): string;
+  /** The phrase of identifier parts, its last part a prefix with `prefix`; `partsOnly`: in `parts` only. */
+  partsPhrase(parts: readonly string[], prefix: boolean, partsOnly: boolean): string;
+  /** A bare index token (a correction, an inflection), in either column. */
+  token(token: string): string;
+  and(exprs: string[]): string;
+  or(exprs: string[]): string;
 }
 
 /** Whether the term asks for (and is long enough for) a prefix match. */
@@ -87,24 +94,6 @@ export function joinedForms(parts: readonly string[]): string[] | null {
   return forms;
 }
 
-/** `text : ("f1" OR "f2" ...)` for the joined forms (and any extra whole tokens), `*` after each for a prefix. */
-function formsExpr(forms: readonly string[], prefix: boolean): string {
-  const star = prefix ? '*' : '';
-  return `text : (${[...new Set(forms)].map((f) => `${q(f)}${star}`).join(' OR ')})`;
-}
-
-/** `taskPa` -> "taskpa"* (a token starting so) or text : "task_pa"* (a snake_case identifier it starts); more parts: "task pa"* (parts phrase ending in a prefix). */
-function prefixTerm(t: PlannedTerm): string {
-  const alts = [`${q(t.term.text)}*`];
-  const lastPart = t.parts.length >= 2 ? [...t.parts[t.parts.length - 1]!].length : 0;
-  if (lastPart >= MIN_LAST_PART) {
-    const forms = joinedForms(t.parts);
-    if (forms) alts.push(formsExpr(forms.slice(1), true));
-    else if (lastPart >= MIN_PREFIX) alts.push(`${q(t.parts.join(' '))}*`); // a phrase ending in an indexed prefix
-  }
-  return or(alts);
-}
-
 /** All positive terms are plain words (no phrases) and there are at least two: joined forms apply. */
 function multiWord(plan: QueryPlan): boolean {
   return plan.positive.length >= 2 && plan.positive.every((t) => !t.term.phrase);
@@ -113,68 +102,102 @@ function multiWord(plan: QueryPlan): boolean {
 const joinedToken = (plan: QueryPlan) => plan.positive.flatMap((t) => t.tokens).join('');
 const allParts = (plan: QueryPlan) => plan.positive.flatMap((t) => t.parts);
 
-/**
- * Exact: a word (or quoted phrase) whole in `text`. A multi-word query is exact as a phrase: its
- * words adjacent in `text` (prose, task-path), or one identifier made of all its parts
- * (`task path` -> taskpath, task_path: joinedForms; the phrase of parts in `parts` only past
- * MAX_JOINED_PARTS parts). The same words scattered over a
- * chunk are a parts match: `task path` should find task_path before "the path of a task".
- */
-export function exactMatch(plan: QueryPlan): string | null {
-  if (plan.positive.length === 0) return null;
-  if (!multiWord(plan)) return and(plan.positive.map(exactTerm));
-  const tokens = plan.positive.flatMap((t) => t.tokens);
-  const forms = joinedForms(allParts(plan));
-  return or([
-    `text : ${q(tokens.join(' '))}`,
-    forms ? formsExpr([tokens.join(''), ...forms], false) : `text : ${q(tokens.join(''))}`,
-    ...(forms ? [] : [`parts : ${q(allParts(plan).join(' '))}`]),
-  ]);
+/** The query text of each tier for a plan; null where a tier does not apply. */
+export interface MatchTiers {
+  exact: (plan: QueryPlan) => string | null;
+  parts: (plan: QueryPlan) => string | null;
+  prefix: (plan: QueryPlan) => string | null;
+  stem: (plan: QueryPlan) => string | null;
+  typo: (plan: QueryPlan, corrections: ReadonlyMap<PlannedTerm, string[]>) => string | null;
+  /** A word on its own (is it rare enough to correct?). */
+  alone: (t: PlannedTerm, isLast: boolean) => string;
+  /** Memories matching any negated term are left out. */
+  negated: (plan: QueryPlan) => string | null;
 }
 
-/** Parts: each word matches a whole token or, for a compound, the phrase of its parts. */
-export function partsMatch(plan: QueryPlan): string | null {
-  if (plan.positive.length === 0) return null;
-  return and(plan.positive.map(partsTerm));
-}
-
-/** Prefix: as parts, with the last word (prefix: true) also matching as a prefix; null when it does not apply. */
-export function prefixMatch(plan: QueryPlan): string | null {
-  const last = plan.positive[plan.positive.length - 1];
-  if (!last || !last.term.prefix || last.term.phrase || last.term.negated) return null;
-  const multi = multiWord(plan);
-  // A short last word is a prefix only inside a joined identifier (`task pa` -> task_pa*).
-  const main = isPrefixTerm(last) ? and([...plan.positive.slice(0, -1).map(partsTerm), prefixTerm(last)]) : null;
-  if (!multi || [...last.tokens.join('')].length < MIN_LAST_PART) return main;
-  const parts = allParts(plan);
-  const lastPart = [...parts[parts.length - 1]!].length;
-  const forms = lastPart >= MIN_LAST_PART ? joinedForms(parts) : [];
-  const alts = [...(main ? [main] : []), formsExpr([joinedToken(plan), ...(forms ?? [])], true)];
-  if (!forms && lastPart >= MIN_PREFIX) alts.push(`parts : ${q(parts.join(' '))}*`);
-  return or(alts);
-}
-
-/** Typo: as parts (or prefix), with each corrected word replaced by an OR of its corrections. */
-export function typoMatch(plan: QueryPlan, corrections: ReadonlyMap<PlannedTerm, string[]>): string | null {
-  if (corrections.size === 0) return null;
-  const last = plan.positive[plan.positive.length - 1];
-  return and(
-    plan.positive.map((t) => {
-      const fixes = corrections.get(t);
-      if (fixes && fixes.length > 0) return or(fixes.map(q));
-      return t === last && isPrefixTerm(t) ? prefixTerm(t) : partsTerm(t);
-    }),
-  );
-}
-
-/** The expression for a word on its own (is it rare enough to correct?). */
-export function aloneMatch(t: PlannedTerm, isLast: boolean): string {
-  return isLast && isPrefixTerm(t) ? prefixTerm(t) : partsTerm(t);
-}
-
-/** Memories matching any negated term are left out. */
-export function negatedMatch(plan: QueryPlan): string | null {
-  return plan.negated.length > 0 ? or(plan.negated.map(partsTerm)) : null;
+export function matchTiers(x: MatchSyntax): MatchTiers {
+  /** A word as a whole token in either column, or (a compound) as the phrase of its parts. */
+  const partsTerm = (t: PlannedTerm): string => {
+    if (t.term.phrase) return x.exactWord(t);
+    if (t.parts.length < 2) return x.word(t);
+    return x.or([x.word(t), x.partsPhrase(t.parts, false, false)]);
+  };
+  /** `taskPa` -> a token starting taskpa, or a snake_case identifier it starts (task_pa*); more parts: the parts phrase ending in a prefix. */
+  const prefixTerm = (t: PlannedTerm): string => {
+    const alts = [x.wordPrefix(t)];
+    const lastPart = t.parts.length >= 2 ? [...t.parts[t.parts.length - 1]!].length : 0;
+    if (lastPart >= MIN_LAST_PART) {
+      const forms = joinedForms(t.parts);
+      if (forms) alts.push(x.textForms(forms.slice(1), true));
+      else if (lastPart >= MIN_PREFIX) alts.push(x.partsPhrase(t.parts, true, false)); // a phrase ending in an indexed prefix
+    }
+    return x.or(alts);
+  };
+  const alone = (t: PlannedTerm, isLast: boolean) => (isLast && isPrefixTerm(t) ? prefixTerm(t) : partsTerm(t));
+  return {
+    /**
+     * Exact: a word (or quoted phrase) whole in `text`. A multi-word query is exact as a phrase:
+     * its words adjacent in `text` (prose, task-path), or one identifier made of all its parts
+     * (`task path` -> taskpath, task_path: joinedForms; the phrase of parts only past
+     * MAX_JOINED_PARTS parts). The same words scattered over a chunk are a parts match: `task
+     * path` should find task_path before "the path of a task".
+     */
+    exact(plan) {
+      if (plan.positive.length === 0) return null;
+      if (!multiWord(plan)) return x.and(plan.positive.map((t) => x.exactWord(t)));
+      const tokens = plan.positive.flatMap((t) => t.tokens);
+      const forms = joinedForms(allParts(plan));
+      return x.or([
+        x.textPhrase(tokens),
+        forms ? x.textForms([tokens.join(''), ...forms], false) : x.textToken(tokens.join('')),
+        ...(forms ? [] : [x.partsPhrase(allParts(plan), false, true)]),
+      ]);
+    },
+    /** Parts: each word matches a whole token or, for a compound, the phrase of its parts. */
+    parts(plan) {
+      if (plan.positive.length === 0) return null;
+      return x.and(plan.positive.map(partsTerm));
+    },
+    /** Prefix: as parts, with the last word (prefix: true) also matching as a prefix; null when it does not apply. */
+    prefix(plan) {
+      const last = plan.positive[plan.positive.length - 1];
+      if (!last || !last.term.prefix || last.term.phrase || last.term.negated) return null;
+      const multi = multiWord(plan);
+      // A short last word is a prefix only inside a joined identifier (`task pa` -> task_pa*).
+      const main = isPrefixTerm(last) ? x.and([...plan.positive.slice(0, -1).map(partsTerm), prefixTerm(last)]) : null;
+      if (!multi || [...last.tokens.join('')].length < MIN_LAST_PART) return main;
+      const parts = allParts(plan);
+      const lastPart = [...parts[parts.length - 1]!].length;
+      const forms = lastPart >= MIN_LAST_PART ? joinedForms(parts) : [];
+      const alts = [...(main ? [main] : []), x.textForms([joinedToken(plan), ...(forms ?? [])], true)];
+      if (!forms && lastPart >= MIN_PREFIX) alts.push(x.partsPhrase(parts, true, true));
+      return x.or(alts);
+    },
+    /** Stem: as parts, with each plain word of 4+ letters also matching its inflections. */
+    stem(plan) {
+      if (plan.positive.length === 0) return null;
+      let any = false;
+      const expr = x.and(plan.positive.map((t) => {
+        const forms = !t.term.phrase && t.tokens.length === 1 ? inflections(t.tokens[0]!) : [];
+        if (forms.length === 0) return partsTerm(t);
+        any = true;
+        return x.or([partsTerm(t), ...forms.map((f) => x.token(f))]);
+      }));
+      return any ? expr : null;
+    },
+    /** Typo: as parts (or prefix), with each corrected word replaced by an OR of its corrections. */
+    typo(plan, corrections) {
+      if (corrections.size === 0) return null;
+      const last = plan.positive[plan.positive.length - 1];
+      return x.and(plan.positive.map((t) => {
+        const fixes = corrections.get(t);
+        if (fixes && fixes.length > 0) return x.or(fixes.map((f) => x.token(f)));
+        return alone(t, t === last);
+      }));
+    },
+    alone,
+    negated: (plan) => (plan.negated.length > 0 ? x.or(plan.negated.map(partsTerm)) : null),
+  };
 }
 
 /** Whether a term may be typo-corrected: a plain single-token word, not a phrase, not negated. */
@@ -202,17 +225,4 @@ export function inflections(token: string): string[] {
   if (/(s|sh|ch|x)$/.test(base)) forms.add(`${base}es`);
   forms.delete(token);
   return [...forms];
-}
-
-/** Stem: as parts, with each plain word of 4+ letters also matching its inflections. */
-export function stemMatch(plan: QueryPlan): string | null {
-  if (plan.positive.length === 0) return null;
-  let any = false;
-  const expr = and(plan.positive.map((t) => {
-    const forms = !t.term.phrase && t.tokens.length === 1 ? inflections(t.tokens[0]!) : [];
-    if (forms.length === 0) return partsTerm(t);
-    any = true;
-    return or([partsTerm(t), ...forms.map(q)]);
-  }));
-  return any ? expr : null;
 }

@@ -17,10 +17,8 @@ import type { MatchInfo, MatchTier, ParsedQuery } from '../../shared/recall-quer
 import type { SqlDatabase } from '../store/sql';
 import { filterClauses, type SqlClauses } from './filters';
 import { indexTokens, splitIdentifier } from './identifiers';
-import {
-  aloneMatch, correctable, exactMatch, isPrefixTerm, negatedMatch, partsMatch, type PlannedTerm, planTerms, prefixMatch,
-  stemMatch, type QueryPlan, typoMatch,
-} from './match-plan';
+import { FTS5_TIERS } from './fts5-syntax';
+import { correctable, isPrefixTerm, type PlannedTerm, planTerms, type QueryPlan } from './match-plan';
 import { quoteTerm } from './query';
 import { DEFAULT_RANK_WINDOW, type RowidRange, WIDEN, chunkSnippet, cutoffRowid } from './rank-window';
 import { TYPO_MIN_LENGTH, typoCandidates } from './typo';
@@ -71,7 +69,7 @@ export function searchQuery(db: SqlDatabase, parsed: ParsedQuery, opts: QueryOpt
   const offset = Math.max(0, Math.min(Math.floor(opts.offset ?? 0), MAX_OFFSET));
   const plan = planTerms(parsed.terms);
   const filters = filterClauses(parsed.filters, opts.excludePath);
-  const neg = negatedMatch(plan);
+  const neg = FTS5_TIERS.negated(plan);
   try {
     if (plan.positive.length === 0) return recent(db, filters, neg, limit, offset, parsed.filterLabels);
     const need = offset + limit;
@@ -100,16 +98,16 @@ export function searchQuery(db: SqlDatabase, parsed: ParsedQuery, opts: QueryOpt
 
 /** The tiers in order, built lazily: the typo tier's vocabulary lookups run only when reached. */
 function* tiers(db: SqlDatabase, plan: QueryPlan, stem: boolean): Generator<Tier | null> {
-  const exact = exactMatch(plan);
+  const exact = FTS5_TIERS.exact(plan);
   if (exact) yield { tier: 'exact', match: exact };
-  const parts = partsMatch(plan);
+  const parts = FTS5_TIERS.parts(plan);
   if (parts && parts !== exact) yield { tier: 'parts', match: parts };
-  const prefix = prefixMatch(plan);
+  const prefix = FTS5_TIERS.prefix(plan);
   if (prefix) yield { tier: 'prefix', match: prefix };
-  const stemmed = stem ? stemMatch(plan) : null;
+  const stemmed = stem ? FTS5_TIERS.stem(plan) : null;
   if (stemmed) yield { tier: 'prefix', match: stemmed };
   const corrections = correctionsFor(db, plan);
-  const typo = typoMatch(plan, corrections);
+  const typo = FTS5_TIERS.typo(plan, corrections);
   yield typo ? { tier: 'typo', match: typo, corrections } : null;
 }
 
@@ -118,7 +116,7 @@ function correctionsFor(db: SqlDatabase, plan: QueryPlan): Map<PlannedTerm, stri
   const out = new Map<PlannedTerm, string[]>();
   plan.positive.forEach((t, i) => {
     if (!correctable(t, TYPO_MIN_LENGTH)) return;
-    if (countUpTo(db, aloneMatch(t, i === plan.positive.length - 1), TYPO_RARE_CHUNKS) >= TYPO_RARE_CHUNKS) return;
+    if (countUpTo(db, FTS5_TIERS.alone(t, i === plan.positive.length - 1), TYPO_RARE_CHUNKS) >= TYPO_RARE_CHUNKS) return;
     const candidates = typoCandidates(db, t.tokens[0]!).map((c) => c.term);
     if (candidates.length > 0) out.set(t, candidates);
   });
