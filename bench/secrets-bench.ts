@@ -41,7 +41,7 @@ export async function benchSecrets(root: string, rounds: number): Promise<BenchR
   const speed = mbps(median(ours).value);
   const plain = mbps(median(baseline).value);
   const maxMs = (defaultSettings().captureMaxBytes / 1e6 / speed) * 1000;
-  const config = `in process: findSecret (the capture path's scanner) on test/fixtures/secrets and this repository's files; speed is the ${median(ours).label} of ${files.length} files of 100 KB per round, after 2 warm-up rounds, interleaved with the baseline`;
+  const config = `in process: findSecret (the capture path's scanner) on test/fixtures/secrets and this repository's files; speed: ${files.length} files of 100 KB per round, the median round (${median(ours).label}) after 2 warm-up rounds, interleaved with the baseline`;
   // Speed as a ratio to one plain regex pass over the same bytes (the floor any regex-based scanner
   // pays), not in MB/s, which a busy machine misses unchanged. The old absolute budget (256 KB,
   // captureMaxBytes, in 20 ms: 13.1 MB/s, chosen here) was 0.18x the plain pass on 2026-12-02;
