@@ -1,7 +1,8 @@
 // The extension's activation cost. Each round runs a fresh Node process (a real cold module load,
 // bench/activation-child.cjs) that require()s a bundle with `vscode` pointed at bench/vscode-shim.cjs
-// and calls activate(context). Baseline, same run, interleaved: a trivial extension
-// (bench/trivial-extension.ts: one status bar item, one command) bundled on the fly.
+// and calls activate(context). Baselines, same run, interleaved: a trivial extension
+// (bench/trivial-extension.ts: one status bar item, one command) bundled on the fly, and a bare
+// Node process's start (bench/bare-node.ts), the machine's speed that the time targets scale with.
 // Dormouse is activated three ways: no daemon running (it forks one in the background), a daemon
 // already running (a second window), and a daemon that takes long to start (its script waits
 // before loading dist/daemon.js): activate() must not wait for any of them.
