@@ -7,10 +7,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DaemonClient } from '../src/client/daemon-client';
 import type { JobInput } from '../src/shared/protocol';
-import { defaultSettings, type Settings } from '../src/shared/settings';
-import { startDaemon, tempDataDir, waitForStatus } from '../test/helpers/daemon-process';
+import type { Settings } from '../src/shared/settings';
+import { tempDataDir, waitForStatus } from '../test/helpers/daemon-process';
 import { noOpQueueRate } from './queue-bench';
-import type { BenchRow } from './report';
+import { type BenchRow, ratioAtMost } from './report';
+import { startShippedDaemon } from './shipped-daemon';
 
 const BATCH = 100;
 
@@ -36,9 +37,9 @@ async function enqueueAll(client: DaemonClient, paths: string[]): Promise<void> 
   }
 }
 
-/** Seconds from the first enqueue until the daemon has stored every capture. */
-async function timeToStoreAll(settings: Settings, files: string[][]): Promise<number> {
-  const daemon = await startDaemon({ settings });
+/** Seconds from the first enqueue until the daemon has stored every capture, and the daemon's configuration. */
+async function timeToStoreAll(changed: Partial<Settings>, files: string[][]): Promise<{ seconds: number; config: string }> {
+  const daemon = await startShippedDaemon(changed);
   try {
     const watcher = await daemon.client('bench-watch');
     const clients = await Promise.all(files.map((_, c) => daemon.client(`bench-${c}`)));
@@ -52,7 +53,7 @@ async function timeToStoreAll(settings: Settings, files: string[][]): Promise<nu
     if (status.counters.capturesSkipped > 0) {
       throw new Error(`captures skipped (${JSON.stringify(status.counters.skipsByReason)}): the bench must store every one`);
     }
-    return seconds;
+    return { seconds, config: daemon.config };
   } finally {
     await daemon.kill();
   }
@@ -60,21 +61,21 @@ async function timeToStoreAll(settings: Settings, files: string[][]): Promise<nu
 
 export async function benchCaptureThroughput(clients: number, perClient: number): Promise<BenchRow[]> {
   const files = writeFiles(tempDataDir('dm-bench-files-'), clients, perClient);
-  // idleExitMs 0 only keeps the daemon from exiting between runs; it does not touch throughput.
-  const defaults: Settings = { ...defaultSettings(), idleExitMs: 0 };
-  const paced = await timeToStoreAll(defaults, files);
-  const unpaced = await timeToStoreAll({ ...defaults, spawnJitterMs: [0, 0] }, files);
+  const paced = await timeToStoreAll({}, files);
+  const unpaced = await timeToStoreAll({ spawnJitterMs: [0, 0] }, files);
   const total = clients * perClient;
   const noOp = await noOpQueueRate(total);
   const what = `${clients} clients x ${perClient} small files, real socket`;
+  const config = `${paced.config}; real daemon process, files on disk, batches of ${BATCH} per enqueue; baseline: ${unpaced.config}`;
   return [
     {
-      section: 'capture throughput', name: `${what}: time until all stored, default settings`, value: paced, unit: 's',
-      baseline: { name: 'pacing off (spawnJitterMs [0, 0])', value: unpaced }, target: '<= 1.5x pacing off', pass: paced <= 1.5 * unpaced,
+      section: 'capture throughput', name: `${what}: time until all stored`, value: paced.seconds, unit: 's',
+      baseline: { name: 'pacing off (spawnJitterMs [0, 0])', value: unpaced.seconds }, ...ratioAtMost(paced.seconds, unpaced.seconds, 1.5, 'issue 9'), config,
     },
     {
-      section: 'capture throughput', name: `${what}: captures stored per second, default settings`, value: Math.round(total / paced), unit: 'captures/s',
-      baseline: { name: `no-op queue in process (${total} jobs)`, value: Math.round(noOp) }, target: 'for contrast',
+      section: 'capture throughput', name: `${what}: captures stored per second (for contrast with the queue alone)`, value: Math.round(total / paced.seconds), unit: 'captures/s',
+      baseline: { name: `no-op queue in process (${total} jobs)`, value: Math.round(noOp) },
+      config: `${paced.config}; baseline in process, no daemon (see the queue rows)`,
     },
   ];
 }

@@ -1,7 +1,8 @@
 // The extension's activation cost. Each round runs a fresh Node process (a real cold module load,
 // bench/activation-child.cjs) that require()s a bundle with `vscode` pointed at bench/vscode-shim.cjs
-// and calls activate(context). Baseline, same run, interleaved: a trivial extension
-// (bench/trivial-extension.ts: one status bar item, one command) bundled on the fly.
+// and calls activate(context). Baselines, same run, interleaved: a trivial extension
+// (bench/trivial-extension.ts: one status bar item, one command) bundled on the fly, and a bare
+// Node process's start (bench/bare-node.ts), the machine's speed that the time targets scale with.
 // Dormouse is activated three ways: no daemon running (it forks one in the background), a daemon
 // already running (a second window), and a daemon that takes long to start (its script waits
 // before loading dist/daemon.js): activate() must not wait for any of them.
@@ -11,7 +12,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as esbuild from 'esbuild';
 import { dataDirPaths } from '../src/shared/paths';
-import { type BenchRow, percentile } from './report';
+import { bareNodeFirstLineMs } from './bare-node';
+import { distBuild } from './dist-build';
+import { type BenchRow, median, ratioAtMost, tail } from './report';
 import { errorMessage } from '../src/shared/error-message';
 
 const REPO = resolve(__dirname, '..');
@@ -83,11 +86,12 @@ export async function benchExtensionActivation(opts: ActivationBenchOptions): Pr
         dataDir,
       );
 
-    const samples = { trivial: [] as ChildResult[], cold: [] as ChildResult[], warm: [] as ChildResult[], slow: [] as ChildResult[] };
+    const samples = { trivial: [] as ChildResult[], cold: [] as ChildResult[], warm: [] as ChildResult[], slow: [] as ChildResult[], bareNode: [] as number[] };
     // Round 0 is a warm-up (disk cache, first fork of the daemon): measured, then dropped.
     for (let i = 0; i <= opts.rounds; i++) {
       const keep = i > 0;
       const t = await trivial();
+      const bare = await bareNodeFirstLineMs();
       const dataDir = freshDataDir();
       const cold = await dormouse(dataDir);
       // The same data dir again while its daemon still runs: a second window, or a reload.
@@ -95,6 +99,7 @@ export async function benchExtensionActivation(opts: ActivationBenchOptions): Pr
       await stopDaemon(dataDir);
       if (keep) {
         samples.trivial.push(t);
+        samples.bareNode.push(bare);
         samples.cold.push(cold);
         if (warm) samples.warm.push(warm);
       }
@@ -114,7 +119,7 @@ export async function benchExtensionActivation(opts: ActivationBenchOptions): Pr
 }
 
 function rows(
-  s: { trivial: ChildResult[]; cold: ChildResult[]; warm: ChildResult[]; slow: ChildResult[] },
+  s: { trivial: ChildResult[]; cold: ChildResult[]; warm: ChildResult[]; slow: ChildResult[]; bareNode: number[] },
   opts: ActivationBenchOptions,
   leftovers: number,
   bundleBytes: number,
@@ -125,8 +130,9 @@ function rows(
   const pick = (rs: ChildResult[], f: (r: ChildResult) => number | null) => rs.map(f).filter((v): v is number => v !== null);
   const requireMs = (rs: ChildResult[]) => pick(rs, (r) => r.requireMs);
   const activateMs = (rs: ChildResult[]) => pick(rs, (r) => r.activateMs);
-  const p50 = (v: number[]) => percentile(v, 50);
-  const p95 = (v: number[]) => percentile(v, 95);
+  const p50 = (v: number[]) => median(v).value;
+  const p95 = (v: number[]) => tail(v, 95).value;
+  const p95Label = (v: number[]) => tail(v, 95).label;
   const trivial = { require: requireMs(s.trivial), activate: activateMs(s.trivial) };
   const cold = { require: requireMs(s.cold), activate: activateMs(s.cold) };
   const warmActivate = activateMs(s.warm);
@@ -147,25 +153,32 @@ function rows(
   const commandsOk = s.cold.length > 0 && s.cold.every((r) => r.commands === declared);
 
   const trivialBaseline = (name: string, value: number) => ({ name: `trivial extension ${name}`, value });
+  const bare = { name: `bare node first line (${median(s.bareNode).label})`, value: p50(s.bareNode) };
+  // The old absolute budgets (50 ms for require and for activate(), 100 ms for activate()'s p95,
+  // chosen here, not stated by an issue) as ratios to the same run's bare node start, which took
+  // 21.7 ms on the reference run of 2026-11-23: 50 / 21.7 -> 2.3x, 100 / 21.7 -> 4.6x.
+  const why = (ms: number) => `the old ${ms} ms / bare node 21.7 ms on 2026-11-23`;
+  const config = `${distBuild()}, required in a fresh Node process per round with \`vscode\` pointed at bench/vscode-shim.cjs (not VS Code's extension host); the daemon it forks has shipped defaults`;
+  const trivialConfig = `${config}; baseline: bench/trivial-extension.ts bundled the same way`;
   const out: BenchRow[] = [
-    { section: 'activation', name: 'require(dist/extension.js) p50', value: p50(cold.require), unit: 'ms', baseline: trivialBaseline('p50', p50(trivial.require)), target: '<= 50 ms', pass: p50(cold.require) <= 50 },
-    { section: 'activation', name: 'require(dist/extension.js) p95', value: p95(cold.require), unit: 'ms', baseline: trivialBaseline('p95', p95(trivial.require)) },
-    { section: 'activation', name: 'activate() p50, no daemon running', value: p50(cold.activate), unit: 'ms', baseline: trivialBaseline('p50', p50(trivial.activate)), target: '<= 50 ms', pass: p50(cold.activate) <= 50 },
-    { section: 'activation', name: 'activate() p95, no daemon running', value: p95(cold.activate), unit: 'ms', baseline: trivialBaseline('p95', p95(trivial.activate)), target: '<= 100 ms', pass: p95(cold.activate) <= 100 },
-    { section: 'activation', name: 'activate() p50, daemon already running', value: p50(warmActivate), unit: 'ms', baseline: trivialBaseline('p50', p50(trivial.activate)), target: '<= 50 ms', pass: warmActivate.length > 0 && p50(warmActivate) <= 50 },
-    { section: 'activation', name: `activate() p50, daemon ${opts.slowDaemonMs} ms slow to start`, value: p50(slowActivate), unit: 'ms', baseline: { name: 'daemon starting normally', value: p50(cold.activate) }, target: '<= 2x', pass: slowActivate.length > 0 && slowRatio <= 2 },
-    { section: 'activation', name: 'rounds where activate() returned before reaching the daemon', value: returnedFirst, unit: 'rounds', baseline: { name: 'rounds', value: checked.length }, target: 'all', pass: checked.length > 0 && returnedFirst === checked.length },
-    { section: 'activation', name: 'require + activate p50 (what VS Code counts)', value: p50(total(s.cold)), unit: 'ms', baseline: trivialBaseline('p50', p50(total(s.trivial))) },
-    { section: 'activation', name: 'api.activationMs p50 (measured inside activate)', value: p50(pick(s.cold, (r) => r.apiActivationMs)), unit: 'ms', baseline: { name: 'activate() from outside', value: p50(cold.activate) } },
-    { section: 'activation', name: 'activate return → daemon connected p50 (background, forks one)', value: p50(pick(s.cold, (r) => r.runningAfterMs)), unit: 'ms', baseline: { name: 'daemon already running', value: p50(pick(s.warm, (r) => r.runningAfterMs)) } },
-    { section: 'activation', name: `activate return → daemon connected p50 (daemon ${opts.slowDaemonMs} ms slow)`, value: p50(pick(s.slow, (r) => r.runningAfterMs)), unit: 'ms', target: `>= ${opts.slowDaemonMs} ms (the delay is real)`, pass: pick(s.slow, (r) => r.runningAfterMs).every((v) => v >= opts.slowDaemonMs) && failures.length === 0 },
-    { section: 'activation', name: 'bundle size', value: Math.round(bundleBytes / 102.4) / 10, unit: 'KB', baseline: { name: 'trivial extension', value: Math.round(trivialBytes / 102.4) / 10 } },
-    { section: 'activation', name: 'commands registered by activate() (the shim saw the whole activation)', value: registered, unit: 'commands', target: `all ${declared} of package.json, every round`, pass: commandsOk },
-    { section: 'activation', name: 'daemons left running after the section', value: leftovers, unit: 'processes', target: '0', pass: leftovers === 0 },
+    { section: 'activation', name: `require(dist/extension.js) ${median(cold.require).label}`, value: p50(cold.require), unit: 'ms', baseline: bare, ...ratioAtMost(p50(cold.require), bare.value, 2.3, why(50)), config },
+    { section: 'activation', name: `require(dist/extension.js) ${p95Label(cold.require)}`, value: p95(cold.require), unit: 'ms', baseline: trivialBaseline(p95Label(trivial.require), p95(trivial.require)), config: trivialConfig },
+    { section: 'activation', name: `activate() ${median(cold.activate).label}, no daemon running`, value: p50(cold.activate), unit: 'ms', baseline: bare, ...ratioAtMost(p50(cold.activate), bare.value, 2.3, why(50)), config },
+    { section: 'activation', name: `activate() ${p95Label(cold.activate)}, no daemon running`, value: p95(cold.activate), unit: 'ms', baseline: bare, ...ratioAtMost(p95(cold.activate), bare.value, 4.6, why(100)), config },
+    { section: 'activation', name: `activate() ${median(warmActivate).label}, daemon already running`, value: p50(warmActivate), unit: 'ms', baseline: bare, ...(warmActivate.length > 0 ? ratioAtMost(p50(warmActivate), bare.value, 2.3, why(50)) : { target: 'rounds with a running daemon', pass: false }), config },
+    { section: 'activation', name: `activate() ${median(slowActivate).label}, daemon ${opts.slowDaemonMs} ms slow to start`, value: p50(slowActivate), unit: 'ms', baseline: { name: 'daemon starting normally', value: p50(cold.activate) }, target: '<= 2x baseline', pass: slowActivate.length > 0 && slowRatio <= 2, config: `${config}; the slow daemon is a script that waits ${opts.slowDaemonMs} ms before loading dist/daemon.js` },
+    { section: 'activation', name: 'rounds where activate() returned before reaching the daemon', value: returnedFirst, unit: 'rounds', baseline: { name: 'rounds', value: checked.length }, target: 'all', pass: checked.length > 0 && returnedFirst === checked.length, config },
+    { section: 'activation', name: `require + activate ${median(total(s.cold)).label} (what VS Code counts)`, value: p50(total(s.cold)), unit: 'ms', baseline: trivialBaseline('p50', p50(total(s.trivial))), config: trivialConfig },
+    { section: 'activation', name: 'api.activationMs p50 (measured inside activate)', value: p50(pick(s.cold, (r) => r.apiActivationMs)), unit: 'ms', baseline: { name: 'activate() from outside', value: p50(cold.activate) }, config },
+    { section: 'activation', name: 'activate return → daemon connected p50 (background, forks one)', value: p50(pick(s.cold, (r) => r.runningAfterMs)), unit: 'ms', baseline: { name: 'daemon already running', value: p50(pick(s.warm, (r) => r.runningAfterMs)) }, config },
+    { section: 'activation', name: `activate return → daemon connected p50 (daemon ${opts.slowDaemonMs} ms slow)`, value: p50(pick(s.slow, (r) => r.runningAfterMs)), unit: 'ms', target: `>= ${opts.slowDaemonMs} ms (the delay is real)`, pass: pick(s.slow, (r) => r.runningAfterMs).every((v) => v >= opts.slowDaemonMs) && failures.length === 0, config },
+    { section: 'activation', name: 'bundle size', value: Math.round(bundleBytes / 102.4) / 10, unit: 'KB', baseline: { name: 'trivial extension', value: Math.round(trivialBytes / 102.4) / 10 }, config: `${distBuild()}; baseline: bench/trivial-extension.ts bundled the same way` },
+    { section: 'activation', name: 'commands registered by activate() (the shim saw the whole activation)', value: registered, unit: 'commands', target: `all ${declared} of package.json, every round`, pass: commandsOk, config },
+    { section: 'activation', name: 'daemons left running after the section', value: leftovers, unit: 'processes', target: '0', pass: leftovers === 0, config },
   ];
   const e2e = readE2eActivation();
   if (e2e !== null) {
-    out.push({ section: 'activation', name: 'real VS Code (test/e2e) api.activationMs', value: e2e, unit: 'ms', baseline: { name: 'shim, same figure', value: p50(pick(s.cold, (r) => r.apiActivationMs)) } });
+    out.push({ section: 'activation', name: 'real VS Code (test/e2e) api.activationMs', value: e2e, unit: 'ms', baseline: { name: 'shim, same figure', value: p50(pick(s.cold, (r) => r.apiActivationMs)) }, config: `read from ${E2E_ACTIVATION_FILE}, left by the last e2e run (code-server, its own build and time, not this run)` });
   }
   return out;
 }

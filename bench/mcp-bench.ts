@@ -4,13 +4,14 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { ANSWER_BUDGET_CHARS } from '../src/agents/answer';
-import { CLI_SCRIPT, startDaemon, waitForStatus } from '../test/helpers/daemon-process';
-import { type BenchRow, percentile } from './report';
+import { CLI_SCRIPT, waitForStatus } from '../test/helpers/daemon-process';
+import { type BenchRow, absoluteAtMost, countAtMost, median, tail } from './report';
+import { startShippedDaemon } from './shipped-daemon';
 
 const WORDS = ['retry', 'backoff', 'upload', 'parser', 'token', 'queue', 'lease', 'socket', 'cursor', 'schema', 'migration', 'jitter'];
 
 export async function benchMcp(samples: number): Promise<BenchRow[]> {
-  const d = await startDaemon({ settings: { idleExitMs: 0, suspendAfterMs: 0 } });
+  const d = await startShippedDaemon();
   const transport = new StdioClientTransport({ command: process.execPath, args: [CLI_SCRIPT, '--data-dir', d.dataDir, 'mcp'], env: { ...(process.env as Record<string, string>) }, stderr: 'ignore' });
   const mcp = new Client({ name: 'bench', version: '0' });
   try {
@@ -45,15 +46,15 @@ export async function benchMcp(samples: number): Promise<BenchRow[]> {
     for (let i = 0; i < 30; i++) await round(i, false); // warm-up (JIT, statement cache)
     for (let i = 0; i < samples; i++) await round(i, true);
 
-    if (process.env.DM_BENCH_DEBUG) console.error('mcp', [50, 90, 95, 98, 99, 100].map((p) => percentile(viaMcp, p).toFixed(2)).join(' '), 'direct', [50, 90, 95, 98, 99, 100].map((p) => percentile(direct, p).toFixed(2)).join(' '));
-    const p50 = percentile(viaMcp, 50);
-    const p99 = percentile(viaMcp, 99);
-    const d99 = percentile(direct, 99);
-    const size = percentile(sizes, 50);
+    const p50 = median(viaMcp);
+    const p99 = tail(viaMcp, 99);
+    const d50 = median(direct).value;
+    const d99 = tail(direct, 99);
+    const config = `${d.config}; node dist/cli.js mcp over stdio driven by the SDK's Client; a store of ${jobs.length} captured notes (issue 8 asks for 100k chunks: not this corpus); 30 warm-up rounds dropped`;
     return [
-      { section: 'agents', name: `MCP tool call dormouse_search round trip p50 (${samples} samples)`, value: p50, unit: 'ms', baseline: { name: 'direct IPC recall', value: percentile(direct, 50) } },
-      { section: 'agents', name: `MCP tool call dormouse_search round trip p99 (${samples} samples)`, value: p99, unit: 'ms', baseline: { name: 'direct IPC recall', value: d99 }, target: 'MCP adds <= 2 ms', pass: p99 - d99 <= 2 },
-      { section: 'agents', name: 'typical answer size (dormouse_search, 10 results) p50', value: size, unit: 'chars', baseline: { name: 'budget (2,000 tokens x 4)', value: ANSWER_BUDGET_CHARS }, target: '<= budget', pass: Math.max(...sizes) <= ANSWER_BUDGET_CHARS },
+      { section: 'agents', name: `MCP tool call dormouse_search round trip ${p50.label}`, value: p50.value, unit: 'ms', baseline: { name: 'direct IPC recall', value: d50 }, config },
+      { section: 'agents', name: `MCP tool call dormouse_search round trip ${p99.label}`, value: p99.value, unit: 'ms', baseline: { name: `direct IPC recall (${d99.label})`, value: d99.value }, ...absoluteAtMost(p99.value - d99.value, 2, 'ms added', 'issue 8'), config },
+      { section: 'agents', name: `answer size (dormouse_search, 10 results) ${median(sizes).label}; target checked on the largest`, value: median(sizes).value, unit: 'chars', baseline: { name: 'budget (2,000 tokens x 4)', value: ANSWER_BUDGET_CHARS }, ...countAtMost(Math.max(...sizes), ANSWER_BUDGET_CHARS, 'chars'), config },
     ];
   } finally {
     await mcp.close().catch(() => {});

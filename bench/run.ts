@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchAtRest } from './rest-bench';
 import { benchCaptureThroughput } from './capture-throughput';
+import { benchBackoffOnlyWait } from './backoff-only-wait';
 import { benchColdStart, benchHibernation, benchWakeLatency } from './daemon-benches';
+import { distBuild } from './dist-build';
 import { benchExtensionActivation } from './extension-activation';
 import { benchMcp } from './mcp-bench';
 import { benchQueueThroughput } from './queue-bench';
@@ -29,11 +31,18 @@ async function main(): Promise<void> {
   const section = async (name: string, run: () => Promise<BenchRow[]>) => {
     if (only !== undefined && !name.includes(only)) return;
     process.stderr.write(`bench: ${name}...\n`);
-    rows.push(...(await run()));
+    try {
+      rows.push(...(await run()));
+    } catch (error) {
+      // A section that fails is a missed target, not the end of the report.
+      process.stderr.write(`bench: ${name} failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+      rows.push({ section: name, name: `section failed: ${error instanceof Error ? error.message : String(error)}`, value: Number.NaN, unit: '', target: 'runs', pass: false, config: 'see stderr' });
+    }
   };
   await section('queue throughput vs plainjob', () => benchQueueThroughput(quick ? 5_000 : 20_000));
   await section('capture throughput', () => (quick ? benchCaptureThroughput(5, 200) : benchCaptureThroughput(5, 1_000)));
-  await section('wake latency', () => benchWakeLatency(quick ? 50 : 300));
+  await section('wake latency', () => benchWakeLatency(quick ? 100 : 300));
+  await section('wake latency: backoff-only daemon', () => benchBackoffOnlyWait(quick ? 3 : 10));
   await section('cold start and idle memory', () => benchColdStart(quick ? 5 : 15));
   await section('recall quality (git history)', () => benchRecallQuality(process.cwd()));
   await section('store size (git history)', () => benchStoreSize(process.cwd()));
@@ -47,7 +56,7 @@ async function main(): Promise<void> {
   await section('at rest (daemon + idle clients)', () => benchAtRest(quick ? 20_000 : 60_000));
   await section('shared store (PostgreSQL)', () => benchSharedStore(quick ? 10_000 : 100_000, quick ? 100 : 200));
   await section('extension activation', () => benchExtensionActivation(quick ? { rounds: 5, slowRounds: 3, slowDaemonMs: 1000 } : { rounds: 30, slowRounds: 8, slowDaemonMs: 1000 }));
-  console.log(`\nDormouse benchmarks (${new Date().toISOString()}, node ${process.version}, ${quick ? 'quick' : 'full'} run${only ? `, only "${only}"` : ''})\n`);
+  console.log(`\nDormouse benchmarks (${new Date().toISOString()}, node ${process.version}, ${quick ? 'quick' : 'full'} run${only ? `, only "${only}"` : ''}; ${distBuild()})\n`);
   printReport(rows);
   const failed = missedTargets(rows);
   if (failed.length > 0) {

@@ -4,13 +4,10 @@
 import { findSecret } from '../src/daemon/capture/secrets';
 import { defaultSettings } from '../src/shared/settings';
 import { cleanSamples, repositoryCorpus, secretCorpus } from '../test/fixtures/secrets/corpus';
-import { type BenchRow, percentile } from './report';
+import { type BenchRow, countAtLeast, countAtMost, median, ratioAtLeast } from './report';
 
 const SECTION = 'secret scan';
 const FILE_BYTES = 100_000;
-// The capture path's budget: a capture of captureMaxBytes (256 KB) scanned within 20 ms of the
-// daemon's event loop (an IPC round trip is ~35 us; a capture's SQLite write a few ms).
-const BUDGET_MS = 20;
 
 export async function benchSecrets(root: string, rounds: number): Promise<BenchRow[]> {
   const corpus = secretCorpus();
@@ -41,11 +38,17 @@ export async function benchSecrets(root: string, rounds: number): Promise<BenchR
     }
   }
   const mbps = (ms: number) => bytes / 1e6 / (ms / 1000);
-  const speed = mbps(percentile(ours, 50));
-  const floor = (defaultSettings().captureMaxBytes / 1e6) / (BUDGET_MS / 1000);
+  const speed = mbps(median(ours).value);
+  const plain = mbps(median(baseline).value);
+  const maxMs = (defaultSettings().captureMaxBytes / 1e6 / speed) * 1000;
+  const config = `in process: findSecret (the capture path's scanner) on test/fixtures/secrets and this repository's files; speed: ${files.length} files of 100 KB per round, the median round (${median(ours).label}) after 2 warm-up rounds, interleaved with the baseline`;
+  // Speed as a ratio to one plain regex pass over the same bytes (the floor any regex-based scanner
+  // pays), not in MB/s, which a busy machine misses unchanged. The old absolute budget (256 KB,
+  // captureMaxBytes, in 20 ms: 13.1 MB/s, chosen here) was 0.18x the plain pass on 2026-12-02;
+  // the target allows the scanner 5 plain passes' worth of time.
   return [
-    { section: SECTION, name: 'known formats found (corpus)', value: found, unit: 'formats', baseline: { name: 'formats in the corpus', value: corpus.length }, target: `all ${corpus.length}`, pass: found === corpus.length },
-    { section: SECTION, name: 'false positives on ordinary code (this repository + look-alikes)', value: flagged.length, unit: 'files', baseline: { name: 'files scanned', value: clean.length }, target: '0', pass: flagged.length === 0 },
-    { section: SECTION, name: `scan speed, ${files.length} source files of 100 KB`, value: speed, unit: 'MB/s', baseline: { name: 'one plain regex pass', value: mbps(percentile(baseline, 50)) }, target: `>= ${floor.toFixed(1)} MB/s (captureMaxBytes in ${BUDGET_MS} ms)`, pass: speed >= floor },
+    { section: SECTION, name: 'known formats found (corpus)', value: found, unit: 'formats', baseline: { name: 'formats in the corpus', value: corpus.length }, ...countAtLeast(found, corpus.length, `formats (all; issue 9)`), config },
+    { section: SECTION, name: 'false positives on ordinary code (this repository + look-alikes)', value: flagged.length, unit: 'files', baseline: { name: 'files scanned', value: clean.length }, ...countAtMost(flagged.length, 0, 'files'), config },
+    { section: SECTION, name: `scan speed, ${files.length} source files of 100 KB (a ${Math.round(defaultSettings().captureMaxBytes / 1024)} KB capture scans in ${maxMs.toFixed(1)} ms at this speed)`, value: speed, unit: 'MB/s', baseline: { name: 'one plain regex pass', value: plain }, ...ratioAtLeast(speed, plain, 0.2), config },
   ];
 }

@@ -20,7 +20,7 @@ import { MemoryStore, type NewMemory } from '../src/daemon/store/memory-store';
 import { openDatabase } from '../src/daemon/store/open-database';
 import { mulberry32 } from '../test/helpers/mulberry32';
 import { startPostgres } from '../test/helpers/postgres';
-import { type BenchRow, atMost, percentile } from './report';
+import { type BenchRow, absoluteAtMost, median, NO_TARGET, tail } from './report';
 
 const WORDS = ['retry', 'delay', 'lease', 'token', 'upload', 'jitter', 'queue', 'parse', 'render', 'cache', 'budget', 'socket', 'worker', 'index', 'chunk'];
 
@@ -44,6 +44,9 @@ async function timed(fn: () => unknown): Promise<number> {
 
 export async function benchSharedStore(memories: number, queryRuns: number): Promise<BenchRow[]> {
   const section = `shared store (${memories / 1000}k memories)`;
+  // In process (the daemon's own Replicator and search over a real PostgreSQL 15 started for the
+  // bench, socket only), on a synthetic corpus; the local baseline is the same corpus in SQLite.
+  const config = `in process: Replicator + searchShared against a throw-away PostgreSQL 15 on a unix socket; synthetic corpus of ${memories} memories`;
   const pg = await startPostgres();
   const dir = mkdtempSync(join(tmpdir(), 'dm-bench-shared-'));
   const clock = new RealClock();
@@ -61,7 +64,9 @@ export async function benchSharedStore(memories: number, queryRuns: number): Pro
     const out: BenchRow[] = [{
       section, name: 'replication throughput', value: Math.round(memories / (replMs / 1000)), unit: 'memories/s',
       baseline: { name: 'local SQLite insert', value: Math.round(memories / (localMs / 1000)) },
-      target: '>= 2000 memories/s', pass: memories / (replMs / 1000) >= 2000,
+      config,
+      // The issue states the figure in memories per second: absolute, machine-dependent.
+      target: '>= 2000 memories/s (absolute, issue 11)', pass: memories / (replMs / 1000) >= 2000,
     }];
     // One capture replicated while awake (pool open) vs right after hibernation (pool ended: a new connection).
     const one = async () => { store.insert({ ...rows[0]!, contentHash: `x${Math.random()}`, capturedAt: clock.now() }); const d = drained(); replicator.wake(); await d; };
@@ -72,7 +77,8 @@ export async function benchSharedStore(memories: number, queryRuns: number): Pro
       await replicator.hibernate();
       woken.push(await timed(one));
     }
-    out.push({ section, name: 'first memory replicated after hibernation (median of 10)', value: percentile(woken, 50), unit: 'ms', baseline: { name: 'while awake', value: percentile(awake, 50) } });
+    const wokenMedian = median(woken);
+    out.push({ section, name: `first memory replicated after hibernation (${wokenMedian.label})`, value: wokenMedian.value, unit: 'ms', config, baseline: { name: 'while awake', value: median(awake).value } });
     const now = clock.now();
     for (const [label, text] of [['selective identifier', 'okapiZebraMarker'], ['broad word', 'retry'], ['parts', 'retry budget']] as const) {
       const parsed = parseQuery(text, { now });
@@ -82,11 +88,12 @@ export async function benchSharedStore(memories: number, queryRuns: number): Pro
         local.push(await timed(() => searchQuery(db, parsed, { limit: 20 })));
         shared.push(await timed(() => pool.with((c) => searchShared(c, parsed, { limit: 20 }))));
       }
-      const p99 = percentile(shared, 99);
-      out.push({ section, name: `recall "${text}" (${label}) p50`, value: percentile(shared, 50), unit: 'ms', baseline: { name: 'local store', value: percentile(local, 50) } });
+      const mid = median(shared);
+      const p99 = tail(shared, 99);
+      out.push({ section, name: `recall "${text}" (${label}) ${mid.label}`, value: mid.value, unit: 'ms', config, baseline: { name: 'local store', value: median(local).value } });
       out.push({
-        section, name: `recall "${text}" (${label}) p99`, value: p99, unit: 'ms', baseline: { name: 'local store', value: percentile(local, 99) },
-        ...(label === 'selective identifier' ? atMost(p99, 50, 'ms') : {}),
+        section, name: `recall "${text}" (${label}) ${p99.label}`, value: p99.value, unit: 'ms', config, baseline: { name: 'local store', value: tail(local, 99).value },
+        ...(label === 'selective identifier' ? absoluteAtMost(p99.value, 50, 'ms', 'issue 11, at 1M chunks') : NO_TARGET),
       });
     }
     await replicator.stop();
