@@ -48,7 +48,7 @@ import { WakeBus } from './scheduling/wake-bus';
 import { WorkerLoops } from './scheduling/worker-loops';
 import { DamageWatch } from './store/damage-watch';
 import { MemoryStore } from './store/memory-store';
-import { type SharedStore, openSharedStore } from './shared-store/shared-store';
+import type { SharedStore, openSharedStore } from './shared-store/shared-store';
 import { LOCAL_STORE_STATUS } from '../shared/store-status';
 import { type OpenedStore, openStoreAtStart } from './store/open-at-start';
 import { errorStack } from '../shared/error-message';
@@ -85,6 +85,8 @@ interface Foundation {
   server: IpcServer;
   openFileLimit: OpenFileLimit | null;
   store: OpenedStore;
+  /** The shared store's module, loaded only with a storeUrl: `pg` costs ~10 MB of RSS a user without one never pays. */
+  sharedStoreModule: { openSharedStore: typeof openSharedStore } | null;
   /** Closed at stop, in order: the log file, the server, the database, then what the parts add. */
   disposables: DisposableStore;
 }
@@ -156,7 +158,8 @@ export class Daemon {
       writeToken(paths.token, token);
       const store = await openStoreAtStart(paths, { log, clock, onSlowStart: opts.onSlowStart });
       disposables.add(toDisposable(() => store.db.close()));
-      return new Daemon({ opts, clock, paths, log, startedMono, config, server, openFileLimit, store, disposables });
+      const sharedStoreModule = settings.storeUrl ? await import('./shared-store/shared-store.js') : null;
+      return new Daemon({ opts, clock, paths, log, startedMono, config, server, openFileLimit, store, sharedStoreModule, disposables });
     } catch (error) {
       try {
         disposables.dispose();
@@ -204,7 +207,7 @@ export class Daemon {
     if (recovered > 0) log.warn(`${recovered} job(s) left leased by the previous run went back to the queue`);
 
     const memories = new MemoryStore(db, clock);
-    this.shared = openSharedStore({ settings, db, clock, log: log.child('shared-store'), dataDir: paths.dataDir, env: process.env, onChange: () => this.statusEvents.changed() });
+    this.shared = f.sharedStoreModule?.openSharedStore({ settings, db, clock, log: log.child('shared-store'), dataDir: paths.dataDir, env: process.env, onChange: () => this.statusEvents.changed() }) ?? null;
     const shared = this.shared;
     // Local memories changed (stored, forgotten, expired, imported): the replicator has work.
     const memoriesChanged = () => shared?.wake();
