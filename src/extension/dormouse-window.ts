@@ -334,7 +334,7 @@ export class DormouseWindow implements vscode.Disposable {
         showRecallQuickPick(
           {
             clock,
-            search: (q) => request('recall', { query: q, limit: 50, roots: roots() }),
+            search: (q) => request('recallWithNote', { query: q, limit: 50, roots: roots() }),
             parse: (q) => parseQuery(q, { now: clock.now(), roots: roots() }),
             open: (hit) =>
               openMemory(fetchMemory, hit.id).catch((e: unknown) => {
