@@ -182,6 +182,8 @@ export class DormouseWindow implements vscode.Disposable {
           if (!config(resource).get<boolean>('captureEnabled', true)) return 'dormouse.captureEnabled is off for this workspace';
           return null;
         },
+        // Read per capture, so turning it on in a workspace's settings applies to the next save.
+        shared: (resource) => config(resource).get<boolean>('shareWithTeam', false),
         log: log.child('capture'),
       }),
     );
