@@ -240,7 +240,7 @@ export const SETTING_SPECS: { [K in SettingKey]: SettingSpec<K> } = {
   },
   storeUrl: {
     key: 'storeUrl', default: null, live: false,
-    description: 'A shared PostgreSQL store (postgres://USER@HOST[:PORT]/DATABASE) that memories replicate to and recall searches; the password comes from DORMOUSE_STORE_PASSWORD_FILE, <data dir>/store-password, PGPASSWORD or ~/.pgpass, never from settings. null: the local store only. Takes effect on the next daemon start.',
+    description: 'A shared PostgreSQL store (postgres://USER@HOST[:PORT]/DATABASE) that memories replicate to and recall searches; the password comes from DORMOUSE_STORE_PASSWORD_FILE, <data dir>/store-password, PGPASSWORD, the OS keychain (service dormouse, account ROLE@HOST/DATABASE) or ~/.pgpass, never from settings. null: the local store only. Takes effect on the next daemon start.',
     parse: (v) => {
       if (v === null || v === '') return { ok: true, value: null };
       if (typeof v !== 'string') return { ok: false, reason: `must be a postgres:// URL or null, got ${describe(v)}` };
