@@ -182,6 +182,8 @@ export class DormouseWindow implements vscode.Disposable {
           if (!config(resource).get<boolean>('captureEnabled', true)) return 'dormouse.captureEnabled is off for this workspace';
           return null;
         },
+        // Read per capture, so turning it on in a workspace's settings applies to the next save.
+        shared: (resource) => config(resource).get<boolean>('shareWithTeam', false),
         log: log.child('capture'),
       }),
     );
@@ -334,7 +336,7 @@ export class DormouseWindow implements vscode.Disposable {
         showRecallQuickPick(
           {
             clock,
-            search: (q) => request('recall', { query: q, limit: 50, roots: roots() }),
+            search: (q) => request('recallWithNote', { query: q, limit: 50, roots: roots() }),
             parse: (q) => parseQuery(q, { now: clock.now(), roots: roots() }),
             open: (hit) =>
               openMemory(fetchMemory, hit.id).catch((e: unknown) => {

@@ -32,11 +32,21 @@ const MAX_TEXT = 16 * 1024 * 1024;
 
 // ---- capture and recall payloads (also the durable job payloads) ----
 
+/**
+ * Fields every capture may carry. shared: the capturing workspace has dormouse.shareWithTeam on, so
+ * the shared store shows this memory to the team role (absent: private, unless the daemon's
+ * sharedFolders covers its path). Optional, so older clients' payloads and queued jobs stay valid.
+ */
+interface CaptureCommon {
+  capturedAt?: number;
+  shared?: boolean;
+}
+
 export type CapturePayload =
-  | { type: 'file'; path: string; language?: string; content?: string; capturedAt?: number }
-  | { type: 'selection'; text: string; path?: string; language?: string; note?: string; startLine?: number; endLine?: number; capturedAt?: number }
-  | { type: 'terminal'; commandLine: string; exitCode?: number | null; cwd?: string; capturedAt?: number }
-  | { type: 'text'; text: string; title?: string; capturedAt?: number };
+  | ({ type: 'file'; path: string; language?: string; content?: string } & CaptureCommon)
+  | ({ type: 'selection'; text: string; path?: string; language?: string; note?: string; startLine?: number; endLine?: number } & CaptureCommon)
+  | ({ type: 'terminal'; commandLine: string; exitCode?: number | null; cwd?: string } & CaptureCommon)
+  | ({ type: 'text'; text: string; title?: string } & CaptureCommon);
 
 export interface RecallPayload {
   path: string;
@@ -61,24 +71,24 @@ export type JobInput =
   | ({ kind: 'capture'; payload: CapturePayload } & JobOptions)
   | ({ kind: 'recall'; payload: RecallPayload } & JobOptions);
 
-const capturedAt = optional(int({ min: 0 }));
+const captureCommon = { capturedAt: optional(int({ min: 0 })), shared: optional(bool) };
 
 const capturePayload: Check<CapturePayload> = union<CapturePayload>('type', {
   file: object({
     type: oneOf('file'), path: str({ min: 1, max: MAX_PATH }), language: optional(str({ max: 100 })),
-    content: optional(str({ max: MAX_TEXT })), capturedAt,
+    content: optional(str({ max: MAX_TEXT })), ...captureCommon,
   }),
   selection: object({
     type: oneOf('selection'), text: str({ min: 1, max: MAX_TEXT }), path: optional(str({ max: MAX_PATH })),
     language: optional(str({ max: 100 })), note: optional(str({ max: 10_000 })),
-    startLine: optional(int({ min: 0 })), endLine: optional(int({ min: 0 })), capturedAt,
+    startLine: optional(int({ min: 0 })), endLine: optional(int({ min: 0 })), ...captureCommon,
   }),
   terminal: object({
     type: oneOf('terminal'), commandLine: str({ min: 1, max: 100_000 }), exitCode: optional(nullable(int())),
-    cwd: optional(str({ max: MAX_PATH })), capturedAt,
+    cwd: optional(str({ max: MAX_PATH })), ...captureCommon,
   }),
   text: object({
-    type: oneOf('text'), text: str({ min: 1, max: MAX_TEXT }), title: optional(str({ max: 500 })), capturedAt,
+    type: oneOf('text'), text: str({ min: 1, max: MAX_TEXT }), title: optional(str({ max: 500 })), ...captureCommon,
   }),
 });
 
@@ -122,6 +132,12 @@ export interface RecallHit {
   language?: string | null;
   /** From the shared store (storeUrl): the machine (data dir) that captured it; `id` is its id there. Absent for this machine's local hits. */
   machineId?: string;
+}
+
+/** recallWithNote's answer. */
+export interface RecallAnswer {
+  hits: RecallHit[];
+  note: string | null;
 }
 
 /**
@@ -214,6 +230,12 @@ export interface Methods {
     };
     result: RecallHit[];
   };
+  /**
+   * recall with a note: the same params and hits, plus why the answer may be partial
+   * ("shared store unreachable, showing this machine's memories only: …"; null when nothing to
+   * say). A method of its own so `recall`'s result stays a plain array for older clients.
+   */
+  recallWithNote: { params: Params<'recall'>; result: RecallAnswer };
   /** Deletes memories from disk (rows, index entries, freed pages). */
   forget: { params: ForgetTarget; result: { forgotten: number } };
   /** Pause capture until a wall-clock time (epoch ms), or until resumed when `until` is absent. */
@@ -276,6 +298,17 @@ function oneOfBool(value: boolean): Check<boolean> {
   };
 }
 
+const recallParams: Check<Params<'recall'>> = object({
+  query: str({ min: 0, max: 1000 }),
+  limit: optional(int({ min: 1, max: 200 })),
+  offset: optional(int({ min: 0, max: 10_000 })),
+  roots: optional(arrayOf(str({ min: 1, max: MAX_PATH }), { max: 50 })),
+  kind: optional(oneOf<MemoryKind>('file', 'selection', 'terminal', 'text')),
+  pathPrefix: optional(str({ min: 1, max: MAX_PATH })),
+  since: optional(int({ min: 0 })),
+  until: optional(int({ min: 0 })),
+});
+
 export const PARAMS: { [M in MethodName]: Check<Params<M>> } = {
   hello: object({ token: str({ min: 1, max: 256 }), client: str({ min: 1, max: 100 }) }),
   status: empty,
@@ -287,16 +320,8 @@ export const PARAMS: { [M in MethodName]: Check<Params<M>> } = {
     unset: optional(arrayOf(str({ min: 1, max: 100 }), { max: 100 })),
   }),
   enqueue: object({ jobs: arrayOf(jobInput, { min: 1, max: 1000 }) }),
-  recall: object({
-    query: str({ min: 0, max: 1000 }),
-    limit: optional(int({ min: 1, max: 200 })),
-    offset: optional(int({ min: 0, max: 10_000 })),
-    roots: optional(arrayOf(str({ min: 1, max: MAX_PATH }), { max: 50 })),
-    kind: optional(oneOf<MemoryKind>('file', 'selection', 'terminal', 'text')),
-    pathPrefix: optional(str({ min: 1, max: MAX_PATH })),
-    since: optional(int({ min: 0 })),
-    until: optional(int({ min: 0 })),
-  }),
+  recall: recallParams,
+  recallWithNote: recallParams,
   related: object({ path: str({ min: 1, max: MAX_PATH }), limit: optional(int({ min: 1, max: 200 })) }),
   memory: object({ id: int({ min: 1 }) }),
   forget: forgetTarget,
@@ -316,7 +341,7 @@ export const PARAMS: { [M in MethodName]: Check<Params<M>> } = {
 
 /** Methods that are real work requests: they mark activity and may wake loops. The rest are control-plane. */
 export const ACTIVITY_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
-  'enqueue', 'recall', 'related', 'memory', 'forget', 'export', 'import',
+  'enqueue', 'recall', 'recallWithNote', 'related', 'memory', 'forget', 'export', 'import',
 ]);
 
 export function isMethodName(name: unknown): name is MethodName {

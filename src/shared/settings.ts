@@ -31,7 +31,7 @@ export interface Settings {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** A shared PostgreSQL store (postgres://USER@HOST/DB, no password); null: the local SQLite store only. */
   storeUrl: string | null;
-  /** Workspace folders whose memories are shared with the team (dormouse.shareWithTeam); absolute paths. */
+  /** Folders whose memories are shared with the team whatever the capture says (captures without the flag: CLI); absolute paths. */
   sharedFolders: string[];
 }
 
@@ -240,7 +240,7 @@ export const SETTING_SPECS: { [K in SettingKey]: SettingSpec<K> } = {
   },
   storeUrl: {
     key: 'storeUrl', default: null, live: false,
-    description: 'A shared PostgreSQL store (postgres://USER@HOST[:PORT]/DATABASE) that memories replicate to and recall searches; the password comes from DORMOUSE_STORE_PASSWORD_FILE, <data dir>/store-password, PGPASSWORD or ~/.pgpass, never from settings. null: the local store only. Takes effect on the next daemon start.',
+    description: 'A shared PostgreSQL store (postgres://USER@HOST[:PORT]/DATABASE) that memories replicate to and recall searches; the password comes from DORMOUSE_STORE_PASSWORD_FILE, <data dir>/store-password, PGPASSWORD, the OS keychain (service dormouse, account ROLE@HOST/DATABASE) or ~/.pgpass, never from settings. null: the local store only. Takes effect on the next daemon start.',
     parse: (v) => {
       if (v === null || v === '') return { ok: true, value: null };
       if (typeof v !== 'string') return { ok: false, reason: `must be a postgres:// URL or null, got ${describe(v)}` };
@@ -250,7 +250,7 @@ export const SETTING_SPECS: { [K in SettingKey]: SettingSpec<K> } = {
   },
   sharedFolders: {
     key: 'sharedFolders', default: [], live: true,
-    description: 'Workspace folders whose memories the shared store shows to the team role (the extension fills it from dormouse.shareWithTeam). Others stay private to you.',
+    description: 'Folders whose memories the shared store shows to the team role, whatever client captured them (the CLI too). The extension marks each capture from a workspace with dormouse.shareWithTeam on; this is the daemon-wide addition. Others stay private to you.',
     parse: (v) => {
       if (!Array.isArray(v) || !v.every((item) => typeof item === 'string' && /^(\/|[A-Za-z]:[\\/])/.test(item))) {
         return { ok: false, reason: `must be an array of absolute folder paths, got ${describe(v)}` };

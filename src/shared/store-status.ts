@@ -16,10 +16,32 @@ export interface StoreStatus {
 
 export const LOCAL_STORE_STATUS: StoreStatus = { kind: 'sqlite', reachable: null, backlog: 0, lastError: null, unreachableSince: null };
 
-/** The status bar's words for the shared store, or null when there is nothing to say. */
-export function describeStoreStatus(s: StoreStatus): string | null {
+/**
+ * How the daemon's lastError begins when the database has no Dormouse schema and this role may
+ * not create it (shared-store/ensure-schema.ts): the one word the status bar tells apart, because
+ * its fix is a command to run, not waiting for the network. Part of lastError, so the status JSON
+ * needs no new field.
+ */
+export const NOT_INITIALISED = 'shared store not initialised';
+
+export interface StoreProblem {
+  /** A few words for the status bar text and the tree row. */
+  label: string;
+  /** The whole sentence: since when, what waits, why (the tooltip). */
+  sentence: string;
+}
+
+/**
+ * What the status bar and tree say about the shared store, or null when there is nothing to say
+ * (the local store only, or the shared store reachable). `formatTime` renders unreachableSince
+ * (ISO-8601) for the reader; by default it stays ISO.
+ */
+export function storeProblem(s: StoreStatus, formatTime: (iso: string) => string = (iso) => iso): StoreProblem | null {
   if (s.kind !== 'postgres' || s.reachable !== false) return null;
-  const since = s.unreachableSince ? ` since ${s.unreachableSince}` : '';
   const backlog = s.backlog > 0 ? ` (${s.backlog} waiting)` : '';
-  return `shared store unreachable${since}${backlog}: ${s.lastError ?? 'unknown error'}`;
+  if (s.lastError?.startsWith(NOT_INITIALISED)) {
+    return { label: NOT_INITIALISED, sentence: `${NOT_INITIALISED}: run \`dormouse store init\`${backlog}; capturing locally meanwhile. ${s.lastError}` };
+  }
+  const since = s.unreachableSince ? ` since ${formatTime(s.unreachableSince)}` : '';
+  return { label: 'shared store unreachable', sentence: `shared store unreachable${since}${backlog}: ${s.lastError ?? 'unknown error'}` };
 }

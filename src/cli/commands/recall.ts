@@ -1,7 +1,8 @@
 // `dormouse recall [QUERY] [--kind K] [--in PATH] [--since T] [--until T] [--limit N] [--json]`:
 // search over captured memories with the query language (docs/cli.md). The request is checked
 // here with the daemon's own toParsedQuery before it is sent, so a bad value exits 2 without
-// contacting the daemon. --json prints the array of hits (RecallHit).
+// contacting the daemon. --json prints the array of hits (RecallHit); a note on where the hits
+// come from (the shared store unreachable) goes to stderr.
 import { toParsedQuery } from '../../daemon/recall/recall-request';
 import type { MemoryKind, Params, RecallHit } from '../../shared/protocol';
 import { parseTimeWord, resolveInPath } from '../../shared/query-language';
@@ -46,7 +47,10 @@ export function recallCommand(ctx: CliContext, opts: RecallOptions): Promise<num
   }
   const filters = [...inline, ...flagWords(opts)];
   return withClient(ctx, async (client) => {
-    const hits = await client.request('recall', params);
+    // recallWithNote: the same hits, plus the shared store's fallback note, which goes to stderr so
+    // stdout (and --json's array) stays what the CLI contract says.
+    const { hits, note } = await client.request('recallWithNote', params);
+    if (note) ctx.io.stderr(`dormouse: ${note}\n`);
     if (ctx.json) printJson(ctx, hits);
     else ctx.io.stdout(formatRecall(hits, { query: opts.query, filters }));
     return 0;

@@ -63,7 +63,7 @@ export class CaptureWorker {
       const draft = await this.draft(payload);
       signal?.throwIfAborted();
       const at = payload.capturedAt ?? this.opts.clock.now();
-      return await commit(() => this.store(draft, at));
+      return await commit(() => this.store({ ...draft, shared: payload.shared === true }, at));
     } catch (err) {
       if (!(err instanceof Skip)) throw err;
       this.opts.log.info(`capture skipped (${err.reason}): ${err.detail}`);
@@ -163,7 +163,7 @@ export class CaptureWorker {
       if (latest && Math.abs(at - latest.updatedAt) < settings.mergeWindowMs) {
         store.replaceContent(latest.id, {
           title: d.title, language: d.language, content: d.content, contentHash,
-          updatedAt: Math.max(at, latest.updatedAt),
+          updatedAt: Math.max(at, latest.updatedAt), shared: d.shared === true,
         });
         return { stored: true, memoryId: latest.id, merged: true };
       }

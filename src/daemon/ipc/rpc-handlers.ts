@@ -9,7 +9,7 @@
 // - stop replies first, then stops.
 import type { Logger } from '../../shared/logger';
 import type { DataDirPaths } from '../../shared/paths';
-import { type Params, RpcError } from '../../shared/protocol';
+import { type Params, type RecallAnswer, RpcError } from '../../shared/protocol';
 import type { Settings } from '../../shared/settings';
 import type { DaemonStatus } from '../../shared/status';
 import type { Clock } from '../../shared/clock';
@@ -68,6 +68,20 @@ export interface RpcHandlerParts {
 
 export function rpcHandlers(p: RpcHandlerParts): Handlers {
   // Requests that read or write memories: damage they run into is noted for the next start.
+  /** The shared store answers when reachable (every machine's memories); else the local one, with the note saying so. */
+  // Synchronous when local only, so `watched` sees a damaged database's error as it is thrown.
+  const recallAnswer = (params: Params<'recall'>): RecallAnswer | Promise<RecallAnswer> => {
+    let parsed;
+    try {
+      parsed = toParsedQuery(params, p.clock.now());
+    } catch (error) {
+      throw queryErrorToRpc(error);
+    }
+    const page = { limit: params.limit, offset: params.offset };
+    const local = () => searchQuery(p.db, parsed, page);
+    if (!p.shared) return { hits: local(), note: null };
+    return p.shared.recall(parsed, page, local).then((r) => ({ hits: r.hits, note: r.note ?? null }));
+  };
   const watched = <P extends unknown[], R>(method: string, fn: (...params: P) => R) => (...params: P): R => {
     try {
       return fn(...params);
@@ -106,17 +120,10 @@ export function rpcHandlers(p: RpcHandlerParts): Handlers {
       }
     },
     recall: watched('recall', (params: Params<'recall'>) => {
-      let parsed;
-      try {
-        parsed = toParsedQuery(params, p.clock.now());
-      } catch (error) {
-        throw queryErrorToRpc(error);
-      }
-      const page = { limit: params.limit, offset: params.offset };
-      const local = () => searchQuery(p.db, parsed, page);
-      // The shared store answers when reachable (every machine's memories); else the local one.
-      return p.shared ? p.shared.recall(parsed, page, local).then((r) => r.hits) : local();
+      const answer = recallAnswer(params);
+      return answer instanceof Promise ? answer.then((r) => r.hits) : answer.hits;
     }),
+    recallWithNote: watched('recallWithNote', (params: Params<'recallWithNote'>) => recallAnswer(params)),
     related: (params: Params<'related'>) => p.recallWorker.handle(params),
     memory: watched('memory', (params: Params<'memory'>) => {
       const memory = p.memories.get(params.id);

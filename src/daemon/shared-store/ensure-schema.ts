@@ -5,11 +5,12 @@ import type { ClientBase } from 'pg';
 import { SHARED_MIGRATIONS } from './migrations';
 import { migrateShared, sharedSchemaVersion } from './migrations/runner';
 import { ensureTeamRole } from './team-role';
+import { NOT_INITIALISED } from '../../shared/store-status';
 
 export class StoreNotInitialisedError extends Error {
   readonly configuration = true;
   constructor(detail: string) {
-    super(`shared store not initialised: run \`dormouse store init --url URL\` as the database's owner or an admin (${detail})`);
+    super(`${NOT_INITIALISED}: run \`dormouse store init --url URL\` as the database's owner or an admin (${detail})`);
     this.name = 'StoreNotInitialisedError';
   }
 }

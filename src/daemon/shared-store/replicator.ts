@@ -31,7 +31,10 @@ export interface ReplicatorOptions {
   pool: SharedPool;
   machineId: string;
   log: Logger;
-  /** Workspace folders whose memories are shared with the team (setting sharedFolders); read per batch. */
+  /**
+   * The daemon-level default (setting sharedFolders, for captures that carry no flag: the CLI, an
+   * older extension): memories below these folders are shared too. Read per batch.
+   */
   sharedFolders: () => readonly string[];
   batchSize?: number;
   retryBaseMs?: number;
@@ -157,8 +160,10 @@ export class Replicator {
         deletes.push(e.memoryId);
         continue;
       }
-      const workspace = e.memory.path ? (folders.find((f) => isPathWithin(e.memory!.path!, f)) ?? null) : null;
-      upserts.push({ localId: e.memoryId, ...e.memory, workspace, shared: workspace !== null });
+      // Shared when its capture said so (the window's dormouse.shareWithTeam) or its path is in sharedFolders.
+      const { shared, ...memory } = e.memory;
+      const workspace = memory.path ? (folders.find((f) => isPathWithin(memory.path!, f)) ?? null) : null;
+      upserts.push({ localId: e.memoryId, ...memory, workspace, shared: shared || workspace !== null });
     }
     await this.opts.pool.with(async (client) => {
       await upsertMemories(client, this.opts.machineId, upserts);

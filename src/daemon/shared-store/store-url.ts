@@ -5,11 +5,13 @@
 //   1. the URL itself: accepted from the command line (`store init --url`), refused in settings;
 //   2. the file named by DORMOUSE_STORE_PASSWORD_FILE, else `<data dir>/store-password`
 //      (first line; the file should be 0600);
-//   3. node-postgres' own fallbacks: PGPASSWORD, then ~/.pgpass.
-// The OS keychain is not read (yet): see the README's shared-store section.
+//   3. PGPASSWORD (node-postgres reads it itself);
+//   4. the OS keychain, entry `dormouse` / ROLE@HOST/DATABASE (keychain-password.ts);
+//   5. ~/.pgpass (node-postgres).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PoolConfig } from 'pg';
+import { keychainAccount, passwordFromKeychain } from './keychain-password';
 import { DEFAULT_PASSWORD_FILE, PASSWORD_FILE_ENV, StoreUrlError, parseStoreUrl } from '../../shared/store-url';
 
 export { PASSWORD_FILE_ENV, StoreUrlError, parseStoreUrl };
@@ -44,7 +46,7 @@ export function passwordFromFile(src: PasswordSources): string | undefined {
 /** node-postgres pool settings for a store URL (checked), with the password from its sources. */
 export function poolConfig(url: string, src: PasswordSources): PoolConfig {
   const parsed = parseStoreUrl(url);
-  const password = parsed.password ? undefined : passwordFromFile(src);
+  const password = parsed.password ? undefined : (passwordFromFile(src) ?? (src.env.PGPASSWORD ? undefined : passwordFromKeychain(keychainAccount(parsed), src.env)));
   // node-postgres lets the connection string override a separate `password` field: put it in the URL.
   if (password !== undefined) parsed.password = password;
   return {

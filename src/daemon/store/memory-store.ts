@@ -26,6 +26,8 @@ export interface NewMemory {
   capturedAt: number;
   /** Defaults to capturedAt (a new capture); an import keeps the exported time. */
   updatedAt?: number;
+  /** Shared with the team in the shared store (the workspace's dormouse.shareWithTeam); default false. */
+  shared?: boolean;
 }
 
 /** A merge: new content for an existing memory (its note stays). */
@@ -35,6 +37,8 @@ export interface MemoryReplacement {
   content: string;
   contentHash: string;
   updatedAt: number;
+  /** A capture's merge: the newest capture's dormouse.shareWithTeam decides. Absent (a repair): the flag stays. */
+  shared?: boolean;
 }
 
 /** The columns capture decisions need, without the content. */
@@ -85,11 +89,11 @@ export class MemoryStore {
   replaceContent(id: number, next: MemoryReplacement): void {
     this.db.transaction(() => {
       const row = this.db
-        .prepare<[string, string | null, string, number, number, number], { note: string | null }>(
-          `UPDATE memories SET title = ?, language = ?, content_hash = ?, bytes = ?, updated_at = ?
+        .prepare<[string, string | null, string, number, number, number | null, number], { note: string | null }>(
+          `UPDATE memories SET title = ?, language = ?, content_hash = ?, bytes = ?, updated_at = ?, shared = coalesce(?, shared)
            WHERE id = ? RETURNING note`,
         )
-        .get(next.title, next.language, next.contentHash, Buffer.byteLength(next.content), next.updatedAt, id);
+        .get(next.title, next.language, next.contentHash, Buffer.byteLength(next.content), next.updatedAt, next.shared === undefined ? null : Number(next.shared), id);
       if (!row) return;
       const old = this.termsOf('mc.memory_id = ?', id);
       this.insertChunks(-id, next.content, row.note);
@@ -209,12 +213,12 @@ export class MemoryStore {
   private insertUnlocked(m: NewMemory): number {
     const id = Number(
       this.db
-        .prepare<[MemoryKind, string | null, string, string | null, string | null, number | null, string, number, number, number]>(
-          `INSERT INTO memories (kind, path, title, language, note, exit_code, content_hash, bytes, captured_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        .prepare<[MemoryKind, string | null, string, string | null, string | null, number | null, string, number, number, number, number]>(
+          `INSERT INTO memories (kind, path, title, language, note, exit_code, content_hash, bytes, captured_at, updated_at, shared)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(m.kind, m.path, m.title, m.language, m.note, m.exitCode, m.contentHash,
-          Buffer.byteLength(m.content), m.capturedAt, m.updatedAt ?? m.capturedAt).lastInsertRowid,
+          Buffer.byteLength(m.content), m.capturedAt, m.updatedAt ?? m.capturedAt, m.shared ? 1 : 0).lastInsertRowid,
     );
     this.insertChunks(id, m.content, m.note);
     return id;

@@ -19,6 +19,8 @@ export interface OutboxEntry {
     content: string;
     capturedAt: number;
     updatedAt: number;
+    /** The capture said its workspace shares with the team (migration 007). */
+    shared: boolean;
   } | null;
 }
 
@@ -35,13 +37,14 @@ interface Row {
   content: string | null;
   captured_at: number | null;
   updated_at: number | null;
+  shared: number | null;
 }
 
 /** The oldest `limit` pending entries, each with its memory when it still exists. */
 export function readOutbox(db: SqlDatabase, limit: number): OutboxEntry[] {
   const rows = db.prepare<[number], Row>(
     `SELECT o.seq, o.memory_id, o.deleted, m.kind, m.path, m.title, m.language, m.note, m.exit_code,
-            CASE WHEN m.id IS NULL THEN NULL ELSE ${CONTENT_SQL} END AS content, m.captured_at, m.updated_at
+            CASE WHEN m.id IS NULL THEN NULL ELSE ${CONTENT_SQL} END AS content, m.captured_at, m.updated_at, m.shared
      FROM (SELECT * FROM shared_outbox ORDER BY seq LIMIT ?) o LEFT JOIN memories m ON m.id = o.memory_id
      ORDER BY o.seq`,
   ).all(limit);
@@ -51,7 +54,7 @@ export function readOutbox(db: SqlDatabase, limit: number): OutboxEntry[] {
     deleted: r.deleted === 1 || r.kind === null,
     memory: r.kind === null || r.deleted === 1 ? null : {
       kind: r.kind, path: r.path, title: r.title ?? '', language: r.language, note: r.note, exitCode: r.exit_code,
-      content: r.content ?? '', capturedAt: r.captured_at ?? 0, updatedAt: r.updated_at ?? 0,
+      content: r.content ?? '', capturedAt: r.captured_at ?? 0, updatedAt: r.updated_at ?? 0, shared: r.shared === 1,
     },
   }));
 }

@@ -26,6 +26,8 @@ export interface EditorCapturesOptions {
    * capture is dropped here, never buffered.
    */
   blocked(resource: vscode.Uri | undefined): string | null;
+  /** The workspace of `resource` has dormouse.shareWithTeam on: its captures are marked shared. */
+  shared(resource: vscode.Uri | undefined): boolean;
   log: Logger;
 }
 
@@ -39,6 +41,11 @@ export class EditorCaptures implements vscode.Disposable {
     if (typeof vscode.window.onDidEndTerminalShellExecution === 'function') {
       this.disposables.push(vscode.window.onDidEndTerminalShellExecution((e) => this.onTerminalCommand(e)));
     }
+  }
+
+  /** `shared: true` only when on: a private capture's payload is what older daemons accept. */
+  private sharedFlag(resource: vscode.Uri | undefined): { shared?: true } {
+    return this.opts.shared(resource) ? { shared: true } : {};
   }
 
   private matcher(): ExcludeMatcher {
@@ -73,7 +80,7 @@ export class EditorCaptures implements vscode.Disposable {
       return;
     }
     // The daemon reads the file itself: no content crosses the socket or sits in the outbox.
-    this.opts.submit({ kind: 'capture', payload: { type: 'file', path, language: doc.languageId, capturedAt: this.opts.clock.now() } });
+    this.opts.submit({ kind: 'capture', payload: { type: 'file', path, language: doc.languageId, capturedAt: this.opts.clock.now(), ...this.sharedFlag(doc.uri) } });
   }
 
   onTerminalCommand(e: vscode.TerminalShellExecutionEndEvent): void {
@@ -95,6 +102,7 @@ export class EditorCaptures implements vscode.Disposable {
         exitCode: e.exitCode ?? null,
         ...(cwd && cwd.scheme === 'file' ? { cwd: cwd.fsPath } : {}),
         capturedAt: this.opts.clock.now(),
+        ...this.sharedFlag(cwd),
       },
     });
   }
@@ -143,6 +151,7 @@ export class EditorCaptures implements vscode.Disposable {
         startLine: selection.start.line,
         endLine: selection.end.line,
         capturedAt: this.opts.clock.now(),
+        ...this.sharedFlag(uri),
       },
     });
     vscode.window.setStatusBarMessage('$(bookmark) Dormouse: selection captured', 3000);

@@ -33,6 +33,13 @@ export function formatAgo(ms: number): string {
   return `${formatShortDuration(ms)} ago`;
 }
 
+/** "since" times for a reader: "14:05 (3 min ago)", local. */
+export function formatSinceClock(at: number, now: number): string {
+  const d = new Date(at);
+  const clock = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+  return `${clock} (${formatAgo(now - at)})`;
+}
+
 /** For tree rows: "in 12 s", "in 3 min", "in 2 h", "in 4 d". */
 export function formatIn(ms: number): string {
   return `in ${formatShortDuration(ms)}`;

@@ -109,3 +109,13 @@ export function noResultsHint(value: string, parsed: ParsedQuery | null): string
   const sentence = tips.join('; ');
   return `Try to ${sentence}.`.replace('Try to try', 'Try');
 }
+
+/**
+ * The row above the hits when the answer is partial: the note's first clause ("shared store
+ * unreachable, showing this machine's memories only") as the label, the reason after it as the
+ * detail, so the user sees the list is this machine's only and why.
+ */
+export function recallNoteRow(note: string): { label: string; detail?: string } {
+  const at = note.indexOf(': ');
+  return at < 0 ? { label: `$(warning) ${note}` } : { label: `$(warning) ${note.slice(0, at)}`, detail: note.slice(at + 2) };
+}

@@ -7,7 +7,8 @@
 // whether to restart.
 import type { DaemonStatus, LoopStatus } from '../../shared/status';
 import type { BurstProgressValue } from './burst-progress';
-import { floorDuration } from './duration';
+import { storeProblem } from '../../shared/store-status';
+import { floorDuration, formatSinceClock } from './duration';
 import { formatUntil } from './relative-time';
 import type { SupervisorState } from './supervisor-state';
 
@@ -121,7 +122,13 @@ export function presentStatus(input: StatusInput, since: number | null = null): 
   const burst = input.supervisor === 'running' && input.status !== null ? (input.captureProgress ?? null) : null;
   const burstText = burst ? `storing ${count(burst.done)} of ${count(burst.total)}` : null;
 
+  // The shared store: captures stay local and wait; said in the one value, after the state's words.
+  const store = input.supervisor === 'running' && input.status?.store
+    ? storeProblem(input.status.store, (iso) => formatSinceClock(Date.parse(iso), input.now))
+    : null;
+
   const paragraphs = [`**${c.headline}**${duration}`, ...c.why];
+  if (store) paragraphs.splice(1, 0, `**${escapeMarkdown(store.sentence)}**. Captures stay on this machine and are shipped once it works again.`);
   if (burst) paragraphs.splice(1, 0, `**Storing captures**: ${count(burst.done)} of ${count(burst.total)} are safe in the daemon's queue; the rest wait in this window's buffer.`);
   if (pausedText) paragraphs.unshift(`**Capture ${pausedText}**: nothing is captured or buffered${paused!.until === null ? ' until you resume' : ''}.`);
   if (pending.length > 0) paragraphs.push(`Waiting for a restart: ${pending.map(quoteName).join(', ')}`);
@@ -134,13 +141,14 @@ export function presentStatus(input: StatusInput, since: number | null = null): 
   const plain = `$(${look.icon}) Dormouse${look.textSuffix === null ? '' : `: ${look.textSuffix}`}`;
   const withPause = !pausedText ? plain : look.textSuffix === null ? `$(debug-pause) Dormouse ${pausedText}` : `${plain} · ${pausedText}`;
   // The progress joins the one value: in place of the plain words, after a state's own words.
-  const text = !burstText ? withPause : withPause === plain && look.textSuffix === null ? `$(sync~spin) Dormouse: ${burstText}` : `${withPause} · ${burstText}`;
+  const withBurst = !burstText ? withPause : withPause === plain && look.textSuffix === null ? `$(sync~spin) Dormouse: ${burstText}` : `${withPause} · ${burstText}`;
+  const text = !store ? withBurst : withBurst === plain && look.textSuffix === null ? `$(warning) Dormouse: ${store.label}` : `${withBurst} · ${store.label}`;
   return {
     value: c.value,
     text,
     label: c.label,
-    accessibilityLabel: `Dormouse daemon: ${c.label}${duration}${pausedText ? `; capture ${pausedText}` : ''}${burstText ? `; ${burstText}` : ''}`,
-    severity: look.severity,
+    accessibilityLabel: `Dormouse daemon: ${c.label}${duration}${pausedText ? `; capture ${pausedText}` : ''}${burstText ? `; ${burstText}` : ''}${store ? `; ${store.sentence}` : ''}`,
+    severity: store && look.severity === 'none' ? 'warning' : look.severity,
     tooltipMarkdown: paragraphs.join('\n\n'),
     actions,
     since: at,

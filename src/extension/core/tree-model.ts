@@ -3,9 +3,9 @@
 // Loops, Queue, Recall. An empty root (daemon not connected) lets the view's welcome content show.
 import type { RecallHit } from '../../shared/protocol';
 import type { DaemonStatus, LoopStatus } from '../../shared/status';
-import { formatAgo, formatIn } from './duration';
+import { formatAgo, formatIn, formatSinceClock } from './duration';
 import type { SupervisorState } from './supervisor-state';
-import { describeStoreStatus } from '../../shared/store-status';
+import { storeProblem } from '../../shared/store-status';
 
 export interface TreeNodeModel {
   /** Stable across refreshes, so VS Code keeps expansion state. */
@@ -93,16 +93,20 @@ function daemonSection(input: TreeInput, s: DaemonStatus): TreeNodeModel {
       ...(s.dataDirWarning
         ? [{ id: 'daemon/data-dir', label: 'Data dir open to others', description: s.dataDirWarning, tooltip: s.dataDirWarning, icon: 'warning', tone: 'warning' as const }]
         : []),
-      // The shared store (storeUrl): captures stay local and wait while it cannot be reached.
-      ...(s.store && describeStoreStatus(s.store)
-        ? [{ id: 'daemon/shared-store', label: 'Shared store unreachable', description: `${s.store.backlog} waiting`,
-            tooltip: describeStoreStatus(s.store)!, icon: 'warning', tone: 'warning' as const }]
-        : []),
+      // The shared store (storeUrl): captures stay local and wait while it cannot be reached or has no schema.
+      ...sharedStoreRows(s, input.now),
       ...(s.pendingRestart.length > 0
         ? [{ id: 'daemon/pending', label: 'Restart needed', description: s.pendingRestart.join(', '), icon: 'debug-restart' }]
         : []),
     ],
   };
+}
+
+function sharedStoreRows(s: DaemonStatus, now: number): TreeNodeModel[] {
+  const problem = s.store ? storeProblem(s.store, (iso) => formatSinceClock(Date.parse(iso), now)) : null;
+  if (!s.store || !problem) return [];
+  const label = problem.label.charAt(0).toUpperCase() + problem.label.slice(1);
+  return [{ id: 'daemon/shared-store', label, description: `${s.store.backlog} waiting`, tooltip: problem.sentence, icon: 'warning', tone: 'warning' }];
 }
 
 function loopsSection(s: DaemonStatus, now: number): TreeNodeModel {

@@ -11,17 +11,17 @@
 import * as vscode from 'vscode';
 import type { Clock } from '../../shared/clock';
 import { DisposableStore } from '../../shared/lifecycle';
-import type { MemoryKind, RecallHit } from '../../shared/protocol';
+import type { MemoryKind, RecallAnswer, RecallHit } from '../../shared/protocol';
 import { type ParsedQuery, QueryError } from '../../shared/recall-query';
 import { Debouncer } from '../core/batcher';
-import { MEMORY_KINDS, describeMatch, kindInQuery, noResultsHint, toggleKindInQuery } from '../core/recall-text';
+import { MEMORY_KINDS, describeMatch, kindInQuery, noResultsHint, recallNoteRow, toggleKindInQuery } from '../core/recall-text';
 import { formatWhen } from '../core/relative-time';
 import { errorMessage } from '../../shared/error-message';
 
 export interface RecallQuickPickDeps {
   clock: Clock;
-  /** The daemon's recall for the text as typed (the caller adds roots and the limit). */
-  search(query: string): Promise<RecallHit[]>;
+  /** The daemon's recall for the text as typed (the caller adds roots and the limit), with its note when partial. */
+  search(query: string): Promise<RecallAnswer>;
   /** Throws QueryError for a bad filter value. */
   parse(query: string): ParsedQuery;
   open(hit: RecallHit): Promise<void>;
@@ -112,14 +112,16 @@ export function showRecallQuickPick(deps: RecallQuickPickDeps, initialQuery = ''
       }
       pick.busy = true;
       deps.search(query).then(
-        (hits) => {
+        ({ hits, note }) => {
           if (mine !== generation) return;
           const now = deps.clock.now();
+          // A partial answer (the shared store unreachable) says so first: a message row, no hit.
+          const head: RecallItem[] = note ? [{ ...recallNoteRow(note), alwaysShow: true }] : [];
           if (hits.length === 0) {
-            show([{ label: query.trim() ? '$(search-stop) No memories match' : '$(info) No memories yet', detail: noResultsHint(query, parsed), alwaysShow: true }]);
+            show([...head, { label: query.trim() ? '$(search-stop) No memories match' : '$(info) No memories yet', detail: noResultsHint(query, parsed), alwaysShow: true }]);
             return;
           }
-          show(hits.map((hit) => hitItem(hit, now)));
+          show([...head, ...hits.map((hit) => hitItem(hit, now))]);
         },
         (error: unknown) => {
           if (mine !== generation) return;

@@ -62,6 +62,18 @@ function runIn(cwd: string | undefined, ...args: string[]): Promise<{ code: numb
   });
 }
 
+function recallHits(p: Params<'recall'>): RecallHit[] {
+  if (p.query.includes('reject')) throw new RpcError('BAD_REQUEST', 'since:soon: expected a duration');
+  if (p.query.includes('nothing')) return [];
+  if (p.query.includes('taksPath')) {
+    return [{
+      id: 2, kind: 'terminal', path: null, title: 'npm test', capturedAt: TERMINAL_AT, snippet: 'npm test [taskPath]', score: 0.9, exitCode: 1,
+      match: { tier: 'typo', terms: ['taskpath'], corrections: [{ from: 'taksPath', to: 'taskPath' }], filters: ['kind:terminal', 'failed'] },
+    }];
+  }
+  return [{ id: 1, kind: 'file', path: '/a.ts', title: 'a.ts', capturedAt: '2026-01-01T00:00:00.000Z', snippet: 'x [y] z', score: 0.5 }];
+}
+
 async function startServer(): Promise<void> {
   const record = <T>(method: string, result: (p: never) => T) => (params: unknown) => {
     calls.push({ method, params });
@@ -78,17 +90,12 @@ async function startServer(): Promise<void> {
       return { changes: [{ key: 'pollFloorMs', from: 250, to: 500, live: true }], pendingRestart: [] };
     }),
     enqueue: record('enqueue', (p: Params<'enqueue'>) => ({ ids: p.jobs.map((_, i) => 10 + i) })),
-    recall: record('recall', (p: Params<'recall'>): RecallHit[] => {
-      if (p.query.includes('reject')) throw new RpcError('BAD_REQUEST', 'since:soon: expected a duration');
-      if (p.query.includes('nothing')) return [];
-      if (p.query.includes('taksPath')) {
-        return [{
-          id: 2, kind: 'terminal', path: null, title: 'npm test', capturedAt: TERMINAL_AT, snippet: 'npm test [taskPath]', score: 0.9, exitCode: 1,
-          match: { tier: 'typo', terms: ['taskpath'], corrections: [{ from: 'taksPath', to: 'taskPath' }], filters: ['kind:terminal', 'failed'] },
-        }];
-      }
-      return [{ id: 1, kind: 'file', path: '/a.ts', title: 'a.ts', capturedAt: '2026-01-01T00:00:00.000Z', snippet: 'x [y] z', score: 0.5 }];
-    }),
+    recall: record('recall', recallHits),
+    // The shared store's fallback note, for a query that asks for it.
+    recallWithNote: record('recallWithNote', (p: Params<'recall'>) => ({
+      hits: recallHits(p),
+      note: p.query.includes('offline') ? "shared store unreachable, showing this machine's memories only: cannot connect" : null,
+    })),
     related: record('related', (p: Params<'related'>) => ({ path: p.path, hits: [], history: [], computedAt: '' })),
     memory: record('memory', () => null),
     forget: record('forget', () => ({ forgotten: 0 })),
@@ -189,7 +196,7 @@ describe.runIf(process.platform !== 'win32')('the bundled dormouse CLI', () => {
     const r = await run('recall', 'y', '--json', '--limit', '3');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toHaveLength(1);
-    expect(calls.at(-1)).toEqual({ method: 'recall', params: { query: 'y', limit: 3, roots: [process.cwd()] } });
+    expect(calls.at(-1)).toEqual({ method: 'recallWithNote', params: { query: 'y', limit: 3, roots: [process.cwd()] } });
     expect((await run('wake')).stdout).toBe('woke capture, recall\n');
     expect((await run('hibernate')).stdout).toBe('not hibernating: 1 job queued\n');
   });
@@ -203,7 +210,7 @@ describe.runIf(process.platform !== 'win32')('the bundled dormouse CLI', () => {
     const yesterday = new Date();
     const startOfYesterday = new Date(yesterday.getFullYear(), yesterday.getMonth(), yesterday.getDate() - 1).getTime();
     expect(calls).toEqual([{
-      method: 'recall',
+      method: 'recallWithNote',
       params: { query: 'retry -flaky in:src/daemon', roots: [cwd], limit: 5, kind: 'terminal', pathPrefix: join(cwd, 'src'), since: expect.any(Number), until: startOfYesterday },
     }]);
     // --since 3d: the same local clock time three days ago.
@@ -266,6 +273,16 @@ describe.runIf(process.platform !== 'win32')('the bundled dormouse CLI', () => {
     expect(plain.stdout).toBe('nothing matched "nothing"\ntry fewer words, or the start of a word\n');
     const json = await run('recall', 'nothing', '--json');
     expect(JSON.parse(json.stdout)).toEqual([]);
+  });
+
+  it('recall prints the shared store\'s fallback note on stderr, stdout as without it (also --json)', async () => {
+    await startServer();
+    const plain = await run('recall', 'offline');
+    expect(plain).toMatchObject({ code: 0, stderr: "dormouse: shared store unreachable, showing this machine's memories only: cannot connect\n" });
+    expect(plain.stdout).toContain('1. a.ts');
+    const json = await run('recall', 'offline', '--json');
+    expect(json.stderr).toContain('showing this machine\'s memories only');
+    expect(JSON.parse(json.stdout)).toEqual([expect.objectContaining({ id: 1 })]);
   });
 
   it('recall --json keeps the array of hits, new fields inside them', async () => {

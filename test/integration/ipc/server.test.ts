@@ -60,6 +60,7 @@ function handlers(): Handlers {
       if (query === 'boom') throw new Error('boom');
       return [];
     },
+    recallWithNote: () => ({ hits: [], note: null }),
     related: ({ path }) => ({ path, hits: [], history: [], computedAt: 'now' }),
     // Never answers: for the timeout test.
     memory: () => new Promise((resolve) => never.push(() => resolve(null))),

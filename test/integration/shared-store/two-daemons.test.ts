@@ -40,7 +40,7 @@ test('two daemons on one Postgres: captured on A, recalled on B, labelled with A
   expect(machineA).not.toBe(readFileSync(join(b.dataDir, 'machine-id'), 'utf8').trim());
 });
 
-test('a wrong password: a clear error in status, capture and recall stay local and work', async () => {
+test('a wrong password: a clear error in status, capture and recall stay local and work, recall saying so', async () => {
   const s = server();
   await s.createRole('wrong_pw', 'right');
   const db = await s.createDatabase('wrong_pw');
@@ -54,6 +54,10 @@ test('a wrong password: a clear error in status, capture and recall stay local a
   expect(after.store).toMatchObject({ kind: 'postgres', reachable: false });
   const hits = await c.request('recall', { query: 'okapi' });
   expect(hits.map((h) => [h.title, h.machineId])).toEqual([['local', undefined]]);
+  // recallWithNote carries why the answer is this machine's only (the CLI and the Recall quick pick show it).
+  const answer = await c.request('recallWithNote', { query: 'okapi' });
+  expect(answer.note).toMatch(/^shared store unreachable, showing this machine's memories only: .*wrong password/);
+  expect(answer.hits.map((h) => h.title)).toEqual(['local']);
 });
 
 test('a storeUrl with a password in it is refused by the settings, with the reason', async () => {

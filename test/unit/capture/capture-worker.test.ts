@@ -49,15 +49,20 @@ describe('CaptureWorker', () => {
 
   it('a capture cancelled while its file is read stores nothing and throws the cancellation (its job goes back to the queue)', async () => {
     let release!: () => void;
+    let reading!: () => void;
+    // Wait for the read itself (stat before it is real I/O, so no clock flush says when it starts).
+    const readStarted = new Promise<void>((resolve) => (reading = resolve));
     const slow = new CaptureWorker({ store: m.store, clock, log, settings: () => settings, readFile: async () => {
-      await new Promise<void>((resolve) => (release = resolve));
+      const held = new Promise<void>((resolve) => (release = resolve));
+      reading();
+      await held;
       return Buffer.from('read while the daemon stopped');
     } });
     const file = join(m.dir, 'a.ts');
     writeFileSync(file, 'read while the daemon stopped');
     const stop = new AbortController();
     const handled = slow.handle({ type: 'file', path: file }, undefined, stop.signal);
-    await clock.flush();
+    await readStarted;
     stop.abort(new Error('cancelled: the daemon is stopping'));
     release();
     await expect(handled).rejects.toThrow('cancelled: the daemon is stopping');

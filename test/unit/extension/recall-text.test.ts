@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeMatch, kindInQuery, noResultsHint, toggleKindInQuery } from '../../../src/extension/core/recall-text';
+import { describeMatch, kindInQuery, noResultsHint, recallNoteRow, toggleKindInQuery } from '../../../src/extension/core/recall-text';
 import type { ParsedQuery, QueryTerm } from '../../../src/shared/recall-query';
 
 const term = (text: string, over: Partial<QueryTerm> = {}): QueryTerm => ({ text, phrase: false, negated: false, prefix: false, ...over });
@@ -56,5 +56,17 @@ describe('no results: what to loosen', () => {
   });
   it('text that could not be parsed still gets a hint', () => {
     expect(noResultsHint('zebra', null)).toBe('Try fewer words.');
+  });
+});
+
+describe('a partial recall answer says so above the hits', () => {
+  it('the fallback note shows its first clause as the row and the reason as its detail', () => {
+    expect(recallNoteRow("shared store unreachable, showing this machine's memories only: cannot connect to db:5432")).toEqual({
+      label: "$(warning) shared store unreachable, showing this machine's memories only",
+      detail: 'cannot connect to db:5432',
+    });
+  });
+  it('a note without a reason is the row alone', () => {
+    expect(recallNoteRow('showing this machine\'s memories only')).toEqual({ label: "$(warning) showing this machine's memories only" });
   });
 });

@@ -278,3 +278,33 @@ describe('presentStatus: a burst of captures being sent', () => {
     expect(presentStatus(input('running', status(), { captureProgress: null })).text).toBe('$(eye) Dormouse');
   });
 });
+
+describe('presentStatus: the shared store says when it cannot take memories', () => {
+  const clock = (ms: number) => `${String(new Date(ms).getHours()).padStart(2, '0')}:${String(new Date(ms).getMinutes()).padStart(2, '0')}`;
+  const down = { kind: 'postgres' as const, reachable: false, backlog: 12, lastError: 'cannot connect: nothing listens there', unreachableSince: iso(NOW - minutes(5)) };
+
+  it('an unreachable shared store shows "shared store unreachable since …" with the backlog, as a warning', () => {
+    const p = presentStatus(running({ store: down }));
+    expect(p.value).toBe('awake');
+    expect(p.text).toBe('$(warning) Dormouse: shared store unreachable');
+    expect(p.severity).toBe('warning');
+    expect(p.tooltipMarkdown).toContain(`shared store unreachable since ${clock(NOW - minutes(5)).replace(':', '\\:')} \\(5 min ago\\) \\(12 waiting\\)`);
+    expect(p.accessibilityLabel).toContain('(12 waiting): cannot connect');
+  });
+
+  it('a database without the schema says to run `dormouse store init`', () => {
+    const p = presentStatus(running({ store: { ...down, lastError: "shared store not initialised: run `dormouse store init --url URL` as the database's owner or an admin (permission denied)" } }));
+    expect(p.text).toBe('$(warning) Dormouse: shared store not initialised');
+    expect(p.tooltipMarkdown).toContain('run \\`dormouse store init\\` \\(12 waiting\\)');
+  });
+
+  it('a state with words of its own keeps them and says the store after them', () => {
+    const p = presentStatus(running({ store: down, health: { stuckQueue: true, stuckSince: iso(NOW - minutes(1)) }, queue: { queued: 3 } }));
+    expect(p.text).toBe('$(warning) Dormouse: stuck · shared store unreachable');
+  });
+
+  it('a reachable shared store, or the local store only, adds nothing', () => {
+    expect(presentStatus(running({ store: { ...down, reachable: true, lastError: null, unreachableSince: null, backlog: 0 } })).text).toBe('$(eye) Dormouse');
+    expect(presentStatus(running({ store: { kind: 'sqlite', reachable: null, backlog: 0, lastError: null, unreachableSince: null } })).severity).toBe('none');
+  });
+});

@@ -5,6 +5,7 @@ import { defaultSettings } from '../../../src/shared/settings';
 
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');
 const iso = (msAgo: number) => new Date(NOW - msAgo).toISOString();
+const clock = (ms: number) => `${String(new Date(ms).getHours()).padStart(2, '0')}:${String(new Date(ms).getMinutes()).padStart(2, '0')}`;
 
 function loop(name: string, over: Partial<LoopStatus> = {}): LoopStatus {
   return { name, state: 'running', intervalMs: 250, polls: 3, lastPollStartedAt: iso(2000), lastPollCompletedAt: iso(1900), nextPollAt: iso(-250),
@@ -52,12 +53,16 @@ describe('tree model', () => {
     expect(rows.find((r) => r.id === 'daemon/data-dir')).toMatchObject({ label: 'Data dir open to others' });
   });
 
-  it('an unreachable shared store has a row saying since when, what waits and why; a reachable one has none', () => {
+  it('an unreachable shared store has a row saying since when, what waits and why; one without the schema says to run store init; a reachable one has none', () => {
     const down = status({ store: { kind: 'postgres', reachable: false, backlog: 4, lastError: 'wrong password', unreachableSince: iso(60_000) } });
     const rows = buildTree({ supervisor: 'running', status: down, recall: null, now: NOW })[0]!.children!;
     expect(rows.find((r) => r.id === 'daemon/shared-store')).toMatchObject({
       label: 'Shared store unreachable', description: '4 waiting', tone: 'warning',
-      tooltip: `shared store unreachable since ${iso(60_000)} (4 waiting): wrong password`,
+      tooltip: `shared store unreachable since ${clock(NOW - 60_000)} (1 min ago) (4 waiting): wrong password`,
+    });
+    const noSchema = status({ store: { kind: 'postgres', reachable: false, backlog: 1, lastError: 'shared store not initialised: run `dormouse store init --url URL` (denied)', unreachableSince: iso(1000) } });
+    expect(buildTree({ supervisor: 'running', status: noSchema, recall: null, now: NOW })[0]!.children!.find((r) => r.id === 'daemon/shared-store')).toMatchObject({
+      label: 'Shared store not initialised', tooltip: expect.stringMatching(/^shared store not initialised: run `dormouse store init` \(1 waiting\)/),
     });
     const up = status({ store: { kind: 'postgres', reachable: true, backlog: 0, lastError: null, unreachableSince: null } });
     expect(buildTree({ supervisor: 'running', status: up, recall: null, now: NOW })[0]!.children!.find((r) => r.id === 'daemon/shared-store')).toBeUndefined();

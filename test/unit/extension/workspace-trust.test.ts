@@ -29,6 +29,7 @@ function captures() {
     submit: (job: JobInput) => void submitted.push(job),
     policy: () => ({ captureOnSave: true, captureTerminalCommands: true, excludes: [], maxBytes: 1_000_000 }),
     blocked: () => null,
+    shared: () => false,
     log: log,
     clock: new ManualClock(),
   });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applySettingsUpdate, defaultSettings } from '../../../src/shared/settings';
-import { describeStoreStatus, LOCAL_STORE_STATUS } from '../../../src/shared/store-status';
+import { LOCAL_STORE_STATUS, NOT_INITIALISED, storeProblem } from '../../../src/shared/store-status';
 import { lexeme, sharedDocument } from '../../../src/daemon/shared-store/document';
 import { poolConfig, redactUrl } from '../../../src/daemon/shared-store/store-url';
 import { parseStoreUrl } from '../../../src/shared/store-url';
@@ -54,9 +54,21 @@ describe('shared document', () => {
 
 describe('store status words', () => {
   it('say nothing for the local store or a reachable shared store, and "unreachable since" with the backlog otherwise', () => {
-    expect(describeStoreStatus(LOCAL_STORE_STATUS)).toBeNull();
-    expect(describeStoreStatus({ kind: 'postgres', reachable: true, backlog: 0, lastError: null, unreachableSince: null })).toBeNull();
-    expect(describeStoreStatus({ kind: 'postgres', reachable: false, backlog: 3, lastError: 'wrong password', unreachableSince: '2026-01-01T00:00:00.000Z' }))
-      .toBe('shared store unreachable since 2026-01-01T00:00:00.000Z (3 waiting): wrong password');
+    expect(storeProblem(LOCAL_STORE_STATUS)).toBeNull();
+    expect(storeProblem({ kind: 'postgres', reachable: true, backlog: 0, lastError: null, unreachableSince: null })).toBeNull();
+    expect(storeProblem({ kind: 'postgres', reachable: false, backlog: 3, lastError: 'wrong password', unreachableSince: '2026-01-01T00:00:00.000Z' }))
+      .toEqual({ label: 'shared store unreachable', sentence: 'shared store unreachable since 2026-01-01T00:00:00.000Z (3 waiting): wrong password' });
+  });
+
+  it('a database without the schema says to run `dormouse store init`, not "unreachable"', () => {
+    const lastError = `${NOT_INITIALISED}: run \`dormouse store init --url URL\` as the database's owner or an admin (permission denied for database d)`;
+    const p = storeProblem({ kind: 'postgres', reachable: false, backlog: 2, lastError, unreachableSince: '2026-01-01T00:00:00.000Z' });
+    expect(p?.label).toBe('shared store not initialised');
+    expect(p?.sentence).toMatch(/^shared store not initialised: run `dormouse store init` \(2 waiting\); capturing locally meanwhile\./);
+  });
+
+  it('the since time is rendered by the caller', () => {
+    const p = storeProblem({ kind: 'postgres', reachable: false, backlog: 0, lastError: 'x', unreachableSince: '2026-01-01T00:00:00.000Z' }, () => '14:05');
+    expect(p?.sentence).toBe('shared store unreachable since 14:05: x');
   });
 });
