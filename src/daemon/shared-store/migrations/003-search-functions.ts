@@ -19,10 +19,13 @@ import type { SharedMigration } from './migration';
 export const VISIBLE_TO_SESSION = `(m.owner = session_user OR (m.shared AND EXISTS (SELECT 1 FROM pg_catalog.pg_roles r
     WHERE r.rolname = 'dormouse_team' AND pg_catalog.pg_has_role(session_user, r.oid, 'MEMBER'))))`;
 
-/** match_memories' body: the keys and rank of the visible memories matching `q` (tests EXPLAIN it). */
-export const MATCH_BODY = `SELECT m.machine_id, m.local_id, ts_rank('{0, 0, 0.5, 1}', m.terms, q) AS rank
-         FROM dormouse.memories m WHERE m.terms @@ q AND ${VISIBLE_TO_SESSION}`;
+/** match_memories' query ($1: the tsquery); tests EXPLAIN it. */
+export const MATCH_SQL = `SELECT m.machine_id, m.local_id, ts_rank('{0, 0, 0.5, 1}', m.terms, $1) AS rank
+         FROM dormouse.memories m WHERE m.terms @@ $1 AND ${VISIBLE_TO_SESSION}`;
 
+// plpgsql with EXECUTE ... USING: planned with the caller's value each call. enable_seqscan off:
+// the planner costs @@ as cheap per row and picks a sequential scan even for a term in 10 rows of
+// 10k (measured: 25-90 ms against ~1 ms through the index); every query here is indexable.
 export const migration003SearchFunctions: SharedMigration = {
   version: 3,
   name: 'search-functions',
@@ -30,17 +33,22 @@ export const migration003SearchFunctions: SharedMigration = {
 CREATE POLICY memories_search_functions ON dormouse.memories FOR SELECT TO CURRENT_USER USING (true);
 CREATE FUNCTION dormouse.match_memories(q tsquery)
   RETURNS TABLE (machine_id text, local_id bigint, rank real)
-  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp ROWS 100
-  AS $f$ ${MATCH_BODY} $f$;
+  LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET enable_seqscan = off ROWS 100
+  AS $f$ BEGIN RETURN QUERY EXECUTE $s$ ${MATCH_SQL} $s$ USING q; END $f$;
 CREATE FUNCTION dormouse.count_matching(q tsquery, max integer)
   RETURNS bigint
-  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-  AS $f$ SELECT count(*) FROM (SELECT 1 FROM dormouse.memories m WHERE m.terms @@ q AND ${VISIBLE_TO_SESSION} LIMIT max) x $f$;
+  LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp SET enable_seqscan = off
+  AS $f$ DECLARE n bigint; BEGIN
+    EXECUTE $s$ SELECT count(*) FROM (SELECT 1 FROM dormouse.memories m WHERE m.terms @@ $1 AND ${VISIBLE_TO_SESSION} LIMIT $2) x $s$
+      INTO n USING q, max;
+    RETURN n;
+  END $f$;
 DO $do$ BEGIN
   EXECUTE format($q$CREATE FUNCTION dormouse.near_word_rows(word text, max integer)
     RETURNS SETOF text
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, %I, pg_temp
-    AS $f$ SELECT m.words FROM dormouse.memories m WHERE word <%% m.words AND ${VISIBLE_TO_SESSION} LIMIT max $f$$q$,
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, %I, pg_temp SET enable_seqscan = off
+    AS $f$ BEGIN RETURN QUERY EXECUTE $s$ SELECT m.words FROM dormouse.memories m WHERE $1 <%% m.words AND ${VISIBLE_TO_SESSION} LIMIT $2 $s$
+      USING word, max; END $f$$q$,
     (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pg_trgm'));
 END $do$;
 REVOKE EXECUTE ON FUNCTION dormouse.match_memories(tsquery), dormouse.count_matching(tsquery, integer),
