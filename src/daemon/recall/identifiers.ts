@@ -12,12 +12,15 @@
 const TOKEN_RUN = /[\p{L}\p{N}\p{Co}\u0300-\u036f_]+/gu;
 const LATIN_RUN = /[\p{Script=Latin}\u0300-\u036f]+/gu;
 const DIACRITICS = /[\u0300-\u036f]/g;
+/** Printable ASCII text (and tab, newlines): NFC and diacritic folding change nothing, so the fast paths skip them. */
+const ASCII = /^[ -~\t\n\r]*$/;
 
 /**
  * Lowercase and strip diacritics, like unicode61 (remove_diacritics 1) does: `Café` -> `cafe`.
  * Only Latin letters are decomposed and lose their marks; other scripts are kept as written.
  */
 export function normalizeToken(token: string): string {
+  if (ASCII.test(token)) return token.toLowerCase(); // the common case; same result, no regex replace
   return token.replace(LATIN_RUN, (run) => run.normalize('NFD').replace(DIACRITICS, '')).toLowerCase();
 }
 
@@ -47,7 +50,7 @@ const PART = /\p{Lu}+(?=\p{Lu}\p{Ll})|\p{Lu}?[\p{Ll}\p{M}]+|[\p{Lu}\p{M}]+|\p{N}
  */
 export function splitIdentifier(word: string): string[] {
   const parts: string[] = [];
-  for (const m of word.normalize('NFC').matchAll(PART)) {
+  for (const m of (ASCII.test(word) ? word : word.normalize('NFC')).matchAll(PART)) {
     const part = normalizeToken(m[0]);
     if (part.length > 0) parts.push(part);
   }
@@ -61,7 +64,7 @@ export function splitIdentifier(word: string): string[] {
  */
 export function chunkParts(text: string): string {
   const out: string[] = [];
-  for (const m of text.normalize('NFC').matchAll(TOKEN_RUN)) {
+  for (const m of (ASCII.test(text) ? text : text.normalize('NFC')).matchAll(TOKEN_RUN)) {
     const parts = splitIdentifier(m[0]);
     if (parts.length >= 2) out.push(...parts);
   }

@@ -1,6 +1,8 @@
 // Recall over the shared store: the local store's query language and tiers (exact, parts, prefix,
 // stem, typo; a memory once, in the best tier it reached), over every memory the role may see
-// (row-level security: its own from every machine, and what the team shares). Each hit is the
+// (its own from every machine, and what the team shares). Matching and typo candidates go through
+// migration 003's SECURITY DEFINER functions, which apply that rule themselves so Postgres can use
+// the GIN indexes (row-level security alone keeps them out of the plans). Each hit is the
 // local hit shape plus `machineId`; its `id` is the local id on that machine.
 // Ranking within a tier: ts_rank with whole tokens (A) weighted twice identifier parts (B), like
 // the local bm25(2, 1); near-ties go to the newer memory by the ORDER BY.
@@ -10,6 +12,7 @@ import type { MatchTier, ParsedQuery } from '../../shared/recall-query';
 import { damerauLevenshtein } from '../recall/edit-distance';
 import { type PlannedTerm, type QueryPlan, correctable, planTerms } from '../recall/match-plan';
 import { MAX_CANDIDATES, TYPO_MIN_LENGTH, maxTypoDistance } from '../recall/typo';
+import { VISIBLE_TO_SESSION } from './migrations/003-search-functions';
 import { Params, sharedFilterClauses } from './shared-filters';
 import {
   aloneQuery, exactQuery, negatedQuery, partsQuery, prefixQuery, stemQuery, typoQuery,
@@ -27,8 +30,6 @@ export interface SharedQueryOptions {
 
 const MAX_LIMIT = 200;
 const MAX_OFFSET = 10_000;
-/** ts_rank weights {D, C, B, A}: parts (B) half of whole tokens (A). */
-const WEIGHTS = '{0, 0, 0.5, 1}';
 /** A word matching fewer memories than this on its own is offered typo corrections (as the local store). */
 const TYPO_RARE = 2;
 
@@ -95,13 +96,14 @@ async function rankedShared(
 ): Promise<Row[]> {
   const p = new Params();
   const q = p.add(query);
-  const where = [`m.terms @@ ${q}::tsquery`, ...sharedFilterClauses(parsed.filters, p, excludePath)];
+  const where = sharedFilterClauses(parsed.filters, p, excludePath);
   if (seen.length > 0) where.push(`(m.machine_id || ':' || m.local_id) <> ALL(${p.add(seen)}::text[])`);
   if (neg) where.push(`NOT (m.terms @@ ${p.add(neg)}::tsquery)`);
   const r = await client.query<Row>(
-    `SELECT ${COLUMNS}, ts_rank('${WEIGHTS}', m.terms, ${q}::tsquery) AS rank
-     FROM dormouse.memories m WHERE ${where.join(' AND ')}
-     ORDER BY rank DESC, m.captured_at DESC, m.local_id DESC LIMIT ${p.add(want)}`,
+    `SELECT ${COLUMNS}, f.rank FROM dormouse.match_memories(${q}::tsquery) f
+     JOIN dormouse.memories m ON m.machine_id = f.machine_id AND m.local_id = f.local_id
+     ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+     ORDER BY f.rank DESC, m.captured_at DESC, m.local_id DESC LIMIT ${p.add(want)}`,
     p.values,
   );
   return r.rows;
@@ -112,10 +114,11 @@ async function recentShared(
   client: ClientBase, parsed: ParsedQuery, neg: string | null, limit: number, offset: number, excludePath?: string,
 ): Promise<SharedHit[]> {
   const p = new Params();
-  const where = sharedFilterClauses(parsed.filters, p, excludePath);
+  // The visibility rule as well as the policies: the table's owner reads every row (migration 003).
+  const where = [VISIBLE_TO_SESSION, ...sharedFilterClauses(parsed.filters, p, excludePath)];
   if (neg) where.push(`NOT (m.terms @@ ${p.add(neg)}::tsquery)`);
   const r = await client.query<Row>(
-    `SELECT ${COLUMNS}, 0 AS rank FROM dormouse.memories m ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+    `SELECT ${COLUMNS}, 0 AS rank FROM dormouse.memories m WHERE ${where.join(' AND ')}
      ORDER BY m.captured_at DESC, m.local_id DESC LIMIT ${p.add(limit)} OFFSET ${p.add(offset)}`,
     p.values,
   );
@@ -125,7 +128,7 @@ async function recentShared(
 /** How many memories match, counting no further than `max`. */
 async function countUpTo(client: ClientBase, query: string, max: number): Promise<number> {
   const r = await client.query<{ n: string }>(
-    'SELECT count(*) AS n FROM (SELECT 1 FROM dormouse.memories m WHERE m.terms @@ $1::tsquery LIMIT $2) x', [query, max]);
+    'SELECT dormouse.count_matching($1::tsquery, $2) AS n', [query, max]);
   return Number(r.rows[0]?.n ?? 0);
 }
 
@@ -133,7 +136,7 @@ async function countUpTo(client: ClientBase, query: string, max: number): Promis
 async function nearWords(client: ClientBase, word: string): Promise<string[]> {
   const r = await client.query<{ w: string }>(
     `SELECT DISTINCT w FROM (SELECT unnest(string_to_array(m.words, ' ')) AS w
-       FROM (SELECT words FROM dormouse.memories WHERE $1 <% words LIMIT 200) m) x
+       FROM dormouse.near_word_rows($1, 200) m(words)) x
      WHERE length(w) BETWEEN length($1) - 2 AND length($1) + 2 LIMIT 2000`,
     [word],
   );

@@ -12,7 +12,8 @@ export async function ensureTeamRole(client: ClientBase): Promise<void> {
   END $$;
   GRANT USAGE ON SCHEMA dormouse TO ${TEAM_ROLE};
   GRANT SELECT ON dormouse.schema_migrations TO ${TEAM_ROLE};
-  GRANT SELECT, INSERT, UPDATE, DELETE ON dormouse.memories TO ${TEAM_ROLE}`);
+  GRANT SELECT, INSERT, UPDATE, DELETE ON dormouse.memories TO ${TEAM_ROLE};
+  GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA dormouse TO ${TEAM_ROLE}`);
 }
 
 /** Whether a role of that name exists (a clear error before GRANT's own). */

@@ -1,0 +1,103 @@
+// Recall under row-level security through migration 003's SECURITY DEFINER functions, on a real
+// PostgreSQL: the same visibility as the policies (own rows, and shared ones for team members),
+// no way for a caller to read past it, and plans that use the GIN index of `terms`.
+import pg from 'pg';
+import { expect, test } from 'vitest';
+import { parseQuery } from '../../../src/shared/query-language';
+import { initSharedStore } from '../../../src/daemon/shared-store/init-store';
+import { MATCH_SQL } from '../../../src/daemon/shared-store/migrations/003-search-functions';
+import { searchShared } from '../../../src/daemon/shared-store/search-shared';
+import { type SharedMemory, upsertMemories } from '../../../src/daemon/shared-store/upsert-memories';
+import type { PostgresServer } from '../../helpers/postgres';
+import { usePostgres } from '../../helpers/use-postgres';
+
+const server = usePostgres();
+
+const memory = (localId: number, shared: boolean, content: string, path = '/w/x.ts'): SharedMemory => ({
+  localId, kind: 'file', path, title: `m${localId}`, language: null, note: null, exitCode: null, content,
+  capturedAt: 1_700_000_000_000 + localId, updatedAt: 1_700_000_000_000 + localId, workspace: shared ? '/w/team' : null, shared,
+});
+
+async function asRole<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+let dbs = 0;
+/** A team store: an admin owns it, `members` are granted; returns URLs by role. */
+async function team(s: PostgresServer, members: string[], outsiders: string[] = []): Promise<Record<string, string>> {
+  const n = ++dbs;
+  const admin = `sf_admin_${n}`;
+  await s.createRole(admin, 'pw', 'CREATEROLE');
+  const urls: Record<string, string> = {};
+  const db = await s.createDatabase(admin);
+  for (const r of [...members, ...outsiders]) {
+    await s.createRole(`${r}_${n}`, `pw-${r}`);
+    urls[r] = s.url(`${r}_${n}`, `pw-${r}`, db);
+  }
+  urls.admin = s.url(admin, 'pw', db);
+  await initSharedStore({ url: urls.admin, grants: members.map((m) => `${m}_${n}`), env: {} });
+  return urls;
+}
+
+const recall = (url: string, text: string) =>
+  asRole(url, (c) => searchShared(c, parseQuery(text, { now: 1_800_000_000_000 })).then((hits) => hits.map((h) => h.title).sort()));
+
+test('recall through the search functions: B never sees A\'s private memories and sees the shared ones; the owner too reads only its own', async () => {
+  const urls = await team(server(), ['a', 'b']);
+  await asRole(urls.a!, (c) => upsertMemories(c, 'machine-a', [memory(1, false, 'deployKey private plan'), memory(2, true, 'deployKey team plan')]));
+  await asRole(urls.admin!, (c) => upsertMemories(c, 'machine-admin', [memory(3, false, 'deployKey admin notes')]));
+  expect(await recall(urls.b!, 'deployKey')).toEqual(['m2']);
+  expect(await recall(urls.a!, 'deployKey')).toEqual(['m1', 'm2']);
+  expect(await recall(urls.a!, 'privatte')).toEqual(['m1']); // typo candidates through near_word_rows
+  expect(await recall(urls.b!, 'privatte')).toEqual([]); // none from A's private words for B
+  // The table's owner reads every row directly (that is what lets the functions use the index),
+  // but its recall applies the same rule: its own rows; it is no team member, so nothing shared.
+  expect(await recall(urls.admin!, 'deployKey')).toEqual(['m3']);
+  expect(await recall(urls.admin!, 'kind:file')).toEqual(['m3']);
+});
+
+test('a role cannot read another role\'s rows through the search functions in any way', async () => {
+  const urls = await team(server(), ['a', 'b'], ['stranger']);
+  const roleA = `a_${dbs}`;
+  await asRole(urls.a!, (c) => upsertMemories(c, 'machine-a', [memory(1, false, 'okapiSecret private')]));
+  await asRole(urls.b!, async (c) => {
+    // No parameter names an owner or a machine: the only inputs are the query and a cap.
+    expect((await c.query("SELECT * FROM dormouse.match_memories('okapisecret'::tsquery)")).rows).toEqual([]);
+    expect((await c.query<{ n: string }>("SELECT dormouse.count_matching('okapisecret'::tsquery, 10) AS n")).rows[0]?.n).toBe('0');
+    expect((await c.query("SELECT * FROM dormouse.near_word_rows('okapisecret', 10)")).rows).toEqual([]);
+    // Nor by switching role inside the session: session_user stays B's login.
+    await expect(c.query(`SET ROLE ${roleA}`)).rejects.toThrow(/permission denied/);
+    expect((await c.query<{ n: string }>('SELECT count(*) AS n FROM dormouse.memories')).rows[0]?.n).toBe('0');
+  });
+  // A role outside the team may not call them at all (EXECUTE revoked from PUBLIC).
+  await asRole(urls.stranger!, async (c) => {
+    await expect(c.query("SELECT * FROM dormouse.match_memories('okapisecret'::tsquery)")).rejects.toThrow(/permission denied/);
+  });
+});
+
+test('a selective query uses the GIN index of terms through the functions; the same query under row-level security does not', async () => {
+  const urls = await team(server(), ['a']);
+  const rows = Array.from({ length: 3000 }, (_, i) => memory(i + 1, i % 2 === 0, `retry delay worker ${i % 1000 === 7 ? 'okapiZebraMarker' : 'socket'} line ${i}`));
+  await asRole(urls.a!, async (c) => {
+    for (let i = 0; i < rows.length; i += 500) await upsertMemories(c, 'machine-a', rows.slice(i, i + 500));
+  });
+  await asRole(urls.admin!, (c) => c.query('ANALYZE dormouse.memories'));
+  // enable_seqscan off: at test sizes a sequential scan is cheapest anyway; what is checked is
+  // whether the index can be used at all (under row-level security it cannot, whatever the cost).
+  const plan = async (url: string, sql: string, params: unknown[] = []) => asRole(url, async (c) => {
+    await c.query('SET enable_seqscan = off');
+    return (await c.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params)).rows.map((r) => r['QUERY PLAN']).join('\n');
+  });
+  // What match_memories runs, as its owner runs it (a SECURITY DEFINER function's query plans as the definer).
+  const body = await plan(urls.admin!, MATCH_SQL.replaceAll('$1', '$1::tsquery'), ['okapizebramarker']);
+  expect(body).toMatch(/Bitmap Index Scan on memories_terms/);
+  const direct = await plan(urls.a!, "SELECT local_id FROM dormouse.memories m WHERE m.terms @@ 'okapizebramarker'::tsquery");
+  expect(direct).not.toMatch(/memories_terms/);
+  expect(await recall(urls.a!, 'okapiZebraMarker')).toHaveLength(3);
+});
