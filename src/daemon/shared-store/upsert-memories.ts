@@ -3,22 +3,13 @@
 // one row per memory with the newest content. Arrays + unnest keep it one statement with a fixed
 // text whatever the batch size (one cached plan, one pg_stat_statements entry).
 import type { ClientBase } from 'pg';
-import type { MemoryKind } from '../../shared/protocol';
+import type { OutboxMemory } from '../store/shared-outbox';
 import { sharedDocument } from './document';
 
-export interface SharedMemory {
+/** An outbox memory with its identity and workspace: one row of the shared table. */
+export interface SharedMemory extends OutboxMemory {
   localId: number;
-  kind: MemoryKind;
-  path: string | null;
-  title: string;
-  language: string | null;
-  note: string | null;
-  exitCode: number | null;
-  content: string;
-  capturedAt: number;
-  updatedAt: number;
   workspace: string | null;
-  shared: boolean;
 }
 
 const UPSERT_SQL = `

@@ -4,24 +4,27 @@ import type { MemoryKind } from '../../shared/protocol';
 import { CONTENT_SQL } from './chunk-body';
 import type { SqlDatabase } from './sql';
 
+/** A memory as the shared store receives it. */
+export interface OutboxMemory {
+  kind: MemoryKind;
+  path: string | null;
+  title: string;
+  language: string | null;
+  note: string | null;
+  exitCode: number | null;
+  content: string;
+  capturedAt: number;
+  updatedAt: number;
+  /** The capture said its workspace shares with the team (migration 007). */
+  shared: boolean;
+}
+
 export interface OutboxEntry {
   seq: number;
   memoryId: number;
   /** Forgotten or expired locally (or gone since): delete it from the shared store. */
   deleted: boolean;
-  memory: {
-    kind: MemoryKind;
-    path: string | null;
-    title: string;
-    language: string | null;
-    note: string | null;
-    exitCode: number | null;
-    content: string;
-    capturedAt: number;
-    updatedAt: number;
-    /** The capture said its workspace shares with the team (migration 007). */
-    shared: boolean;
-  } | null;
+  memory: OutboxMemory | null;
 }
 
 interface Row {
