@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { systemTool } from './system-tool';
 
 export const SUPERUSER = 'postgres';
 export const SUPERUSER_PASSWORD = 'test-superuser';
@@ -63,7 +64,7 @@ const asRoot = process.getuid?.() === 0;
 
 /** Runs a server binary as the unprivileged user when we are root, as ourselves otherwise. */
 function runPg(bin: string, args: string[], logFile?: string): void {
-  const cmd = asRoot ? 'runuser' : bin;
+  const cmd = asRoot ? systemTool('runuser') : bin;
   const argv = asRoot ? ['-u', SUPERUSER, '--', bin, ...args] : args;
   const r = spawnSync(cmd, argv, { encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0) {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDataDir, waitForStatus } from '../helpers/daemon-process';
 import { useDaemons } from '../helpers/use-daemons';
+import { systemTool } from '../helpers/system-tool';
 
 const daemon = useDaemons();
 const isRoot = process.getuid?.() === 0;
@@ -15,7 +16,7 @@ function otherUser(): { uid: number; gid: number } {
   try {
     execFileSync('id', ['-u', OTHER_USER], { stdio: 'ignore' });
   } catch {
-    execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', OTHER_USER], { stdio: 'ignore' });
+    execFileSync(systemTool('useradd'), ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', OTHER_USER], { stdio: 'ignore' });
   }
   const uid = Number(execFileSync('id', ['-u', OTHER_USER], { encoding: 'utf8' }).trim());
   const gid = Number(execFileSync('id', ['-g', OTHER_USER], { encoding: 'utf8' }).trim());
