@@ -1,23 +1,12 @@
 // The local side of replication (migration 006): read the oldest pending memories with what the
 // shared store needs, and drop entries once shipped. One SQL operation per function.
 import type { MemoryKind } from '../../shared/protocol';
+import type { NewMemory } from './memory-store';
 import { CONTENT_SQL } from './chunk-body';
 import type { SqlDatabase } from './sql';
 
-/** A memory as the shared store receives it. */
-export interface OutboxMemory {
-  kind: MemoryKind;
-  path: string | null;
-  title: string;
-  language: string | null;
-  note: string | null;
-  exitCode: number | null;
-  content: string;
-  capturedAt: number;
-  updatedAt: number;
-  /** The capture said its workspace shares with the team (migration 007). */
-  shared: boolean;
-}
+/** A memory as the shared store receives it: a new memory's fields, every one known, without its local hash. */
+export type OutboxMemory = Required<Omit<NewMemory, 'contentHash'>>;
 
 export interface OutboxEntry {
   seq: number;
