@@ -11,6 +11,8 @@ import type { SqlDatabase } from '../../src/daemon/store/sql';
 import { Replicator, type ReplicatorOptions } from '../../src/daemon/shared-store/replicator';
 import { SharedPool } from '../../src/daemon/shared-store/shared-pool';
 import { poolConfig } from '../../src/daemon/shared-store/store-url';
+import { waitFor } from '../../src/shared/event';
+import { afterEach } from 'vitest';
 
 export interface Machine {
   machineId: string;
@@ -49,3 +51,27 @@ export function machine(machineId: string, url: string, opts: Partial<Replicator
     },
   };
 }
+
+/**
+ * Machines for one test file, closed after each test: `start` makes one (like `machine`),
+ * `drained` wakes its replicator and resolves once the backlog is shipped and the store reachable.
+ */
+export function useMachines(): { start: typeof machine; drained: (m: Machine) => Promise<void> } {
+  const machines: Machine[] = [];
+  afterEach(async () => {
+    await Promise.all(machines.splice(0).map((m) => m.close()));
+  });
+  const start: typeof machine = (id, url, opts) => {
+    const m = machine(id, url, opts);
+    machines.push(m);
+    return m;
+  };
+  const drained = async (m: Machine): Promise<void> => {
+    const done = waitFor(m.replicator.onChange, (st) => st.backlog === 0 && st.reachable === true);
+    m.replicator.wake();
+    await m.clock.flush();
+    await done;
+  };
+  return { start, drained };
+}
+

@@ -1,17 +1,14 @@
 // The replication loop against a real PostgreSQL: exactly once (also across a server restart and a
 // re-shipped batch), hibernation at zero cost by Postgres's own counters, clear errors that never
 // touch local capture, forget reaching the shared store.
-import { afterEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { waitFor } from '../../../src/shared/event';
-import { type Machine, machine } from '../../helpers/shared-store-fixture';
+import { useMachines } from '../../helpers/shared-store-fixture';
 import type { PostgresServer } from '../../helpers/postgres';
 import { usePostgres } from '../../helpers/use-postgres';
 
 const server = usePostgres();
-const machines: Machine[] = [];
-afterEach(async () => {
-  await Promise.all(machines.splice(0).map((m) => m.close()));
-});
+const { start, drained } = useMachines();
 
 let roles = 0;
 /** A fresh database whose owner (no CREATEROLE) is the daemon's role: the single-user case. */
@@ -20,19 +17,6 @@ async function singleUser(s: PostgresServer): Promise<{ role: string; db: string
   await s.createRole(role, `pw-${role}`);
   const db = await s.createDatabase(role);
   return { role, db, url: s.url(role, `pw-${role}`, db) };
-}
-
-function start(id: string, url: string, opts: Parameters<typeof machine>[2] = {}): Machine {
-  const m = machine(id, url, opts);
-  machines.push(m);
-  return m;
-}
-
-async function drained(m: Machine): Promise<void> {
-  const done = waitFor(m.replicator.onChange, (s) => s.backlog === 0 && s.reachable === true);
-  m.replicator.wake();
-  await m.clock.flush();
-  await done;
 }
 
 async function count(s: PostgresServer, db: string, where = 'true'): Promise<number> {

@@ -1,7 +1,6 @@
 // Shared recall against a real PostgreSQL: two machines on one store, two roles under row-level
 // security, the same query language and tiers as the local store, and the fallback to local.
-import { afterEach, expect, test } from 'vitest';
-import { waitFor } from '../../../src/shared/event';
+import { expect, test } from 'vitest';
 import { parseQuery } from '../../../src/shared/query-language';
 import { searchQuery } from '../../../src/daemon/recall/search-query';
 import { recallShared } from '../../../src/daemon/shared-store/shared-recall';
@@ -9,28 +8,12 @@ import { searchShared } from '../../../src/daemon/shared-store/search-shared';
 import { SharedPool } from '../../../src/daemon/shared-store/shared-pool';
 import { poolConfig } from '../../../src/daemon/shared-store/store-url';
 import { runCli } from '../../../src/cli/cli';
-import { type Machine, machine } from '../../helpers/shared-store-fixture';
+import { type Machine, useMachines } from '../../helpers/shared-store-fixture';
 import type { PostgresServer } from '../../helpers/postgres';
 import { usePostgres } from '../../helpers/use-postgres';
 
 const server = usePostgres();
-const machines: Machine[] = [];
-afterEach(async () => {
-  await Promise.all(machines.splice(0).map((m) => m.close()));
-});
-
-function start(id: string, url: string, opts: Parameters<typeof machine>[2] = {}): Machine {
-  const m = machine(id, url, opts);
-  machines.push(m);
-  return m;
-}
-
-async function drained(m: Machine): Promise<void> {
-  const done = waitFor(m.replicator.onChange, (s) => s.backlog === 0 && s.reachable === true);
-  m.replicator.wake();
-  await m.clock.flush();
-  await done;
-}
+const { start, drained } = useMachines();
 
 const parsed = (text: string, m: Machine) => parseQuery(text, { now: m.clock.now() });
 
