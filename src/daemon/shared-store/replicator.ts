@@ -1,7 +1,8 @@
 // Ships local memories to the shared store (offline first: a capture commits locally, the
 // outbox of migration 006 remembers it, this loop ships it when it can).
 // - A tick ships the outbox oldest first, `batchSize` at a time (one upsert and at most one delete
-//   per batch), and drops each entry only after the server confirmed it. Upserts are keyed by
+//   per batch; the next batch is prepared while the server works on this one, outbox-batch.ts),
+//   and drops each entry only after the server confirmed it. Upserts are keyed by
 //   (machine id, local id): a batch shipped twice (a reply lost with the connection) is one row
 //   per memory, so every memory arrives exactly once.
 // - Errors back off x2 from `retryBaseMs` to `retryMaxMs`; status shows reachable, since when it is
@@ -14,16 +15,16 @@
 import type { Clock } from '../../shared/clock';
 import { Emitter } from '../../shared/event';
 import type { Logger } from '../../shared/logger';
-import { isPathWithin } from '../../shared/query-language';
 import { RunOnceScheduler } from '../../shared/run-once-scheduler';
 import type { StoreStatus } from '../../shared/store-status';
 import type { SqlDatabase } from '../store/sql';
-import { type OutboxEntry, dropShipped, outboxBacklog, readOutbox } from '../store/shared-outbox';
+import { dropShipped, outboxBacklog } from '../store/shared-outbox';
 import { deleteMemories } from './delete-memories';
 import { ensureSharedSchema } from './ensure-schema';
+import { type OutboxBatch, readOutboxBatch } from './outbox-batch';
 import type { SharedPool } from './shared-pool';
 import { describeStoreFailure } from './store-errors';
-import { type SharedMemory, upsertMemories } from './upsert-memories';
+import { upsertMemories } from './upsert-memories';
 
 export interface ReplicatorOptions {
   clock: Clock;
@@ -112,7 +113,6 @@ export class Replicator {
   }
 
   private async shipAll(): Promise<void> {
-    const size = this.opts.batchSize ?? 500;
     let contacted = false;
     try {
       // First contact (and after a failure): the schema exists, or is created when this role may.
@@ -121,14 +121,20 @@ export class Replicator {
         this.schemaChecked = true;
         contacted = true;
       }
-      for (;;) {
-        const batch = readOutbox(this.opts.db, size);
-        if (batch.length === 0) break;
+      // Batch k+1 is read and indexed while the server works on batch k: one connection, so they
+      // still arrive in order.
+      const size = this.opts.batchSize ?? 500;
+      const next = (afterSeq: number) => readOutboxBatch(this.opts.db, { size, afterSeq, sharedFolders: this.opts.sharedFolders() });
+      let batch = await next(0);
+      while (batch) {
         contacted = true;
-        await this.ship(batch);
-        dropShipped(this.opts.db, batch);
-        this.shippedBatch.fire(batch.length);
+        const [shipped, following] = await Promise.allSettled([this.ship(batch), this.hibernating ? null : next(batch.lastSeq)]);
+        if (shipped.status === 'rejected') throw shipped.reason;
+        if (following.status === 'rejected') throw following.reason;
+        dropShipped(this.opts.db, batch.entries);
+        this.shippedBatch.fire(batch.entries.length);
         if (this.hibernating) break;
+        batch = following.value;
       }
       // Nothing to ship touched no server: what we knew about reachability still holds.
       if (!contacted) {
@@ -151,23 +157,10 @@ export class Replicator {
     }
   }
 
-  private async ship(batch: readonly OutboxEntry[]): Promise<void> {
-    const folders = this.opts.sharedFolders();
-    const upserts: SharedMemory[] = [];
-    const deletes: number[] = [];
-    for (const e of batch) {
-      if (!e.memory) {
-        deletes.push(e.memoryId);
-        continue;
-      }
-      // Shared when its capture said so (the window's dormouse.shareWithTeam) or its path is in sharedFolders.
-      const { shared, ...memory } = e.memory;
-      const workspace = memory.path ? (folders.find((f) => isPathWithin(memory.path!, f)) ?? null) : null;
-      upserts.push({ localId: e.memoryId, ...memory, workspace, shared: shared || workspace !== null });
-    }
+  private async ship(batch: OutboxBatch): Promise<void> {
     await this.opts.pool.with(async (client) => {
-      await upsertMemories(client, this.opts.machineId, upserts);
-      await deleteMemories(client, this.opts.machineId, deletes);
+      await upsertMemories(client, this.opts.machineId, batch.upserts, batch.docs);
+      await deleteMemories(client, this.opts.machineId, batch.deletes);
     });
   }
 

@@ -4,7 +4,7 @@
 // text whatever the batch size (one cached plan, one pg_stat_statements entry).
 import type { ClientBase } from 'pg';
 import type { OutboxMemory } from '../store/shared-outbox';
-import { sharedDocument } from './document';
+import { type SharedDocument, sharedDocument } from './document';
 
 /** An outbox memory with its identity and workspace: one row of the shared table. */
 export interface SharedMemory extends OutboxMemory {
@@ -25,9 +25,12 @@ ON CONFLICT (machine_id, local_id) DO UPDATE SET
   language = EXCLUDED.language, note = EXCLUDED.note, exit_code = EXCLUDED.exit_code, content = EXCLUDED.content,
   captured_at = EXCLUDED.captured_at, updated_at = EXCLUDED.updated_at, terms = EXCLUDED.terms, words = EXCLUDED.words`;
 
-export async function upsertMemories(client: ClientBase, machineId: string, memories: readonly SharedMemory[]): Promise<void> {
+/** `docs`: each memory's sharedDocument, when the caller built them already (in slices, see the replicator). */
+export async function upsertMemories(
+  client: ClientBase, machineId: string, memories: readonly SharedMemory[],
+  docs: readonly SharedDocument[] = memories.map((m) => sharedDocument(m.content, m.note)),
+): Promise<void> {
   if (memories.length === 0) return;
-  const docs = memories.map((m) => sharedDocument(m.content, m.note));
   const col = <T>(f: (m: SharedMemory) => T) => memories.map(f);
   await client.query(UPSERT_SQL, [
     machineId, col((m) => m.localId), col((m) => m.workspace), col((m) => m.shared), col((m) => m.kind), col((m) => m.path),

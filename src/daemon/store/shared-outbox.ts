@@ -32,14 +32,14 @@ interface Row {
   shared: number | null;
 }
 
-/** The oldest `limit` pending entries, each with its memory when it still exists. */
-export function readOutbox(db: SqlDatabase, limit: number): OutboxEntry[] {
-  const rows = db.prepare<[number], Row>(
+/** The oldest `limit` pending entries after `afterSeq`, each with its memory when it still exists. */
+export function readOutbox(db: SqlDatabase, limit: number, afterSeq = 0): OutboxEntry[] {
+  const rows = db.prepare<[number, number], Row>(
     `SELECT o.seq, o.memory_id, o.deleted, m.kind, m.path, m.title, m.language, m.note, m.exit_code,
             CASE WHEN m.id IS NULL THEN NULL ELSE ${CONTENT_SQL} END AS content, m.captured_at, m.updated_at, m.shared
-     FROM (SELECT * FROM shared_outbox ORDER BY seq LIMIT ?) o LEFT JOIN memories m ON m.id = o.memory_id
+     FROM (SELECT * FROM shared_outbox WHERE seq > ? ORDER BY seq LIMIT ?) o LEFT JOIN memories m ON m.id = o.memory_id
      ORDER BY o.seq`,
-  ).all(limit);
+  ).all(afterSeq, limit);
   return rows.map((r) => ({
     seq: r.seq,
     memoryId: r.memory_id,

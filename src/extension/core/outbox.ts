@@ -11,6 +11,7 @@ import { Emitter, type Event } from '../../shared/event';
 import type { Disposable } from '../../shared/lifecycle';
 import type { JobInput } from '../../shared/protocol';
 import { SpillFile } from './spill-file';
+import { yieldTurn } from '../../shared/yield-turn';
 
 export interface OutboxOptions {
   /** JSONL file (in the extension's globalStorage); its folder may not exist yet. */
@@ -44,12 +45,6 @@ interface MemoryEntry {
 }
 
 const MiB = 1024 * 1024;
-
-/**
- * Between two batches of a drain: lets the extension host handle what queued up meanwhile (a send
- * that settles at once, or a refused batch, would otherwise run the whole outbox in one go).
- */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class Outbox implements Disposable {
   private readonly file: SpillFile;
@@ -159,7 +154,9 @@ export class Outbox implements Disposable {
           // Pushes only append to the file meanwhile, so its head is still this batch.
           this.file.consume(batch.bytes, batch.jobs.length);
           sent += batch.jobs.length;
-          await yieldToEventLoop();
+          // The extension host handles what queued up meanwhile: a send that settles at once would
+          // otherwise run the whole outbox in one go.
+          await yieldTurn();
           continue;
         }
         // Only blank or corrupt lines were left, and they are gone now: the file is empty.
@@ -169,7 +166,7 @@ export class Outbox implements Disposable {
       await send(batch.map((e) => e.job));
       this.acknowledgeMemoryBatch(batch);
       sent += batch.length;
-      await yieldToEventLoop();
+      await yieldTurn();
     }
     return { sent };
   }
