@@ -3,8 +3,8 @@
 // the same way on both stores. Pure.
 //   weight A: whole tokens (the local `text` column), positions 1..n, so phrases work;
 //   weight B: the parts of compound identifiers (the local `parts` column), after a gap, so a
-//             phrase never runs from a token into a part;
-//   words:    every distinct token and part, for pg_trgm typo candidates.
+//             phrase never runs from a token into a part.
+// Its lexemes are also the vocabulary's words (typo candidates, shared migration 004).
 // Postgres limits: a position is at most 16383 and a lexeme keeps at most 256 positions and 2047
 // bytes; beyond that the tokens still match, their later positions are not kept.
 import { chunkParts, indexTokens } from '../recall/identifiers';
@@ -16,7 +16,6 @@ const MAX_LEXEME_BYTES = 2047;
 export interface SharedDocument {
   /** A tsvector literal (cast with ::tsvector). */
   terms: string;
-  words: string;
 }
 
 /** A tsvector lexeme literal: quoted, with ' and \ escaped. */
@@ -40,5 +39,5 @@ export function sharedDocument(content: string, note: string | null): SharedDocu
   const partsStart = tokens.length + 2;
   parts.forEach((p, i) => add(p, partsStart + i, 'B'));
   const terms = [...positions].map(([t, list]) => `${lexeme(t)}:${list.join(',')}`).join(' ');
-  return { terms, words: [...positions.keys()].join(' ') };
+  return { terms };
 }

@@ -132,14 +132,9 @@ async function countUpTo(client: ClientBase, query: string, max: number): Promis
   return Number(r.rows[0]?.n ?? 0);
 }
 
-/** Index words near `word` by trigrams (pg_trgm's <% over `words`, indexed), among rows the role may see. */
+/** Vocabulary words near `word` by trigrams (shared migration 004), from memories the role may see. */
 async function nearWords(client: ClientBase, word: string): Promise<string[]> {
-  const r = await client.query<{ w: string }>(
-    `SELECT DISTINCT w FROM (SELECT unnest(string_to_array(m.words, ' ')) AS w
-       FROM dormouse.near_word_rows($1, 200) m(words)) x
-     WHERE length(w) BETWEEN length($1) - 2 AND length($1) + 2 LIMIT 2000`,
-    [word],
-  );
+  const r = await client.query<{ w: string }>('SELECT w FROM dormouse.near_words($1, 2000) AS w', [word]);
   return r.rows.map((row) => row.w);
 }
 

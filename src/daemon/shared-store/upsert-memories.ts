@@ -14,16 +14,16 @@ export interface SharedMemory extends OutboxMemory {
 
 const UPSERT_SQL = `
 INSERT INTO dormouse.memories AS m (machine_id, local_id, workspace, shared, kind, path, title, language, note, exit_code,
-  content, captured_at, updated_at, terms, words)
+  content, captured_at, updated_at, terms)
 SELECT $1, u.local_id, u.workspace, u.shared, u.kind, u.path, u.title, u.language, u.note, u.exit_code,
-  u.content, u.captured_at, u.updated_at, u.terms::tsvector, u.words
+  u.content, u.captured_at, u.updated_at, u.terms::tsvector
 FROM unnest($2::bigint[], $3::text[], $4::boolean[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::integer[],
-  $11::text[], $12::bigint[], $13::bigint[], $14::text[], $15::text[])
-  AS u (local_id, workspace, shared, kind, path, title, language, note, exit_code, content, captured_at, updated_at, terms, words)
+  $11::text[], $12::bigint[], $13::bigint[], $14::text[])
+  AS u (local_id, workspace, shared, kind, path, title, language, note, exit_code, content, captured_at, updated_at, terms)
 ON CONFLICT (machine_id, local_id) DO UPDATE SET
   workspace = EXCLUDED.workspace, shared = EXCLUDED.shared, kind = EXCLUDED.kind, path = EXCLUDED.path, title = EXCLUDED.title,
   language = EXCLUDED.language, note = EXCLUDED.note, exit_code = EXCLUDED.exit_code, content = EXCLUDED.content,
-  captured_at = EXCLUDED.captured_at, updated_at = EXCLUDED.updated_at, terms = EXCLUDED.terms, words = EXCLUDED.words`;
+  captured_at = EXCLUDED.captured_at, updated_at = EXCLUDED.updated_at, terms = EXCLUDED.terms`;
 
 /** `docs`: each memory's sharedDocument, when the caller built them already (in slices, see the replicator). */
 export async function upsertMemories(
@@ -35,7 +35,7 @@ export async function upsertMemories(
   await client.query(UPSERT_SQL, [
     machineId, col((m) => m.localId), col((m) => m.workspace), col((m) => m.shared), col((m) => m.kind), col((m) => m.path),
     col((m) => m.title), col((m) => m.language), col((m) => m.note), col((m) => m.exitCode), col((m) => stripNul(m.content)),
-    col((m) => m.capturedAt), col((m) => m.updatedAt), docs.map((d) => d.terms), docs.map((d) => d.words),
+    col((m) => m.capturedAt), col((m) => m.updatedAt), docs.map((d) => d.terms),
   ]);
 }
 

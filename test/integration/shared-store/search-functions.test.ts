@@ -1,6 +1,7 @@
-// Recall under row-level security through migration 003's SECURITY DEFINER functions, on a real
-// PostgreSQL: the same visibility as the policies (own rows, and shared ones for team members),
-// no way for a caller to read past it, and plans that use the GIN index of `terms`.
+// Recall under row-level security through migrations 003's and 004's SECURITY DEFINER functions, on
+// a real PostgreSQL: the same visibility as the policies (own rows, and shared ones for team
+// members), no way for a caller to read past it, plans that use the GIN index of `terms`, and a
+// vocabulary that follows the memories.
 import pg from 'pg';
 import { expect, test } from 'vitest';
 import { parseQuery } from '../../../src/shared/query-language';
@@ -54,7 +55,7 @@ test('recall through the search functions: B never sees A\'s private memories an
   await asRole(urls.admin!, (c) => upsertMemories(c, 'machine-admin', [memory(3, false, 'deployKey admin notes')]));
   expect(await recall(urls.b!, 'deployKey')).toEqual(['m2']);
   expect(await recall(urls.a!, 'deployKey')).toEqual(['m1', 'm2']);
-  expect(await recall(urls.a!, 'privatte')).toEqual(['m1']); // typo candidates through near_word_rows
+  expect(await recall(urls.a!, 'privatte')).toEqual(['m1']); // typo candidates through near_words
   expect(await recall(urls.b!, 'privatte')).toEqual([]); // none from A's private words for B
   // The table's owner reads every row directly (that is what lets the functions use the index),
   // but its recall applies the same rule: its own rows; it is no team member, so nothing shared.
@@ -70,7 +71,9 @@ test('a role cannot read another role\'s rows through the search functions in an
     // No parameter names an owner or a machine: the only inputs are the query and a cap.
     expect((await c.query("SELECT * FROM dormouse.match_memories('okapisecret'::tsquery)")).rows).toEqual([]);
     expect((await c.query<{ n: string }>("SELECT dormouse.count_matching('okapisecret'::tsquery, 10) AS n")).rows[0]?.n).toBe('0');
-    expect((await c.query("SELECT * FROM dormouse.near_word_rows('okapisecret', 10)")).rows).toEqual([]);
+    expect((await c.query("SELECT * FROM dormouse.near_words('okapisecret', 10)")).rows).toEqual([]);
+    // The vocabulary itself is the owner's: daemons read it only through near_words.
+    await expect(c.query('SELECT word FROM dormouse.vocabulary')).rejects.toThrow(/permission denied/);
     // Nor by switching role inside the session: session_user stays B's login.
     await expect(c.query(`SET ROLE ${roleA}`)).rejects.toThrow(/permission denied/);
     expect((await c.query<{ n: string }>('SELECT count(*) AS n FROM dormouse.memories')).rows[0]?.n).toBe('0');
@@ -100,4 +103,27 @@ test('a selective query uses the GIN index of terms through the functions; the s
   const direct = await plan(urls.a!, "SELECT local_id FROM dormouse.memories m WHERE m.terms @@ 'okapizebramarker'::tsquery");
   expect(direct).not.toMatch(/memories_terms/);
   expect(await recall(urls.a!, 'okapiZebraMarker')).toHaveLength(3);
+});
+
+const vocabulary = (url: string, words: string[]) => asRole(url, async (c) =>
+  (await c.query<{ word: string; shared: boolean; memories: number }>(
+    'SELECT word, shared, memories FROM dormouse.vocabulary WHERE word = ANY($1) ORDER BY word, shared', [words])).rows);
+
+test('the vocabulary counts the memories holding each word: a batch shipped twice changes nothing, a forgotten memory takes away the words only it held', async () => {
+  const urls = await team(server(), ['a']);
+  const batch = [memory(1, false, 'okapiQuokka common'), memory(2, false, 'okapiWombat common'), memory(3, true, 'common team')];
+  await asRole(urls.a!, (c) => upsertMemories(c, 'machine-a', batch));
+  await asRole(urls.a!, (c) => upsertMemories(c, 'machine-a', batch));
+  expect(await vocabulary(urls.admin!, ['common', 'okapiquokka', 'quokka'])).toEqual([
+    { word: 'common', shared: false, memories: 2 }, { word: 'common', shared: true, memories: 1 },
+    { word: 'okapiquokka', shared: false, memories: 1 }, { word: 'quokka', shared: false, memories: 1 },
+  ]);
+  // An edit replaces the memory's words; a delete (forget) removes what no memory holds any more.
+  await asRole(urls.a!, (c) => upsertMemories(c, 'machine-a', [memory(2, false, 'okapiWombat rare')]));
+  await asRole(urls.a!, (c) => c.query("DELETE FROM dormouse.memories WHERE machine_id = 'machine-a' AND local_id = 1"));
+  expect(await vocabulary(urls.admin!, ['common', 'okapiquokka', 'quokka', 'rare', 'wombat'])).toEqual([
+    { word: 'common', shared: true, memories: 1 }, { word: 'rare', shared: false, memories: 1 }, { word: 'wombat', shared: false, memories: 1 },
+  ]);
+  expect(await recall(urls.a!, 'quokak')).toEqual([]); // no correction from a forgotten memory's word
+  expect(await recall(urls.a!, 'wombta')).toEqual(['m2']);
 });

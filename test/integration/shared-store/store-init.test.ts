@@ -79,7 +79,7 @@ test('the single user who owns the database (no CREATEROLE) can init; memories s
   const db = await s.createDatabase('solo');
   const r = await cli(['store', 'init', '--url', s.url('solo', 'pw-solo', db)]);
   expect(r.code).toBe(0);
-  expect(r.stdout).toContain('schema version 3');
+  expect(r.stdout).toContain('schema version 4');
 });
 
 test('store init exits 2 with a reason on a bad URL, a wrong password, missing rights or an unknown --grant role; 1 when unreachable', async () => {

@@ -44,7 +44,6 @@ describe('shared document', () => {
   it('whole tokens are weight A at their positions, identifier parts weight B after them', () => {
     const doc = sharedDocument('retryDelaysMs = 1', null);
     expect(doc.terms).toBe("'retrydelaysms':1A '1':2A 'retry':4B 'delays':5B 'ms':6B");
-    expect(doc.words.split(' ').sort()).toEqual(['1', 'delays', 'ms', 'retry', 'retrydelaysms']);
   });
 
   it('quotes and backslashes in a lexeme are escaped, so no text is tsvector syntax', () => {
