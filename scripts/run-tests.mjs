@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { reapOrphanedPostgres } from '../test/helpers/reap-orphaned-postgres.mjs';
 import { ensurePostgres } from './ensure-postgres.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -15,6 +16,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 ensurePostgres();
 const vitest = runVitest(process.argv.slice(2));
 const e2e = runE2e();
+// A test process killed during the run (a crashed worker, a timeout) left its PostgreSQL running:
+// its owner is gone now, so stop and remove it. Servers of other live runs are left alone.
+const reaped = reapOrphanedPostgres();
+if (reaped.length > 0) console.log(`\nstopped and removed ${reaped.length} PostgreSQL server(s) whose test process was gone: ${reaped.join(', ')}`);
 
 const passed = vitest.passed + (e2e?.passed ?? 0);
 const failed = vitest.failed + (e2e?.failed ?? 0);

@@ -2,7 +2,9 @@
 // folder (no TCP unless asked), pg_stat_statements preloaded so tests count what a role ran, and
 // password authentication (scram) so a wrong password is a real failure. As root the server runs
 // as the `postgres` user (Postgres refuses root). Never mocked, never skipped: when the server
-// cannot start, start() throws with the reason and the server log's tail.
+// cannot start, start() throws with the reason and the server log's tail. Each server folder names
+// the process that owns it, so a run that is killed leaves nothing for long: the next start (and
+// scripts/run-tests.mjs after the run) stops and removes servers whose owner is gone.
 // Bench-safe: no vitest hook here (see use-postgres.ts for the per-file lifecycle).
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +12,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { reapOrphanedPostgres, recordOwner, SERVER_DIR_PREFIX } from './reap-orphaned-postgres.mjs';
 import { systemTool } from './system-tool';
 
 export const SUPERUSER = 'postgres';
@@ -75,7 +78,9 @@ function runPg(bin: string, args: string[], logFile?: string): void {
 
 export async function startPostgres(opts: PostgresOptions = {}): Promise<PostgresServer> {
   const bin = postgresBin();
-  const dir = mkdtempSync(join(tmpdir(), 'dm-pg-'));
+  reapOrphanedPostgres();
+  const dir = mkdtempSync(join(tmpdir(), SERVER_DIR_PREFIX));
+  recordOwner(dir); // first, so that no reaper takes the new folder for an orphan
   const data = join(dir, 'data');
   const log = join(dir, 'server.log');
   const pwfile = join(dir, 'pw');
