@@ -31,7 +31,7 @@ export async function benchMcp(samples: number): Promise<BenchRow[]> {
     const round = async (i: number, record: boolean) => {
       const query = WORDS[i % WORDS.length] as string;
       let t0 = performance.now();
-      await client.request('recall', { query, limit: 11 }); // the tool asks for limit + 1
+      await client.request('recallWithNote', { query, limit: 11 }); // what the tool asks for: limit + 1
       const a = performance.now() - t0;
       t0 = performance.now();
       const r = (await mcp.callTool({ name: 'dormouse_search', arguments: { query } })) as { content: Array<{ text?: string }>; isError?: boolean };

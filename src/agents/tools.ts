@@ -1,10 +1,13 @@
 // The memory tools for AI agents, defined once: the MCP server (`dormouse mcp`) and VS Code's
 // language model tools both serve exactly these names, descriptions and JSON input schemas, and
 // both call callTool(). Read-only: they search and read memories through the daemon's activity
-// methods (recall, memory, related), never capture or forget. No `vscode` import.
+// methods (recallWithNote, memory, related), never capture or forget. No `vscode` import.
 //
 // Every answer is text for a model: a header of our own, the captured data fenced as untrusted
-// (answer.ts), and a budget of ANSWER_BUDGET_TOKENS with a note on how to ask for more. Bad input
+// (answer.ts), and a budget of ANSWER_BUDGET_TOKENS with a note on how to ask for more. A recall
+// the shared store (storeUrl) could not serve is this machine's memories only: the daemon's note
+// saying so opens the answer, so the agent does not take a partial list (or "no match") as all of
+// the user's memory. Bad input
 // (unknown tool, invalid arguments, unknown id, nothing searchable) is an error result.
 import { isAbsolute, resolve } from 'node:path';
 import type { MemoryKind, MemoryRecord, Params, RecallHit, RelatedMemories, Result } from '../shared/protocol';
@@ -151,7 +154,7 @@ function toolDefinition(name: string): ToolDefinition | undefined {
 
 // ---- calling ----
 
-export type AgentMethod = 'recall' | 'memory' | 'related';
+export type AgentMethod = 'recallWithNote' | 'memory' | 'related';
 
 /** What the tools need from a daemon connection (DaemonClient, the extension's supervisor). */
 export interface AgentBackend {
@@ -271,7 +274,7 @@ async function search(args: Args, ctx: ToolContext): Promise<string> {
   const limit = (args.limit as number | undefined) ?? 10;
   const offset = (args.offset as number | undefined) ?? 0;
   const range = timeRange(args, ctx);
-  const hits = await ctx.backend.request('recall', {
+  const { hits, note } = await ctx.backend.request('recallWithNote', {
     query,
     // One more than asked: whether a next page exists.
     limit: limit + 1,
@@ -285,15 +288,19 @@ async function search(args: Args, ctx: ToolContext): Promise<string> {
   const filters = [args.kind && `kind ${args.kind}`, (range.since !== undefined || range.until !== undefined) && rangeText(range)].filter(Boolean);
   const what = `${JSON.stringify(query)}${filters.length ? ` (${filters.join(', ')})` : ''}`;
   if (shown.length === 0) {
-    return offset > 0
-      ? `No more memories match ${what} after the first ${offset}.`
-      : `No memories match ${what}. Try fewer or other words, a wider time range, or dormouse_recent_activity.`;
+    return [
+      ...noteLines(note),
+      offset > 0
+        ? `No more memories match ${what} after the first ${offset}.`
+        : `No memories match ${what}. Try fewer or other words, a wider time range, or dormouse_recent_activity.`,
+    ].join('\n');
   }
   const corrections = [...new Set(shown.flatMap((h) => (h.match?.corrections ?? []).map((c) => `${c.from} → ${c.to}`)))];
   const data = shown.flatMap((h) => hitLines(h));
   const next = `dormouse_search with offset ${offset + shown.length}`;
   return writeAnswer({
     header: [
+      ...noteLines(note),
       `Dormouse memory: results ${offset + 1}-${offset + shown.length} for ${what}, best first${more ? ' (more exist)' : ''}.`,
       ...(corrections.length ? [`Typo corrections applied: ${corrections.join(', ')}.`] : []),
       'Each result: [id] kind · path or title · captured (UTC) · why it matched, then a snippet ([brackets] mark matched words).',
@@ -302,6 +309,15 @@ async function search(args: Args, ctx: ToolContext): Promise<string> {
     footer: [`Read one with dormouse_get_memory {id}${more ? `; next page: ${next}` : ''}.`],
     truncatedNote: (kept) => `Cut to the ${ANSWER_BUDGET_TOKENS}-token budget after ${Math.ceil(kept / 2)} of ${shown.length} results: ask for fewer (limit) or the rest with ${next.replace(/\d+$/, String(offset + Math.ceil(kept / 2)))}.`,
   });
+}
+
+/**
+ * The daemon's note on a partial answer ("shared store unreachable, showing this machine's
+ * memories only: <reason>") as the answer's first line; nothing when the answer is complete.
+ * Our daemon's words, not captured data, so it stays outside the untrusted block; one line, cut.
+ */
+function noteLines(note: string | null): string[] {
+  return note ? [`Note: ${oneLine(note, 500)}`] : [];
 }
 
 function hitLines(h: RecallHit): string[] {
@@ -363,15 +379,20 @@ async function recentActivity(args: Args, ctx: ToolContext): Promise<string> {
   const limit = (args.limit as number | undefined) ?? 200;
   const range = timeRange(args, ctx, { since: now(ctx) - 86_400_000 });
   const hits: RecallHit[] = [];
+  // One partial page makes the activity partial: the first note found is kept.
+  let note: string | null = null;
   // An empty query lists the newest memories in the range; page with offset until the range or the limit ends.
   for (;;) {
     const want = Math.min(RECALL_PAGE, limit - hits.length);
-    const page = await ctx.backend.request('recall', { query: '', limit: want, ...(hits.length > 0 && { offset: hits.length }), ...range });
-    hits.push(...page);
-    if (page.length < want || hits.length >= limit) break;
+    const page = await ctx.backend.request('recallWithNote', { query: '', limit: want, ...(hits.length > 0 && { offset: hits.length }), ...range });
+    note ??= page.note;
+    hits.push(...page.hits);
+    if (page.hits.length < want || hits.length >= limit) break;
   }
   const capped = hits.length >= limit;
-  if (hits.length === 0) return `No activity in Dormouse memory from ${rangeText(range)}. Try a wider range (since: "3d") or dormouse_search.`;
+  if (hits.length === 0) {
+    return [...noteLines(note), `No activity in Dormouse memory from ${rangeText(range)}. Try a wider range (since: "3d") or dormouse_search.`].join('\n');
+  }
 
   const files = new Map<string, { count: number; first: string; last: string; lastId: number }>();
   const others: RecallHit[] = [];
@@ -410,6 +431,7 @@ async function recentActivity(args: Args, ctx: ToolContext): Promise<string> {
   }
   return writeAnswer({
     header: [
+      ...noteLines(note),
       `Dormouse activity from ${rangeText(range)}: ${hits.length}${capped ? '+' : ''} memories (${counts('file')} file saves, ${counts('terminal')} terminal commands, ${counts('selection')} selections, ${counts('text')} notes).`,
       ...(capped ? [`Only the newest ${limit} were read: narrow the range or raise limit (at most 1000) to see older ones.`] : []),
       'Times are UTC; [n] is a memory id for dormouse_get_memory.',

@@ -98,7 +98,7 @@ export class DormouseWindow implements vscode.Disposable {
     const pager = store.add(
       new TimelinePager({
         clock,
-        fetch: (offset, limit) => request('recall', { query: '', offset, limit, roots: roots() }),
+        fetch: (offset, limit) => request('recallWithNote', { query: '', offset, limit, roots: roots() }),
         canFetch: () => supervisor.state === 'running',
       }),
     );

@@ -111,11 +111,19 @@ export function noResultsHint(value: string, parsed: ParsedQuery | null): string
 }
 
 /**
- * The row above the hits when the answer is partial: the note's first clause ("shared store
- * unreachable, showing this machine's memories only") as the label, the reason after it as the
- * detail, so the user sees the list is this machine's only and why.
+ * A partial-answer note in two: its first clause ("shared store unreachable, showing this
+ * machine's memories only"), which says what the list is, and the reason after it.
+ */
+export function splitRecallNote(note: string): { head: string; reason?: string } {
+  const at = note.indexOf(': ');
+  return at < 0 ? { head: note } : { head: note.slice(0, at), reason: note.slice(at + 2) };
+}
+
+/**
+ * The row above the hits when the answer is partial: the note's first clause as the label, the
+ * reason as the detail, so the user sees the list is this machine's only and why.
  */
 export function recallNoteRow(note: string): { label: string; detail?: string } {
-  const at = note.indexOf(': ');
-  return at < 0 ? { label: `$(warning) ${note}` } : { label: `$(warning) ${note.slice(0, at)}`, detail: note.slice(at + 2) };
+  const { head, reason } = splitRecallNote(note);
+  return { label: `$(warning) ${head}`, ...(reason !== undefined ? { detail: reason } : {}) };
 }

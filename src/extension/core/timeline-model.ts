@@ -6,12 +6,17 @@
 // It is drawn from the daemon without polling: TimelinePager refetches when a status event shows
 // that captures were stored (coalesced: a burst of saves is one refetch), when told (Refresh, a
 // Forget), and only while the view is visible; a hidden view remembers it is out of date.
+//
+// With a shared store configured (storeUrl) that cannot be reached, the daemon answers from this
+// machine's store with a note; the Timeline shows it as its first row, as the Recall quick pick
+// does, so a list missing the other machines' memories says so.
 import type { Clock } from '../../shared/clock';
 import { Emitter } from '../../shared/event';
 import { DisposableStore, type Disposable } from '../../shared/lifecycle';
-import type { MemoryKind, RecallHit } from '../../shared/protocol';
+import type { MemoryKind, RecallAnswer, RecallHit } from '../../shared/protocol';
 import type { Counters } from '../../shared/status';
 import { Debouncer } from './batcher';
+import { splitRecallNote } from './recall-text';
 import { dayLabel, formatClock, localDayKey } from './relative-time';
 import type { TreeNodeModel } from './tree-model';
 import { errorMessage } from '../../shared/error-message';
@@ -26,6 +31,8 @@ export interface TimelineInput {
   loading: boolean;
   /** The last fetch failed (shown as a row; the old rows stay). */
   error: string | null;
+  /** Why the rows shown may be this machine's only (the daemon's recall note); null when complete. */
+  note: string | null;
   /** Nothing fetched yet (daemon not connected, view never shown). */
   loaded: boolean;
   now: number;
@@ -94,12 +101,18 @@ export function buildTimeline(input: TimelineInput): TreeNodeModel[] {
     day.description = `${count} ${count === 1 ? 'memory' : 'memories'}`;
     for (const g of day.children!) if (!g.description) g.description = String(g.children!.length);
   }
-  const rows = days;
-  if (rows.length === 0 && !input.loading) rows.push({ id: 'timeline/empty', label: input.error ? `Could not load: ${input.error}` : 'No memories yet', icon: input.error ? 'warning' : 'info' });
+  const rows: TreeNodeModel[] = input.note ? [timelineNoteNode(input.note), ...days] : days;
+  if (days.length === 0 && !input.loading) rows.push({ id: 'timeline/empty', label: input.error ? `Could not load: ${input.error}` : 'No memories yet', icon: input.error ? 'warning' : 'info' });
   else if (input.error) rows.push({ id: 'timeline/error', label: `Could not load more: ${input.error}`, icon: 'warning' });
   if (input.loading) rows.push({ id: 'timeline/loading', label: 'Loading…', icon: 'loading~spin' });
   else if (input.hasMore) rows.push({ id: 'timeline/more', label: 'Load more…', icon: 'ellipsis', command: { command: TIMELINE_LOAD_MORE, title: 'Load more', args: [] } });
   return rows;
+}
+
+/** The partial-answer note: its first clause as the label, the reason beside it, all of it on hover. */
+function timelineNoteNode(note: string): TreeNodeModel {
+  const { head, reason } = splitRecallNote(note);
+  return { id: 'timeline/note', label: head, ...(reason ? { description: reason } : {}), tooltip: note, icon: 'warning', tone: 'warning' };
 }
 
 function timelineMemoryNode(parent: string, hit: RecallHit, at: number): TreeNodeModel {
@@ -126,8 +139,8 @@ function timelineMemoryNode(parent: string, hit: RecallHit, at: number): TreeNod
 
 export interface TimelinePagerOptions {
   clock: Clock;
-  /** One page of the newest memories (recall with an empty query). */
-  fetch(offset: number, limit: number): Promise<RecallHit[]>;
+  /** One page of the newest memories (recallWithNote with an empty query). */
+  fetch(offset: number, limit: number): Promise<RecallAnswer>;
   pageSize?: number;
   /** Quiet time before a status-triggered refetch (a burst of saves is one). Default 500 ms. */
   coalesceMs?: number;
@@ -147,6 +160,7 @@ export class TimelinePager implements Disposable {
   private full = false;
   private loading = false;
   private error: string | null = null;
+  private note: string | null = null;
   private loaded = false;
   private visible = false;
   private stale = true;
@@ -161,7 +175,10 @@ export class TimelinePager implements Disposable {
   }
 
   input(now: number, displayDir?: (dir: string) => string): TimelineInput {
-    return { hits: this.hits, hasMore: this.full, loading: this.loading, error: this.error, loaded: this.loaded, now, ...(displayDir ? { displayDir } : {}) };
+    return {
+      hits: this.hits, hasMore: this.full, loading: this.loading, error: this.error, note: this.note, loaded: this.loaded, now,
+      ...(displayDir ? { displayDir } : {}),
+    };
   }
 
   setVisible(visible: boolean): void {
@@ -200,17 +217,21 @@ export class TimelinePager implements Disposable {
       const rows: RecallHit[] = [];
       const seen = new Set<number>();
       let full = true;
+      // One partial page makes the list partial: the first note found is kept.
+      let note: string | null = null;
       while (rows.length < want) {
         const n = Math.min(MAX_LIMIT, want - rows.length);
         const page = await this.opts.fetch(rows.length, n);
-        for (const h of page) if (!seen.has(h.id) && seen.add(h.id)) rows.push(h);
-        if (page.length < n) {
+        note ??= page.note;
+        for (const h of page.hits) if (!seen.has(h.id) && seen.add(h.id)) rows.push(h);
+        if (page.hits.length < n) {
           full = false;
           break;
         }
       }
       this.hits = rows;
       this.full = full;
+      this.note = note;
     });
   }
 
@@ -220,8 +241,10 @@ export class TimelinePager implements Disposable {
       const page = await this.opts.fetch(this.hits.length, this.pageSize);
       // A memory stored meanwhile shifts offsets by one: skip what is already shown.
       const seen = new Set(this.hits.map((h) => h.id));
-      this.hits = [...this.hits, ...page.filter((h) => !seen.has(h.id))];
-      this.full = page.length >= this.pageSize;
+      this.hits = [...this.hits, ...page.hits.filter((h) => !seen.has(h.id))];
+      this.full = page.hits.length >= this.pageSize;
+      // The rows already shown stay as partial as they were: only a refresh clears the note.
+      this.note ??= page.note;
     });
   }
 

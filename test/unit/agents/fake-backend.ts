@@ -1,10 +1,12 @@
-// An in-memory stand-in for the daemon's recall/memory/related methods, recording every request.
-import type { MemoryRecord, Params, RecallHit, RelatedMemories, Result } from '../../../src/shared/protocol';
+// An in-memory stand-in for the daemon's recallWithNote/memory/related methods, recording every request.
+import type { MemoryRecord, Params, RecallAnswer, RecallHit, RelatedMemories, Result } from '../../../src/shared/protocol';
 import type { AgentBackend, AgentMethod } from '../../../src/agents/tools';
 
 export class FakeBackend implements AgentBackend {
   readonly calls: Array<{ method: AgentMethod; params: unknown }> = [];
   hits: RecallHit[] = [];
+  /** recallWithNote's note (set: a shared store the daemon could not reach). */
+  note: string | null = null;
   memories = new Map<number, MemoryRecord>();
   history: RecallHit[] = [];
   failWith: Error | null = null;
@@ -12,10 +14,11 @@ export class FakeBackend implements AgentBackend {
   async request<M extends AgentMethod>(method: M, params: Params<M>): Promise<Result<M>> {
     this.calls.push({ method, params });
     if (this.failWith) throw this.failWith;
-    if (method === 'recall') {
-      const p = params as Params<'recall'>;
+    if (method === 'recallWithNote') {
+      const p = params as Params<'recallWithNote'>;
       const offset = p.offset ?? 0;
-      return this.hits.slice(offset, offset + (p.limit ?? 20));
+      const answer: RecallAnswer = { hits: this.hits.slice(offset, offset + (p.limit ?? 20)), note: this.note };
+      return answer;
     }
     if (method === 'memory') return (this.memories.get((params as Params<'memory'>).id) ?? null);
     const related: RelatedMemories = { path: (params as Params<'related'>).path, hits: [], history: this.history, computedAt: new Date(0).toISOString() };

@@ -81,7 +81,7 @@ describe('dormouse_search', () => {
     await run('dormouse_search', { query: ' retry kind:file "exact phrase" ', kind: 'file', since: 'monday', until: 'yesterday', limit: 5 }, { roots: ['/ws'] });
     const midnight = new Date(2025, 5, 3).getTime(); // until yesterday: before it starts
     expect(backend.calls).toEqual([
-      { method: 'recall', params: { query: 'retry kind:file "exact phrase"', limit: 6, kind: 'file', since: new Date(2025, 5, 2).getTime(), until: midnight, roots: ['/ws'] } },
+      { method: 'recallWithNote', params: { query: 'retry kind:file "exact phrase"', limit: 6, kind: 'file', since: new Date(2025, 5, 2).getTime(), until: midnight, roots: ['/ws'] } },
     ]);
   });
 
@@ -120,6 +120,54 @@ describe('dormouse_search', () => {
     expect(r.text.length).toBeLessThanOrEqual(ANSWER_BUDGET_CHARS);
     expect(r.text).toMatch(/Cut to the 2000-token budget after \d+ of 50 results/);
     expect(r.text.trimEnd().split('\n').filter((l) => /^`{3,}$/.test(l))).toHaveLength(1); // the closing fence is still there
+  });
+});
+
+describe('a partial answer (shared store unreachable) says so to the agent', () => {
+  const NOTE = "shared store unreachable, showing this machine's memories only: cannot connect to db:5432";
+
+  it("dormouse_search opens with the daemon's note, before the results and outside the untrusted block", async () => {
+    const { run, backend } = setup();
+    backend.hits = [hit(1)];
+    backend.note = NOTE;
+    const r = await run('dormouse_search', { query: 'retry' });
+    expect(r.isError).toBe(false);
+    expect(r.text.split('\n')[0]).toBe(`Note: ${NOTE}`);
+    expect(r.text.indexOf('Note: ')).toBeLessThan(r.text.indexOf(UNTRUSTED_NOTICE));
+    expect(r.text).toContain('[1] file');
+  });
+
+  it('a search with no match says it searched this machine only', async () => {
+    const { run, backend } = setup();
+    backend.note = NOTE;
+    expect((await run('dormouse_search', { query: 'nothing' })).text).toMatch(/^Note: shared store unreachable[^\n]*\nNo memories match "nothing"/);
+  });
+
+  it('dormouse_recent_activity opens with the note, also when the range is empty', async () => {
+    const { run, backend } = setup();
+    backend.note = NOTE;
+    expect((await run('dormouse_recent_activity', {})).text).toMatch(/^Note: shared store unreachable[^\n]*\nNo activity in Dormouse memory/);
+    backend.hits = [hit(1)];
+    const r = await run('dormouse_recent_activity', { since: '2025-06-01' });
+    expect(r.text.split('\n')[0]).toBe(`Note: ${NOTE}`);
+    expect(r.text).toMatch(/Files saved \(1\)/);
+  });
+
+  it('a complete answer (no note) has no note line', async () => {
+    const { run, backend } = setup();
+    backend.hits = [hit(1)];
+    expect((await run('dormouse_search', { query: 'retry' })).text).not.toContain('Note:');
+    expect((await run('dormouse_recent_activity', { since: '2025-06-01' })).text).not.toContain('Note:');
+    expect((await run('dormouse_search', { query: 'nothing', offset: 5 })).text).toMatch(/^No more memories match/);
+  });
+
+  it('the note is one line, cut, whatever the daemon sent', async () => {
+    const { run, backend } = setup();
+    backend.hits = [hit(1)];
+    backend.note = `shared store unreachable, showing this machine's memories only: line one\nline two ${'x'.repeat(1000)}`;
+    const first = (await run('dormouse_search', { query: 'retry' })).text.split('\n')[0]!;
+    expect(first).toMatch(/^Note: shared store unreachable.*line one line two x+…$/);
+    expect(first.length).toBeLessThanOrEqual('Note: '.length + 500);
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { TIMELINE_LOAD_MORE, TimelinePager, buildTimeline, memoryRevision, type TimelineInput } from '../../../src/extension/core/timeline-model';
 import type { TreeNodeModel } from '../../../src/extension/core/tree-model';
 import { ManualClock } from '../../../src/shared/clock';
-import type { RecallHit } from '../../../src/shared/protocol';
+import type { RecallAnswer, RecallHit } from '../../../src/shared/protocol';
 
 const NOW = new Date(2026, 10, 23, 14, 30).getTime();
 const at = (d: number, h: number, m = 0) => new Date(2026, 10, d, h, m).toISOString();
@@ -12,7 +12,9 @@ function hit(over: Partial<RecallHit>): RecallHit {
   return { id: nextId++, kind: 'file', path: '/w/src/a.ts', title: 'a.ts', capturedAt: at(23, 14), snippet: '', score: 0, ...over };
 }
 
-const input = (hits: RecallHit[], over: Partial<TimelineInput> = {}): TimelineInput => ({ hits, hasMore: false, loading: false, error: null, loaded: true, now: NOW, ...over });
+const input = (hits: RecallHit[], over: Partial<TimelineInput> = {}): TimelineInput => ({ hits, hasMore: false, loading: false, error: null, note: null, loaded: true, now: NOW, ...over });
+/** A complete answer (no shared store, or one that answered). */
+const complete = (hits: RecallHit[]): RecallAnswer => ({ hits, note: null });
 const labels = (nodes: TreeNodeModel[] | undefined) => (nodes ?? []).map((n) => n.label);
 
 describe('timeline grouping', () => {
@@ -76,6 +78,18 @@ describe('timeline grouping', () => {
     expect(buildTimeline(input([hit({})], { error: 'DISCONNECTED' })).at(-1)!.label).toBe('Could not load more: DISCONNECTED');
   });
 
+  it("a partial answer's note is the first row (what the list is, the reason beside it); a complete answer has none", () => {
+    const note = "shared store unreachable, showing this machine's memories only: cannot connect to db:5432";
+    const rows = buildTimeline(input([hit({})], { note }));
+    expect(rows[0]).toEqual({
+      id: 'timeline/note', label: "shared store unreachable, showing this machine's memories only", description: 'cannot connect to db:5432',
+      tooltip: note, icon: 'warning', tone: 'warning',
+    });
+    expect(labels(rows).slice(1)).toEqual(['Today']);
+    expect(labels(buildTimeline(input([], { note })))).toEqual(["shared store unreachable, showing this machine's memories only", 'No memories yet']);
+    expect(buildTimeline(input([hit({})])).some((r) => r.id === 'timeline/note')).toBe(false);
+  });
+
   it('nothing yet: Loading before the first answer, "No memories yet" after an empty one', () => {
     expect(labels(buildTimeline(input([], { loaded: false })))).toEqual(['Loading…']);
     expect(labels(buildTimeline(input([])))).toEqual(['No memories yet']);
@@ -89,7 +103,7 @@ describe('timeline paging and refreshing (no polling)', () => {
     const calls: Array<[number, number]> = [];
     const pager = new TimelinePager({
       clock, pageSize, coalesceMs: 500,
-      fetch: async (offset, limit) => (calls.push([offset, limit]), data.slice(offset, offset + limit)),
+      fetch: async (offset, limit) => (calls.push([offset, limit]), complete(data.slice(offset, offset + limit))),
     });
     return { clock, pager, calls, set: (d: RecallHit[]) => (data = d) };
   }
@@ -152,7 +166,7 @@ describe('timeline paging and refreshing (no polling)', () => {
     const calls: Array<[number, number]> = [];
     const pager = new TimelinePager({
       clock, pageSize: 150, coalesceMs: 500,
-      fetch: async (offset, limit) => (calls.push([offset, limit]), data.slice(offset, offset + limit)),
+      fetch: async (offset, limit) => (calls.push([offset, limit]), complete(data.slice(offset, offset + limit))),
     });
     pager.setVisible(true);
     await clock.flush();
@@ -169,7 +183,7 @@ describe('timeline paging and refreshing (no polling)', () => {
     const clock = new ManualClock(NOW);
     let connected = false;
     const calls: number[] = [];
-    const pager = new TimelinePager({ clock, canFetch: () => connected, fetch: async (offset) => (calls.push(offset), []) });
+    const pager = new TimelinePager({ clock, canFetch: () => connected, fetch: async (offset) => (calls.push(offset), complete([])) });
     pager.setVisible(true);
     await clock.flush();
     expect(calls).toEqual([]);
@@ -179,10 +193,32 @@ describe('timeline paging and refreshing (no polling)', () => {
     expect(calls).toEqual([0]);
   });
 
+  it('the note of a partial answer stays while rows from it are shown, until a refresh answers complete', async () => {
+    const clock = new ManualClock(NOW);
+    const data = [1, 2, 3, 4].map((i) => hit({ id: 300 + i }));
+    const note = "shared store unreachable, showing this machine's memories only: cannot connect to db:5432";
+    let reachable = false;
+    const pager = new TimelinePager({
+      clock, pageSize: 2,
+      fetch: async (offset, limit) => ({ hits: data.slice(offset, offset + limit), note: reachable ? null : note }),
+    });
+    pager.setVisible(true);
+    await clock.flush();
+    expect(pager.input(NOW).note).toBe(note);
+    reachable = true;
+    await pager.loadMore(); // the first page is still this machine's only
+    expect(pager.input(NOW)).toMatchObject({ note, hits: data });
+    await pager.refresh();
+    expect(pager.input(NOW).note).toBeNull();
+    reachable = false;
+    await pager.refresh(); // both pages of the refetch are partial
+    expect(pager.input(NOW).note).toBe(note);
+  });
+
   it('a failed fetch shows the error and keeps the rows', async () => {
     const clock = new ManualClock(NOW);
     let fail = false;
-    const pager = new TimelinePager({ clock, fetch: async () => { if (fail) throw new Error('TIMEOUT'); return [hit({ id: 7 })]; } });
+    const pager = new TimelinePager({ clock, fetch: async () => { if (fail) throw new Error('TIMEOUT'); return complete([hit({ id: 7 })]); } });
     pager.setVisible(true);
     await clock.flush();
     fail = true;
