@@ -10,6 +10,7 @@ import type { ClientBase } from 'pg';
 import type { MemoryKind, RecallHit } from '../../shared/protocol';
 import type { MatchTier, ParsedQuery } from '../../shared/recall-query';
 import { damerauLevenshtein } from '../recall/edit-distance';
+import { WIDEN } from '../recall/rank-window';
 import { type PlannedTerm, type QueryPlan, correctable, planTerms } from '../recall/match-plan';
 import { MAX_CANDIDATES, TYPO_MIN_LENGTH, maxTypoDistance } from '../recall/typo';
 import { VISIBLE_TO_SESSION } from './migrations/003-search-functions';
@@ -26,15 +27,23 @@ export interface SharedQueryOptions {
   limit?: number;
   offset?: number;
   excludePath?: string;
+  /** Matches ranked per tier when a match is broad (default DEFAULT_RANK_WINDOW); tests make it small. */
+  rankWindow?: number;
 }
 
 const MAX_LIMIT = 200;
+/** Matches ranked per tier when there are many (as the local store's rank window, in memories). */
+const DEFAULT_RANK_WINDOW = 5_000;
+/** Past this the window is dropped: every match is ranked. */
+const MAX_RANK_WINDOW = 320_000;
 const MAX_OFFSET = 10_000;
 /** A word matching fewer memories than this on its own is offered typo corrections (as the local store). */
 const TYPO_RARE = 2;
 
 interface Row {
   machine_id: string;
+  /** Ranked rows only: the match's rank window was full (migration 005). */
+  windowed?: boolean;
   local_id: string;
   kind: MemoryKind;
   path: string | null;
@@ -62,7 +71,7 @@ export async function searchShared(client: ClientBase, parsed: ParsedQuery, opts
     if (hits.length >= need) break;
     if (!tier || ran.has(tier.query)) continue;
     ran.add(tier.query);
-    for (const r of await rankedShared(client, tier.query, parsed, neg, seen, need - hits.length, opts.excludePath)) {
+    for (const r of await rankedShared(client, tier.query, parsed, neg, seen, need - hits.length, opts)) {
       seen.push(`${r.machine_id}:${r.local_id}`);
       hits.push(toHit(r, tier.tier, plan, parsed.filterLabels, tier.corrections));
     }
@@ -90,17 +99,34 @@ async function* tiers(client: ClientBase, plan: QueryPlan): AsyncGenerator<Tier 
   yield typo ? { tier: 'typo', query: typo, corrections } : null;
 }
 
-/** The best `want` memories of one tier, leaving out those already found and those matching a negated term. */
+/**
+ * The best `want` memories of one tier, leaving out those already found and those matching a
+ * negated term. A broad match is ranked over its newest matches only (migration 005); when the
+ * filters leave too few of those, the window widens until it covers every match.
+ */
 async function rankedShared(
-  client: ClientBase, query: string, parsed: ParsedQuery, neg: string | null, seen: string[], want: number, excludePath?: string,
+  client: ClientBase, query: string, parsed: ParsedQuery, neg: string | null, seen: string[], want: number, opts: SharedQueryOptions,
+): Promise<Row[]> {
+  for (let window: number | null = opts.rankWindow ?? DEFAULT_RANK_WINDOW; ; window = window * WIDEN > MAX_RANK_WINDOW ? null : window * WIDEN) {
+    const rows = await rankedInWindow(client, query, window, parsed, neg, seen, want, opts.excludePath);
+    if (window === null || rows.length >= want) return rows;
+    // No row says whether the window was full: ask, counting no further than it.
+    const full = rows.length > 0 ? rows[0]!.windowed === true : (await countUpTo(client, query, window)) >= window;
+    if (!full) return rows;
+  }
+}
+
+async function rankedInWindow(
+  client: ClientBase, query: string, window: number | null, parsed: ParsedQuery, neg: string | null, seen: string[], want: number, excludePath?: string,
 ): Promise<Row[]> {
   const p = new Params();
   const q = p.add(query);
+  const w = p.add(window);
   const where = sharedFilterClauses(parsed.filters, p, excludePath);
   if (seen.length > 0) where.push(`(m.machine_id || ':' || m.local_id) <> ALL(${p.add(seen)}::text[])`);
   if (neg) where.push(`NOT (m.terms @@ ${p.add(neg)}::tsquery)`);
   const r = await client.query<Row>(
-    `SELECT ${COLUMNS}, f.rank FROM dormouse.match_memories(${q}::tsquery) f
+    `SELECT ${COLUMNS}, f.rank, f.windowed FROM dormouse.match_memories(${q}::tsquery, ${w}::integer) f
      JOIN dormouse.memories m ON m.machine_id = f.machine_id AND m.local_id = f.local_id
      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
      ORDER BY f.rank DESC, m.captured_at DESC, m.local_id DESC LIMIT ${p.add(want)}`,

@@ -69,7 +69,8 @@ test('a role cannot read another role\'s rows through the search functions in an
   await asRole(urls.a!, (c) => upsertMemories(c, 'machine-a', [memory(1, false, 'okapiSecret private')]));
   await asRole(urls.b!, async (c) => {
     // No parameter names an owner or a machine: the only inputs are the query and a cap.
-    expect((await c.query("SELECT * FROM dormouse.match_memories('okapisecret'::tsquery)")).rows).toEqual([]);
+    expect((await c.query("SELECT * FROM dormouse.match_memories('okapisecret'::tsquery, NULL)")).rows).toEqual([]);
+    expect((await c.query("SELECT * FROM dormouse.match_memories('okapisecret'::tsquery, 1)")).rows).toEqual([]);
     expect((await c.query<{ n: string }>("SELECT dormouse.count_matching('okapisecret'::tsquery, 10) AS n")).rows[0]?.n).toBe('0');
     expect((await c.query("SELECT * FROM dormouse.near_words('okapisecret', 10)")).rows).toEqual([]);
     // The vocabulary itself is the owner's: daemons read it only through near_words.
@@ -80,7 +81,7 @@ test('a role cannot read another role\'s rows through the search functions in an
   });
   // A role outside the team may not call them at all (EXECUTE revoked from PUBLIC).
   await asRole(urls.stranger!, async (c) => {
-    await expect(c.query("SELECT * FROM dormouse.match_memories('okapisecret'::tsquery)")).rejects.toThrow(/permission denied/);
+    await expect(c.query("SELECT * FROM dormouse.match_memories('okapisecret'::tsquery, NULL)")).rejects.toThrow(/permission denied/);
   });
 });
 
@@ -126,4 +127,29 @@ test('the vocabulary counts the memories holding each word: a batch shipped twic
   ]);
   expect(await recall(urls.a!, 'quokak')).toEqual([]); // no correction from a forgotten memory's word
   expect(await recall(urls.a!, 'wombta')).toEqual(['m2']);
+});
+
+test('a broad word is ranked over its newest matches only; filters that leave too few widen the window until every match is covered', async () => {
+  const urls = await team(server(), ['a']);
+  // 3,000 memories with "retry"; the oldest says it most often (the best rank) and is the only terminal one.
+  const rows = Array.from({ length: 3000 }, (_, i) => ({
+    ...memory(i + 1, false, i === 0 ? 'retry retry retry retry okapi' : `retry worker line ${i}`), kind: i === 0 ? 'terminal' as const : 'file' as const,
+  }));
+  await asRole(urls.a!, async (c) => {
+    for (let i = 0; i < rows.length; i += 500) await upsertMemories(c, 'machine-a', rows.slice(i, i + 500));
+  });
+  await asRole(urls.admin!, (c) => c.query('ANALYZE dormouse.memories')); // the planner's estimate decides broad
+  const titles = (text: string, rankWindow: number) => asRole(urls.a!, (c) =>
+    searchShared(c, parseQuery(text, { now: 1_800_000_000_000 }), { limit: 5, rankWindow }).then((hits) => hits.map((h) => h.title)));
+  // Window 10: only the 10 newest matches are ranked, so the oldest (best) one is not among them.
+  const windowed = await titles('retry', 10);
+  expect(windowed).toHaveLength(5);
+  expect(windowed).not.toContain('m1');
+  expect(windowed.every((t) => Number(t.slice(1)) > 2990)).toBe(true);
+  // Unbounded (a window as large as the table): it ranks first.
+  expect((await titles('retry', 1_000_000))[0]).toBe('m1');
+  // A filter no newest match passes: the window widens (10, 80, 640, 5120) and finds it.
+  expect(await titles('kind:terminal retry', 10)).toEqual(['m1']);
+  // A selective word is ranked exactly through the index, whatever the window.
+  expect(await titles('okapi', 10)).toEqual(['m1']);
 });

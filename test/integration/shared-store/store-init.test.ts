@@ -4,6 +4,7 @@ import pg from 'pg';
 import { expect, test } from 'vitest';
 import { runCli } from '../../../src/cli/cli';
 import { upsertMemories, type SharedMemory } from '../../../src/daemon/shared-store/upsert-memories';
+import { SHARED_MIGRATIONS } from '../../../src/daemon/shared-store/migrations';
 import { usePostgres } from '../../helpers/use-postgres';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,7 +80,7 @@ test('the single user who owns the database (no CREATEROLE) can init; memories s
   const db = await s.createDatabase('solo');
   const r = await cli(['store', 'init', '--url', s.url('solo', 'pw-solo', db)]);
   expect(r.code).toBe(0);
-  expect(r.stdout).toContain('schema version 4');
+  expect(r.stdout).toContain(`schema version ${SHARED_MIGRATIONS.length}`);
 });
 
 test('store init exits 2 with a reason on a bad URL, a wrong password, missing rights or an unknown --grant role; 1 when unreachable', async () => {
