@@ -1,9 +1,11 @@
 // The MCP server of `dormouse mcp`: the tools of tools.ts (same names, descriptions and schemas:
 // the zod schemas the SDK validates with are built from the one JSON schema) and the resource
-// template dormouse://memory/{id}. The transport is the caller's (stdio in the CLI, in-memory in
+// template dormouse://memory/{id} ({id} as the tools print it: 12, or <machine>:12 for another
+// machine's memory, memory-id.ts). The transport is the caller's (stdio in the CLI, in-memory in
 // tests).
 import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import * as z from 'zod';
+import { MEMORY_ID_PATTERN } from './memory-id';
 import { type JsonSchemaProperty, TOOL_DEFINITIONS, type ToolContext, type ToolDefinition, callTool } from './tools';
 
 const MEMORY_URI_TEMPLATE = 'dormouse://memory/{id}';
@@ -25,6 +27,10 @@ export function zodInputSchema(def: ToolDefinition): z.ZodObject {
 }
 
 function zodProperty(prop: JsonSchemaProperty): z.ZodType {
+  if (prop.type === undefined) {
+    const [int, text] = prop.anyOf;
+    return z.union([z.number().int().min(int.minimum), z.string().regex(new RegExp(text.pattern)).max(text.maxLength)]).describe(prop.description);
+  }
   if (prop.type === 'integer') {
     let s = z.number().int();
     if (prop.minimum !== undefined) s = s.min(prop.minimum);
@@ -72,13 +78,22 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
     'memory',
     // No list callback: listing would read the store whenever a client connects.
     new ResourceTemplate(MEMORY_URI_TEMPLATE, { list: undefined }),
-    { title: 'A Dormouse memory', description: 'One memory by id, as dormouse_get_memory answers it (untrusted captured content in a fenced block).', mimeType: 'text/markdown' },
+    {
+      title: 'A Dormouse memory',
+      description: 'One memory by id (12, or <machine>:12 for a memory captured on another machine), as dormouse_get_memory answers it (untrusted captured content in a fenced block).',
+      mimeType: 'text/markdown',
+    },
     async (uri, variables) => {
       opts.beforeCall?.();
       const raw = Array.isArray(variables.id) ? variables.id[0] : variables.id;
-      const id = Number(raw);
-      if (!/^\d+$/.test(String(raw)) || !Number.isSafeInteger(id) || id < 1) throw new Error(`${uri.href}: the memory id must be a positive integer`);
-      const answer = await callTool('dormouse_get_memory', { id }, opts);
+      let text: string;
+      try {
+        text = decodeURIComponent(String(raw));
+      } catch {
+        text = String(raw);
+      }
+      if (!new RegExp(MEMORY_ID_PATTERN).test(text)) throw new Error(`${uri.href}: the memory id must be a positive integer, or <machine>:<id>`);
+      const answer = await callTool('dormouse_get_memory', { id: /^\d+$/.test(text) ? Number(text) : text }, opts);
       if (answer.isError) throw new Error(answer.text);
       return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: answer.text }] };
     },

@@ -13,6 +13,8 @@ export interface TreeSnapshotNode {
   contextValue?: string;
   /** Memory rows: the memory's id. */
   memoryId?: number;
+  /** Memory rows of another machine's memory (a shared store's hit): that machine's id. */
+  memoryMachineId?: string;
   children?: TreeSnapshotNode[];
 }
 

@@ -17,6 +17,7 @@ import { CaptureSender } from './capture/capture-sender';
 import { EditorCaptures } from './capture/editor-captures';
 import { CapturePauseMemory, pauseEnd, pauseFromStatus } from './core/capture-pause';
 import { EditorIdlePolicy } from './core/idle-policy';
+import { type MemoryRef, memoryParams, memoryRef } from './core/memory-ref';
 import { repairNotice } from './core/repair-notice';
 import { formatUntil } from './core/relative-time';
 import { TimelinePager, buildTimeline, memoryRevision } from './core/timeline-model';
@@ -294,7 +295,7 @@ export class DormouseWindow implements vscode.Disposable {
     };
 
     // ---- commands and documents ----
-    const fetchMemory = (id: number) => request('memory', { id });
+    const fetchMemory = (ref: MemoryRef) => request('memory', memoryParams(ref));
     const actions = new MemoryActions({
       fetch: fetchMemory,
       // A forget rewrites the index (optimize) and the vocabulary: seconds on a large store.
@@ -339,11 +340,11 @@ export class DormouseWindow implements vscode.Disposable {
             search: (q) => request('recallWithNote', { query: q, limit: 50, roots: roots() }),
             parse: (q) => parseQuery(q, { now: clock.now(), roots: roots() }),
             open: (hit) =>
-              openMemory(fetchMemory, hit.id).catch((e: unknown) => {
+              openMemory(fetchMemory, memoryRef(hit)).catch((e: unknown) => {
                 void vscode.window.showErrorMessage(`Dormouse: could not open the memory: ${errorMessage(e)}`);
               }),
             forget: (hit) =>
-              actions.forget({ id: hit.id }, hit.title).catch((e: unknown) => {
+              actions.forgetMemory(memoryRef(hit), hit.title).catch((e: unknown) => {
                 void vscode.window.showErrorMessage(`Dormouse: could not forget the memory: ${errorMessage(e)}`);
                 return false;
               }),
@@ -352,8 +353,8 @@ export class DormouseWindow implements vscode.Disposable {
         ),
       captureSelection: (args) => editorCaptures.captureSelection(args),
       showLog: () => channel.show(true),
-      openMemory: (id) => openMemory(fetchMemory, id),
-      compareMemory: (id) => compareMemory(fetchMemory, id),
+      openMemory: (ref) => openMemory(fetchMemory, ref),
+      compareMemory: (ref) => compareMemory(fetchMemory, ref),
       presentation: () => this.presentationValue,
       pauseCapture: async (choice) => {
         const until = pauseEnd(choice, clock.now());
@@ -368,14 +369,14 @@ export class DormouseWindow implements vscode.Disposable {
         return `capture resumed${told ? '' : ' (the daemon is told once it is reachable)'}`;
       },
       forget: async () => {
-        const choice = await chooseForgetTarget(clock.now(), async (id) => (await fetchMemory(id))?.path ?? null);
+        const choice = await chooseForgetTarget(clock.now(), async (id) => (await fetchMemory({ id }))?.path ?? null);
         if (choice) await actions.forget(choice.target, choice.label);
       },
-      forgetMemory: (id, label) => actions.forget({ id }, label),
+      forgetMemory: (ref, label) => actions.forgetMemory(ref, label),
       forgetFile: (path) => actions.forget({ path }, vscode.workspace.asRelativePath(path)),
-      restoreMemory: (id) => actions.restore(id),
-      copyMemory: (id) => actions.copy(id),
-      rerunCommand: (id) => actions.rerun(id),
+      restoreMemory: (ref) => actions.restore(ref),
+      copyMemory: (ref) => actions.copy(ref),
+      rerunCommand: (ref) => actions.rerun(ref),
       refreshTimeline: () => pager.refresh(),
       timelineLoadMore: () => pager.loadMore(),
     })) {

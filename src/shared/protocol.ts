@@ -29,6 +29,8 @@ export const PROTOCOL_VERSION = 1;
 
 const MAX_PATH = 4096;
 const MAX_TEXT = 16 * 1024 * 1024;
+/** machine-id.ts makes ids of at most 53 characters; room for a hand-written one. */
+const MAX_MACHINE_ID = 200;
 
 // ---- capture and recall payloads (also the durable job payloads) ----
 
@@ -130,7 +132,11 @@ export interface RecallHit {
   exitCode?: number | null;
   /** The memory's language id, when known. */
   language?: string | null;
-  /** From the shared store (storeUrl): the machine (data dir) that captured it; `id` is its id there. Absent for this machine's local hits. */
+  /**
+   * From the shared store (storeUrl): another machine (data dir) captured it, and `id` is its id
+   * there: read it with `memory { id, machineId }`. Absent for this machine's own memories, also
+   * when the shared store answered, so `memory { id }` reads them locally as before.
+   */
   machineId?: string;
 }
 
@@ -246,7 +252,13 @@ export interface Methods {
   /** Idempotent: a memory already stored (same kind, path, capturedAt and content) is skipped. Secrets and excludes still apply. */
   import: { params: { memories: ExportedMemory[] }; result: { imported: number; skipped: number; refused: number } };
   related: { params: { path: string; limit?: number }; result: RelatedMemories };
-  memory: { params: { id: number }; result: MemoryRecord | null };
+  /**
+   * One memory by id; null when there is none. machineId (a hit's, from the shared store): read
+   * that machine's memory from the shared store, null when it is gone or this role may not see
+   * it; STORE_UNAVAILABLE when no shared store is configured or it cannot be reached. This
+   * daemon's own machine id, or none: the local store.
+   */
+  memory: { params: { id: number; machineId?: string }; result: MemoryRecord | null };
   subscribe: { params: { events: EventName[] }; result: Record<string, never> };
   stop: { params: Record<string, never>; result: Record<string, never> };
   /** Refused unless the daemon was started with DORMOUSE_TEST_HOOKS=1 (docs/test-hooks.md). */
@@ -323,7 +335,7 @@ export const PARAMS: { [M in MethodName]: Check<Params<M>> } = {
   recall: recallParams,
   recallWithNote: recallParams,
   related: object({ path: str({ min: 1, max: MAX_PATH }), limit: optional(int({ min: 1, max: 200 })) }),
-  memory: object({ id: int({ min: 1 }) }),
+  memory: object({ id: int({ min: 1 }), machineId: optional(str({ min: 1, max: MAX_MACHINE_ID })) }),
   forget: forgetTarget,
   pause: object({ until: optional(int({ min: 0 })) }),
   resume: empty,
@@ -381,6 +393,7 @@ export type ErrorCode =
   | 'TIMEOUT'
   | 'DISCONNECTED'
   | 'TOO_MANY_CONNECTIONS' // the daemon serves ipcMaxConnections clients already; sent unasked (id -1), then the connection closes
+  | 'STORE_UNAVAILABLE' // another machine's memory was asked for and no shared store is configured, or it cannot be reached
   | 'INTERNAL';
 
 export interface ErrorBody {

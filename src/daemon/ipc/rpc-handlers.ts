@@ -4,12 +4,14 @@
 // - an enqueue while stopping is refused (SHUTTING_DOWN), one refused by a full disk is DISK_FULL,
 //   and while capture is paused its capture jobs are dropped (paused-enqueue.ts);
 // - a method that reads or writes memories and runs into a damaged page notes it (damage-watch.ts);
+// - `memory` with another machine's id reads the shared store (that machine's local id means
+//   another memory here); with this daemon's own id, or none, the local store;
 // - forget logs which target only, never the path;
 // - what changes a UI's lists (forget, import, pause) asks for a status event;
 // - stop replies first, then stops.
 import type { Logger } from '../../shared/logger';
 import type { DataDirPaths } from '../../shared/paths';
-import { type Params, type RecallAnswer, RpcError } from '../../shared/protocol';
+import { type MemoryRecord, type Params, type RecallAnswer, RpcError } from '../../shared/protocol';
 import type { Settings } from '../../shared/settings';
 import type { DaemonStatus } from '../../shared/status';
 import type { Clock } from '../../shared/clock';
@@ -126,8 +128,13 @@ export function rpcHandlers(p: RpcHandlerParts): Handlers {
     recallWithNote: watched('recallWithNote', (params: Params<'recallWithNote'>) => recallAnswer(params)),
     related: (params: Params<'related'>) => p.recallWorker.handle(params),
     memory: watched('memory', (params: Params<'memory'>) => {
-      const memory = p.memories.get(params.id);
-      return memory && fitMemoryToMessage(memory, p.settings().ipcMaxMessageBytes);
+      const fit = (memory: MemoryRecord | null) => memory && fitMemoryToMessage(memory, p.settings().ipcMaxMessageBytes);
+      const machine = params.machineId;
+      if (machine === undefined || machine === p.shared?.machineId) return fit(p.memories.get(params.id));
+      if (!p.shared) {
+        throw new RpcError('STORE_UNAVAILABLE', `cannot read memory ${params.id} of machine ${machine}: no shared store is configured (storeUrl), and this machine's store has only its own memories`);
+      }
+      return p.shared.memory(machine, params.id).then(fit);
     }),
     forget: watched('forget', (params: Params<'forget'>) => {
       const outcome = forget(p.db, params, p.paths.forgetPurgeMarker);

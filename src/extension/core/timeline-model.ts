@@ -9,13 +9,16 @@
 //
 // With a shared store configured (storeUrl) that cannot be reached, the daemon answers from this
 // machine's store with a note; the Timeline shows it as its first row, as the Recall quick pick
-// does, so a list missing the other machines' memories says so.
+// does, so a list missing the other machines' memories says so. When it answers, other machines'
+// memories are labelled `on <machine>` and told apart by machine and id (memory-ref.ts): two
+// machines' memory 12 are two rows, each opening its own machine's memory.
 import type { Clock } from '../../shared/clock';
 import { Emitter } from '../../shared/event';
 import { DisposableStore, type Disposable } from '../../shared/lifecycle';
 import type { MemoryKind, RecallAnswer, RecallHit } from '../../shared/protocol';
 import type { Counters } from '../../shared/status';
 import { Debouncer } from './batcher';
+import { machineLabel, memoryKey, memoryRef } from './memory-ref';
 import { splitRecallNote } from './recall-text';
 import { dayLabel, formatClock, localDayKey } from './relative-time';
 import type { TreeNodeModel } from './tree-model';
@@ -118,20 +121,23 @@ function timelineNoteNode(note: string): TreeNodeModel {
 function timelineMemoryNode(parent: string, hit: RecallHit, at: number): TreeNodeModel {
   const clock = formatClock(at);
   const exit = hit.kind === 'terminal' && hit.exitCode !== undefined && hit.exitCode !== null ? ` · exit ${hit.exitCode}` : '';
+  const ref = memoryRef(hit);
+  const machine = machineLabel(ref);
   // Under a file every row is that file: the time is what tells them apart. Elsewhere the title is.
   const label = hit.kind === 'file' ? clock : hit.title;
-  const description = hit.kind === 'file' ? undefined : `${clock}${exit}`;
+  const description = [...(hit.kind === 'file' ? [] : [`${clock}${exit}`]), ...(machine ? [machine] : [])].join(' · ');
   return {
-    id: `${parent}/${hit.id}`,
+    id: `${parent}/${memoryKey(ref)}`,
     label,
     ...(description ? { description } : {}),
-    tooltip: `${hit.title}\n${new Date(at).toLocaleString()}${hit.path ? `\n${hit.path}` : ''}`,
+    tooltip: `${hit.title}\n${new Date(at).toLocaleString()}${hit.path ? `\n${hit.path}` : ''}${ref.machineId !== undefined ? `\ncaptured on ${ref.machineId}` : ''}`,
     icon: hit.kind === 'file' ? 'history' : hit.kind === 'terminal' ? (hit.exitCode ? 'error' : 'terminal') : hit.kind === 'selection' ? 'selection' : 'note',
     ...(hit.kind === 'terminal' && hit.exitCode ? { tone: 'error' as const } : {}),
     contextValue: `dormouse.memory.${hit.kind}`,
     memoryId: hit.id,
+    ...(ref.machineId !== undefined ? { memoryMachineId: ref.machineId } : {}),
     ...(hit.path ? { memoryPath: hit.path } : {}),
-    command: { command: 'dormouse.openMemory', title: 'Open memory', args: [hit.id] },
+    command: { command: 'dormouse.openMemory', title: 'Open memory', args: [ref] },
   };
 }
 
@@ -215,7 +221,7 @@ export class TimelinePager implements Disposable {
     const want = Math.max(this.pageSize, this.hits.length);
     return this.enqueue(async () => {
       const rows: RecallHit[] = [];
-      const seen = new Set<number>();
+      const seen = new Set<string>();
       let full = true;
       // One partial page makes the list partial: the first note found is kept.
       let note: string | null = null;
@@ -223,7 +229,10 @@ export class TimelinePager implements Disposable {
         const n = Math.min(MAX_LIMIT, want - rows.length);
         const page = await this.opts.fetch(rows.length, n);
         note ??= page.note;
-        for (const h of page.hits) if (!seen.has(h.id) && seen.add(h.id)) rows.push(h);
+        for (const h of page.hits) {
+          const key = memoryKey(memoryRef(h));
+          if (!seen.has(key) && seen.add(key)) rows.push(h);
+        }
         if (page.hits.length < n) {
           full = false;
           break;
@@ -240,8 +249,8 @@ export class TimelinePager implements Disposable {
     return this.enqueue(async () => {
       const page = await this.opts.fetch(this.hits.length, this.pageSize);
       // A memory stored meanwhile shifts offsets by one: skip what is already shown.
-      const seen = new Set(this.hits.map((h) => h.id));
-      this.hits = [...this.hits, ...page.hits.filter((h) => !seen.has(h.id))];
+      const seen = new Set(this.hits.map((h) => memoryKey(memoryRef(h))));
+      this.hits = [...this.hits, ...page.hits.filter((h) => !seen.has(memoryKey(memoryRef(h))))];
       this.full = page.hits.length >= this.pageSize;
       // The rows already shown stay as partial as they were: only a refresh clears the note.
       this.note ??= page.note;

@@ -20,6 +20,8 @@ export interface TreeNodeModel {
   contextValue?: string;
   /** Memory rows: the memory's id (context-menu commands receive the node). */
   memoryId?: number;
+  /** Memory rows of another machine's memory (a shared store's hit): its machine; memoryId is its id there. */
+  memoryMachineId?: string;
   /** Memory rows and file groups: the file (Forget every memory of this file, Restore). */
   memoryPath?: string;
   children?: TreeNodeModel[];

@@ -1,11 +1,14 @@
 // What a memory can be used for besides reading it: Restore a file snapshot into its editor,
 // Copy any memory, Re-run a terminal command, and Forget. Everything that changes something asks
 // first (modal); Restore is one WorkspaceEdit over the whole document, so Undo brings back what
-// was there, and the file is left unsaved for the user to review.
+// was there, and the file is left unsaved for the user to review. Another machine's memory (a
+// shared store's hit) is read from there for Restore, Copy and Re-run; Forget refuses it
+// (core/memory-ref.ts: it is forgotten on the machine that captured it).
 import { existsSync, statSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { ForgetTarget, MemoryRecord } from '../../shared/protocol';
 import { commandLineOf, forgetPrompt } from '../core/memory-actions';
+import { type MemoryRef, forgetRefusal, memoryKey } from '../core/memory-ref';
 import type { Confirm } from '../ui/confirm';
 import type { FetchMemory } from './memory-documents';
 
@@ -18,9 +21,9 @@ export interface MemoryActionsDeps {
   confirm: Confirm;
 }
 
-async function need(fetch: FetchMemory, id: number): Promise<MemoryRecord> {
-  const memory = await fetch(id);
-  if (!memory) throw new Error(`memory ${id} no longer exists`);
+async function need(fetch: FetchMemory, ref: MemoryRef): Promise<MemoryRecord> {
+  const memory = await fetch(ref);
+  if (!memory) throw new Error(`memory ${memoryKey(ref)} no longer exists${ref.machineId !== undefined ? ' or is not shared with you' : ''}`);
   return memory;
 }
 
@@ -30,8 +33,8 @@ export class MemoryActions {
   constructor(private readonly deps: MemoryActionsDeps) {}
 
   /** Restore: the snapshot replaces the document's text (opened when closed); asks first when it has unsaved changes. */
-  async restore(id: number): Promise<boolean> {
-    const memory = await need(this.deps.fetch, id);
+  async restore(ref: MemoryRef): Promise<boolean> {
+    const memory = await need(this.deps.fetch, ref);
     if (memory.kind !== 'file' || !memory.path) throw new Error('only file snapshots can be restored');
     if (memory.truncated) throw new Error('this snapshot is larger than dormouse.ipcMaxMessageBytes and arrived cut short; restoring it would lose the rest');
     const uri = vscode.Uri.file(memory.path);
@@ -59,15 +62,15 @@ export class MemoryActions {
     return true;
   }
 
-  async copy(id: number): Promise<void> {
-    const memory = await need(this.deps.fetch, id);
+  async copy(ref: MemoryRef): Promise<void> {
+    const memory = await need(this.deps.fetch, ref);
     await vscode.env.clipboard.writeText(memory.kind === 'terminal' ? commandLineOf(memory) : memory.content);
     vscode.window.setStatusBarMessage(`$(copy) Dormouse: copied ${memory.kind === 'terminal' ? 'the command' : memory.title}`, 3000);
   }
 
   /** Re-run: the command line goes to a new terminal in its old folder, after a modal confirmation. */
-  async rerun(id: number): Promise<boolean> {
-    const memory = await need(this.deps.fetch, id);
+  async rerun(ref: MemoryRef): Promise<boolean> {
+    const memory = await need(this.deps.fetch, ref);
     if (memory.kind !== 'terminal') throw new Error('only terminal commands can be re-run');
     const command = commandLineOf(memory);
     const cwd = memory.path && existsSync(memory.path) && statSync(memory.path).isDirectory() ? memory.path : undefined;
@@ -77,6 +80,13 @@ export class MemoryActions {
     terminal.show();
     terminal.sendText(command, true);
     return true;
+  }
+
+  /** Forget one memory: refused (an error saying why) for another machine's, before anything is asked. */
+  forgetMemory(ref: MemoryRef, label?: string): Promise<boolean> {
+    const refusal = forgetRefusal(ref);
+    if (refusal) return Promise.reject(new Error(refusal));
+    return this.forget({ id: ref.id }, label);
   }
 
   /** Forget with a modal confirmation; true once the daemon deleted it. */

@@ -4,7 +4,8 @@
 // at once, in place of the results, instead of an empty list. An empty query lists the newest
 // memories. The title bar's kind buttons add or remove `kind:` in the text itself, so what
 // narrows the list is always visible and editable. Each result says why it matched and when, and
-// has a Forget button.
+// has a Forget button; with a shared store, another machine's memory says `on <machine>` instead
+// of offering Forget (it is forgotten on the machine that captured it: core/memory-ref.ts).
 //
 // Each keystroke is debounced; an answer is ignored once a newer search was sent; results always
 // show (the daemon's query, not the quick pick's fuzzy filter, decides what matches).
@@ -14,6 +15,7 @@ import { DisposableStore } from '../../shared/lifecycle';
 import type { MemoryKind, RecallAnswer, RecallHit } from '../../shared/protocol';
 import { type ParsedQuery, QueryError } from '../../shared/recall-query';
 import { Debouncer } from '../core/batcher';
+import { forgetRefusal, machineLabel, memoryRef } from '../core/memory-ref';
 import { MEMORY_KINDS, describeMatch, kindInQuery, noResultsHint, recallNoteRow, toggleKindInQuery } from '../core/recall-text';
 import { formatWhen } from '../core/relative-time';
 import { errorMessage } from '../../shared/error-message';
@@ -65,13 +67,15 @@ function hitItem(hit: RecallHit, now: number): RecallItem {
   const exit = hit.kind === 'terminal' && hit.exitCode !== undefined && hit.exitCode !== null ? ` · exit ${hit.exitCode}` : '';
   const where = hit.path && hit.path !== hit.title ? ` · ${hit.path}` : '';
   const snippet = plainSnippet(hit.snippet);
+  const ref = memoryRef(hit);
+  const machine = machineLabel(ref);
   return {
     hit,
     label: `$(${KIND_LOOK[hit.kind]?.icon ?? 'file'}) ${hit.title}`,
-    description: `${formatWhen(Date.parse(hit.capturedAt), now)}${exit}${why ? ` · ${why}` : ''}`,
+    description: `${formatWhen(Date.parse(hit.capturedAt), now)}${exit}${machine ? ` · ${machine}` : ''}${why ? ` · ${why}` : ''}`,
     detail: `${snippet || hit.kind}${where}`,
     alwaysShow: true,
-    buttons: [FORGET_BUTTON],
+    buttons: forgetRefusal(ref) ? [] : [FORGET_BUTTON],
   };
 }
 

@@ -4,8 +4,9 @@ import * as vscode from 'vscode';
 import { type PauseChoice, TOMORROW_HOUR } from '../core/capture-pause';
 import type { StatusPresentation } from '../core/status-presentation';
 import { COMMAND_IDS } from './command-ids';
-import { memoryIdOf } from '../recall/memory-documents';
-import { activeMemoryId } from './forget-menu';
+import { type MemoryRef, forgetRefusal, memoryRefOfArg } from '../core/memory-ref';
+import { memoryRefOf } from '../recall/memory-documents';
+import { activeMemoryRef } from './forget-menu';
 import { errorMessage } from '../../shared/error-message';
 
 export interface CommandHandlers {
@@ -16,18 +17,18 @@ export interface CommandHandlers {
   recall(query?: string): Promise<void>;
   captureSelection(args?: { note?: string }): Promise<boolean>;
   showLog(): void;
-  openMemory(id: number): Promise<void>;
-  compareMemory(id: number): Promise<void>;
+  openMemory(ref: MemoryRef): Promise<void>;
+  compareMemory(ref: MemoryRef): Promise<void>;
   presentation(): StatusPresentation;
   pauseCapture(choice: PauseChoice): Promise<string>;
   resumeCapture(): Promise<string>;
   /** Dormouse: Forget… (asks what, then asks again). */
   forget(): Promise<void>;
-  forgetMemory(id: number, label?: string): Promise<boolean>;
+  forgetMemory(ref: MemoryRef, label?: string): Promise<boolean>;
   forgetFile(path: string): Promise<boolean>;
-  restoreMemory(id: number): Promise<boolean>;
-  copyMemory(id: number): Promise<void>;
-  rerunCommand(id: number): Promise<boolean>;
+  restoreMemory(ref: MemoryRef): Promise<boolean>;
+  copyMemory(ref: MemoryRef): Promise<void>;
+  rerunCommand(ref: MemoryRef): Promise<boolean>;
   refreshTimeline(): Promise<void>;
   timelineLoadMore(): Promise<void>;
 }
@@ -54,21 +55,15 @@ export function registerCommands(h: CommandHandlers): vscode.Disposable[] {
         return undefined;
       }
     };
-  // A memory arrives as its id (tree row click, tests, keybindings), as a recall hit, or as the
-  // tree element itself when the command runs from the row's context menu.
+  // A memory arrives as its id (tests, keybindings), as a recall hit or a row's ref (a click), or
+  // as the tree element itself when the command runs from the row's context menu; hits and rows
+  // of another machine's memory carry its machine id (core/memory-ref.ts).
   // From the memory editor's title bar there is no argument (or the document's URI): the memory
   // shown in the active editor.
-  const idOf = (arg: unknown): number => {
-    if (typeof arg === 'number') return arg;
-    if (arg instanceof vscode.Uri) {
-      const id = memoryIdOf(arg);
-      if (id !== null) return id;
-    } else if (arg && typeof arg === 'object') {
-      const o = arg as { memoryId?: unknown; id?: unknown };
-      if (typeof o.memoryId === 'number') return o.memoryId;
-      if (typeof o.id === 'number') return o.id;
-    }
-    const active = activeMemoryId();
+  const refOf = (arg: unknown): MemoryRef => {
+    const ref = arg instanceof vscode.Uri ? memoryRefOf(arg) : memoryRefOfArg(arg);
+    if (ref !== null) return ref;
+    const active = activeMemoryRef();
     if (active !== null) return active;
     throw new Error('no memory given');
   };
@@ -78,6 +73,10 @@ export function registerCommands(h: CommandHandlers): vscode.Disposable[] {
   };
   const pathOf = (arg: unknown): string => {
     if (typeof arg === 'string') return arg;
+    // Another machine's memory row: its file's memories here are not what the row shows.
+    const row = arg instanceof vscode.Uri ? null : memoryRefOfArg(arg);
+    const refusal = row && forgetRefusal(row);
+    if (refusal) throw new Error(refusal);
     if (arg instanceof vscode.Uri && arg.scheme === 'file') return arg.fsPath;
     const o = arg as { memoryPath?: unknown; path?: unknown } | undefined;
     if (typeof o?.memoryPath === 'string') return o.memoryPath;
@@ -94,8 +93,8 @@ export function registerCommands(h: CommandHandlers): vscode.Disposable[] {
     vscode.commands.registerCommand(COMMAND_IDS.showLog, () => h.showLog()),
     vscode.commands.registerCommand(COMMAND_IDS.openSettings, () => vscode.commands.executeCommand('workbench.action.openSettings', '@ext:dormouse.dormouse')),
     vscode.commands.registerCommand(COMMAND_IDS.focusView, () => vscode.commands.executeCommand('dormouse.status.focus')),
-    vscode.commands.registerCommand(COMMAND_IDS.openMemory, guard('Open memory', (arg: unknown) => h.openMemory(idOf(arg)))),
-    vscode.commands.registerCommand(COMMAND_IDS.compareMemory, guard('Compare memory', (arg: unknown) => h.compareMemory(idOf(arg)))),
+    vscode.commands.registerCommand(COMMAND_IDS.openMemory, guard('Open memory', (arg: unknown) => h.openMemory(refOf(arg)))),
+    vscode.commands.registerCommand(COMMAND_IDS.compareMemory, guard('Compare memory', (arg: unknown) => h.compareMemory(refOf(arg)))),
     vscode.commands.registerCommand(COMMAND_IDS.showActions, guard('Show actions', () => showActions(h.presentation()))),
     // A choice as argument (tests, keybindings: "minutes-15", "hour-1", "tomorrow", "until-resumed") skips the menu.
     vscode.commands.registerCommand(COMMAND_IDS.pauseCapture, guard('Pause capture', async (arg?: unknown) => {
@@ -111,11 +110,11 @@ export function registerCommands(h: CommandHandlers): vscode.Disposable[] {
     })),
     vscode.commands.registerCommand(COMMAND_IDS.resumeCapture, guard('Resume capture', async () => say(await h.resumeCapture()))),
     vscode.commands.registerCommand(COMMAND_IDS.forget, guard('Forget', () => h.forget())),
-    vscode.commands.registerCommand(COMMAND_IDS.forgetMemory, guard('Forget', (arg: unknown) => h.forgetMemory(idOf(arg), labelOf(arg)))),
+    vscode.commands.registerCommand(COMMAND_IDS.forgetMemory, guard('Forget', (arg: unknown) => h.forgetMemory(refOf(arg), labelOf(arg)))),
     vscode.commands.registerCommand(COMMAND_IDS.forgetFile, guard('Forget', (arg: unknown) => h.forgetFile(pathOf(arg)))),
-    vscode.commands.registerCommand(COMMAND_IDS.restoreMemory, guard('Restore', (arg: unknown) => h.restoreMemory(idOf(arg)))),
-    vscode.commands.registerCommand(COMMAND_IDS.copyMemory, guard('Copy', (arg: unknown) => h.copyMemory(idOf(arg)))),
-    vscode.commands.registerCommand(COMMAND_IDS.rerunCommand, guard('Re-run', (arg: unknown) => h.rerunCommand(idOf(arg)))),
+    vscode.commands.registerCommand(COMMAND_IDS.restoreMemory, guard('Restore', (arg: unknown) => h.restoreMemory(refOf(arg)))),
+    vscode.commands.registerCommand(COMMAND_IDS.copyMemory, guard('Copy', (arg: unknown) => h.copyMemory(refOf(arg)))),
+    vscode.commands.registerCommand(COMMAND_IDS.rerunCommand, guard('Re-run', (arg: unknown) => h.rerunCommand(refOf(arg)))),
     vscode.commands.registerCommand(COMMAND_IDS.refreshTimeline, guard('Refresh timeline', () => h.refreshTimeline())),
     vscode.commands.registerCommand(COMMAND_IDS.timelineLoadMore, guard('Load more', () => h.timelineLoadMore())),
   ];

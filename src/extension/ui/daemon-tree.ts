@@ -92,6 +92,7 @@ export class DaemonTreeProvider implements vscode.TreeDataProvider<TreeNodeModel
       ...(n.tooltip !== undefined ? { tooltip: n.tooltip } : {}),
       ...(n.contextValue !== undefined ? { contextValue: n.contextValue } : {}),
       ...(n.memoryId !== undefined ? { memoryId: n.memoryId } : {}),
+      ...(n.memoryMachineId !== undefined ? { memoryMachineId: n.memoryMachineId } : {}),
       ...(n.children ? { children: n.children.map(convert) } : {}),
     });
     return this.build().map(convert);

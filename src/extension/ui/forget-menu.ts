@@ -1,10 +1,13 @@
 // "Dormouse: Forget…" from the palette: this memory (the one open in the editor), every memory of
 // this file (the active editor's file, or the file the open memory snapshots), everything older
 // than an age, or everything. The choice goes to MemoryActions.forget, which asks again (modal).
+// A memory of another machine (a shared store's) is not offered as "This memory": it is forgotten
+// on the machine that captured it (core/memory-ref.ts).
 import * as vscode from 'vscode';
 import type { ForgetTarget } from '../../shared/protocol';
 import { FORGET_AGES } from '../core/memory-actions';
-import { MEMORY_SCHEME, memoryIdOf } from '../recall/memory-documents';
+import type { MemoryRef } from '../core/memory-ref';
+import { MEMORY_SCHEME, memoryRefOf } from '../recall/memory-documents';
 
 export interface ForgetChoice {
   target: ForgetTarget;
@@ -12,14 +15,15 @@ export interface ForgetChoice {
 }
 
 /** The memory open in the active editor (a dormouse-memory: document), if any. */
-export function activeMemoryId(): number | null {
+export function activeMemoryRef(): MemoryRef | null {
   const uri = vscode.window.activeTextEditor?.document.uri;
-  return uri?.scheme === MEMORY_SCHEME ? memoryIdOf(uri) : null;
+  return uri?.scheme === MEMORY_SCHEME ? memoryRefOf(uri) : null;
 }
 
 export async function chooseForgetTarget(now: number, pathOfMemory: (id: number) => Promise<string | null>): Promise<ForgetChoice | undefined> {
   const editorUri = vscode.window.activeTextEditor?.document.uri;
-  const memoryId = activeMemoryId();
+  const active = activeMemoryRef();
+  const memoryId = active && active.machineId === undefined ? active.id : null;
   const filePath = editorUri?.scheme === 'file' ? editorUri.fsPath : memoryId !== null ? await pathOfMemory(memoryId).catch(() => null) : null;
   type Item = vscode.QuickPickItem & { pick: () => Promise<ForgetChoice | undefined> };
   const items: Item[] = [];

@@ -99,7 +99,7 @@ test('recall falls back to the local store with a visible note when the shared s
   const id = a.capture('const retryDelaysMs = [1000];');
   const pool = new SharedPool(poolConfig(`postgres://nobody@localhost/none?host=${encodeURIComponent(s.socketDir)}&port=1`, { env: {} }));
   const q = parsed('retryDelaysMs', a);
-  const r = await recallShared(pool, q, {}, () => searchQuery(a.db, q));
+  const r = await recallShared(pool, a.machineId, q, {}, () => searchQuery(a.db, q));
   expect(r.source).toBe('local');
   expect(r.note).toMatch(/shared store unreachable, showing this machine's memories only: cannot connect/);
   expect(r.hits.map((h) => h.id)).toEqual([id]);

@@ -8,6 +8,8 @@ export class FakeBackend implements AgentBackend {
   /** recallWithNote's note (set: a shared store the daemon could not reach). */
   note: string | null = null;
   memories = new Map<number, MemoryRecord>();
+  /** Other machines' memories (a shared store), keyed `<machine id>:<id>`. */
+  machineMemories = new Map<string, MemoryRecord>();
   history: RecallHit[] = [];
   failWith: Error | null = null;
 
@@ -20,7 +22,10 @@ export class FakeBackend implements AgentBackend {
       const answer: RecallAnswer = { hits: this.hits.slice(offset, offset + (p.limit ?? 20)), note: this.note };
       return answer;
     }
-    if (method === 'memory') return (this.memories.get((params as Params<'memory'>).id) ?? null);
+    if (method === 'memory') {
+      const p = params as Params<'memory'>;
+      return (p.machineId === undefined ? this.memories.get(p.id) : this.machineMemories.get(`${p.machineId}:${p.id}`)) ?? null;
+    }
     const related: RelatedMemories = { path: (params as Params<'related'>).path, hits: [], history: this.history, computedAt: new Date(0).toISOString() };
     return related;
   }

@@ -54,6 +54,26 @@ describe('MCP server', () => {
     await expect(client.readResource({ uri: 'dormouse://memory/13' })).rejects.toThrow(/no memory has id 13/);
   });
 
+  it("serves another machine's memory as dormouse://memory/<machine>:<id>, plain or percent-encoded", async () => {
+    const backend = new FakeBackend();
+    backend.memories.set(12, memory(12, 'this machine'));
+    backend.machineMemories.set('desktop-0123456789ab:12', memory(12, 'the desktop'));
+    const { client } = await connected(backend);
+    for (const uri of ['dormouse://memory/desktop-0123456789ab:12', 'dormouse://memory/desktop-0123456789ab%3A12']) {
+      const r = await client.readResource({ uri });
+      expect((r.contents[0] as { text: string }).text).toContain('the desktop');
+    }
+    await expect(client.readResource({ uri: 'dormouse://memory/desktop:x' })).rejects.toThrow(/positive integer, or <machine>:<id>/);
+  });
+
+  it('get_memory takes an integer id or the <machine>:<id> string in the zod schema too', () => {
+    const schema = zodInputSchema(TOOL_DEFINITIONS.find((t) => t.name === 'dormouse_get_memory')!);
+    expect(schema.safeParse({ id: 3 }).success).toBe(true);
+    expect(schema.safeParse({ id: 'desktop-0123456789ab:3' }).success).toBe(true);
+    expect(schema.safeParse({ id: 0 }).success).toBe(false);
+    expect(schema.safeParse({ id: 'desktop:' }).success).toBe(false);
+  });
+
   it('package.json contributes the same tools to VS Code, and the MCP provider', () => {
     const manifest = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as {
       contributes: { languageModelTools: Array<Record<string, unknown>>; mcpServerDefinitionProviders: unknown; configuration: { properties: Record<string, unknown> } };

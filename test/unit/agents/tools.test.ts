@@ -264,6 +264,61 @@ describe('dormouse_file_history', () => {
   });
 });
 
+describe("a shared store's memories of other machines: [<machine>:<id>] in every answer, taken back by dormouse_get_memory", () => {
+  const DESKTOP = 'desktop-0123456789ab';
+
+  it("dormouse_search shows another machine's hit as [machine:id] and this machine's as [id]", async () => {
+    const { run, backend } = setup();
+    backend.hits = [hit(7), hit(7, { machineId: DESKTOP })];
+    const lines = (await run('dormouse_search', { query: 'retry' })).text.split('\n');
+    expect(lines.filter((l) => l.startsWith('[7]'))).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith(`[${DESKTOP}:7]`))).toHaveLength(1);
+  });
+
+  it("dormouse_get_memory with machine:id reads that machine's memory, not this machine's memory of the same id", async () => {
+    const { run, backend } = setup();
+    backend.memories.set(7, memory(7, 'this machine'));
+    backend.machineMemories.set(`${DESKTOP}:7`, memory(7, 'the desktop'));
+    const there = await run('dormouse_get_memory', { id: `${DESKTOP}:7` });
+    expect(there.text).toMatch(new RegExp(`Dormouse memory ${DESKTOP}:7 \\(captured on machine ${DESKTOP}\\)`));
+    expect(there.text).toContain('the desktop');
+    expect(there.text).not.toContain('this machine');
+    expect(backend.calls.at(-1)?.params).toEqual({ id: 7, machineId: DESKTOP });
+    expect((await run('dormouse_get_memory', { id: '7' })).text).toContain('this machine');
+    expect(backend.calls.at(-1)?.params).toEqual({ id: 7 });
+  });
+
+  it("another machine's memory that is gone or not shared is an error saying so; a malformed id is an error saying the form", async () => {
+    const { run, backend } = setup();
+    expect((await run('dormouse_get_memory', { id: `${DESKTOP}:8` })).text).toMatch(new RegExp(`no memory has id ${DESKTOP}:8 .*not shared`));
+    expect((await run('dormouse_get_memory', { id: 'desktop:' })).text).toMatch(/is not a memory id: give it as the tools print it, 12 or <machine>:12/);
+    expect((await run('dormouse_get_memory', { id: 'a b:3' })).isError).toBe(true);
+    expect((await run('dormouse_get_memory', { id: true })).text).toMatch(/id must be a memory id/);
+    expect(backend.calls).toHaveLength(1);
+  });
+
+  it("a long memory of another machine names the id to continue with as the string form", async () => {
+    const { run, backend } = setup();
+    backend.machineMemories.set(`${DESKTOP}:9`, memory(9, Array.from({ length: 2000 }, (_, i) => `line ${i + 1} ${'y'.repeat(30)}`).join('\n')));
+    const r = await run('dormouse_get_memory', { id: `${DESKTOP}:9` });
+    expect(r.text).toMatch(new RegExp(`continue with dormouse_get_memory \\{id: "${DESKTOP}:9", startLine: \\d+\\}`));
+  });
+
+  it('dormouse_recent_activity keeps the same path saved on two machines apart and names each latest save with its machine', async () => {
+    const { run, backend } = setup();
+    backend.hits = [
+      hit(2, { path: '/p/a.ts' }),
+      hit(2, { path: '/p/a.ts', machineId: DESKTOP }),
+      hit(3, { kind: 'terminal', title: 'make', path: '/p', exitCode: 0, machineId: DESKTOP }),
+    ];
+    const r = await run('dormouse_recent_activity', {});
+    expect(r.text).toMatch(/Files saved \(2\)/);
+    expect(r.text).toContain(`/p/a.ts (on machine ${DESKTOP}) · saved 2025-06-01T12:00:02Z · latest [${DESKTOP}:2]`);
+    expect(r.text).toContain('/p/a.ts · saved 2025-06-01T12:00:02Z · latest [2]');
+    expect(r.text).toContain(`[${DESKTOP}:3] 2025-06-01T12:00:03Z · make (/p) · exit 0`);
+  });
+});
+
 describe('tool definitions', () => {
   it('every description states the budget and that captured content is untrusted', () => {
     for (const t of TOOL_DEFINITIONS) {

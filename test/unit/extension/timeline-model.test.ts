@@ -62,8 +62,29 @@ describe('timeline grouping', () => {
     expect(group).toMatchObject({ contextValue: 'dormouse.timeline.file', memoryPath: '/w/src/a.ts' });
     expect(group.children![0]).toMatchObject({
       contextValue: 'dormouse.memory.file', memoryId: h.id, memoryPath: '/w/src/a.ts',
-      command: { command: 'dormouse.openMemory', args: [h.id] },
+      command: { command: 'dormouse.openMemory', args: [{ id: h.id }] },
     });
+    expect(group.children![0]!.memoryMachineId).toBeUndefined();
+  });
+
+  it("two machines' memories with the same id are two rows, each labelled with its machine and opening its own machine's memory", () => {
+    const here = hit({ id: 12, kind: 'terminal', path: '/w', title: 'npm test', capturedAt: at(23, 14) });
+    const there = hit({ id: 12, kind: 'terminal', path: '/w', title: 'npm test', capturedAt: at(23, 13), machineId: 'desktop-0123456789ab' });
+    const [day] = buildTimeline(input([here, there]));
+    const rows = day!.children![0]!.children!;
+    expect(rows.map((r) => r.description)).toEqual(['14:00', '13:00 · on desktop']);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(2);
+    expect(rows[1]).toMatchObject({
+      memoryId: 12, memoryMachineId: 'desktop-0123456789ab',
+      command: { command: 'dormouse.openMemory', args: [{ id: 12, machineId: 'desktop-0123456789ab' }] },
+    });
+    expect(rows[1]!.tooltip).toContain('captured on desktop-0123456789ab');
+    expect(rows[0]!.memoryMachineId).toBeUndefined();
+  });
+
+  it("another machine's file snapshot says its machine where a snapshot row has only its time", () => {
+    const [day] = buildTimeline(input([hit({ path: '/w/src/a.ts', machineId: 'laptop-0123456789ab' })]));
+    expect(day!.children![0]!.children![0]).toMatchObject({ label: '14:00', description: 'on laptop' });
   });
 
   it('ids are stable across refreshes (VS Code keeps expansion by id)', () => {
@@ -129,6 +150,16 @@ describe('timeline paging and refreshing (no polling)', () => {
     await pager.loadMore();
     expect(calls.at(-1)).toEqual([2, 2]);
     expect(pager.input(NOW).hits.map((h) => h.id)).toEqual([101, 102, 103]);
+  });
+
+  it("the pager keys rows by machine and id: another machine's memory with a shown id is shown too", async () => {
+    const clock = new ManualClock(NOW);
+    const page = [hit({ id: 7 }), hit({ id: 7, machineId: 'desktop-0123456789ab' }), hit({ id: 7 })];
+    const pager = new TimelinePager({ clock, pageSize: 10, fetch: async () => complete(page) });
+    await pager.refresh();
+    expect(pager.input(NOW).hits.map((h) => [h.machineId, h.id])).toEqual([[undefined, 7], ['desktop-0123456789ab', 7]]);
+    await pager.loadMore();
+    expect(pager.input(NOW).hits).toHaveLength(2);
   });
 
   it('a status with changed capturesStored refetches once per burst; an unchanged count does nothing', async () => {
