@@ -1,5 +1,5 @@
 // `npm run bench`: every figure beside a baseline measured in the same run, as ratios.
-// Flags: --quick (shorter windows, fewer rounds), --recall-1m (the 1M-chunk recall corpus, minutes),
+// Flags: --quick (shorter windows, fewer rounds), --recall-1m (the 1M-chunk recall corpus and the shared store at 1M memories, tens of minutes),
 // --only WORD (run only the sections whose name contains WORD, e.g. `--only activation`).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,6 +55,7 @@ async function main(): Promise<void> {
   await section('hibernation cost', () => benchHibernation(quick ? 10_000 : 30_000));
   await section('at rest (daemon + idle clients)', () => benchAtRest(quick ? 20_000 : 60_000));
   await section('shared store (PostgreSQL)', () => benchSharedStore(quick ? 10_000 : 100_000, quick ? 100 : 200));
+  if (recall1m) await section('shared store (PostgreSQL), 1M memories', () => benchSharedStore(1_000_000, 100));
   await section('extension activation', () => benchExtensionActivation(quick ? { rounds: 5, slowRounds: 3, slowDaemonMs: 1000 } : { rounds: 30, slowRounds: 8, slowDaemonMs: 1000 }));
   console.log(`\nDormouse benchmarks (${new Date().toISOString()}, node ${process.version}, ${quick ? 'quick' : 'full'} run${only ? `, only "${only}"` : ''}; ${distBuild()})\n`);
   printReport(rows);

@@ -3,7 +3,7 @@
 // - replication throughput (memories/s from the outbox to Postgres) beside the local insert rate
 //   of the same memories; target >= 2,000 memories/s;
 // - the first replicated memory after hibernation (a fresh connection) beside the same while awake;
-// - recall p50/p99 of selective and broad queries on Postgres beside the local store.
+// - recall p50/p99 of selective, broad, parts, prefix and typo queries on Postgres beside the local store.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,7 +80,11 @@ export async function benchSharedStore(memories: number, queryRuns: number): Pro
     const wokenMedian = median(woken);
     out.push({ section, name: `first memory replicated after hibernation (${wokenMedian.label})`, value: wokenMedian.value, unit: 'ms', config, baseline: { name: 'while awake', value: median(awake).value } });
     const now = clock.now();
-    for (const [label, text] of [['selective identifier', 'okapiZebraMarker'], ['broad word', 'retry'], ['parts', 'retry budget']] as const) {
+    const kinds = [
+      ['selective identifier', 'okapiZebraMarker'], ['broad word', 'retry'], ['parts', 'retry budget'],
+      ['as-you-type prefix', 'retryDel'], ['typo', 'okapiZebraMarkr'],
+    ] as const;
+    for (const [label, text] of kinds) {
       const parsed = parseQuery(text, { now });
       const local: number[] = [];
       const shared: number[] = [];

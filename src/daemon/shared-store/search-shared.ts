@@ -27,15 +27,15 @@ export interface SharedQueryOptions {
   limit?: number;
   offset?: number;
   excludePath?: string;
-  /** Matches ranked per tier when a match is broad (default DEFAULT_RANK_WINDOW); tests make it small. */
+  /** The newest memories a broad match is sought among (default DEFAULT_RANK_WINDOW); tests make it small. */
   rankWindow?: number;
 }
 
 const MAX_LIMIT = 200;
-/** Matches ranked per tier when there are many (as the local store's rank window, in memories). */
-const DEFAULT_RANK_WINDOW = 5_000;
+/** The newest memories a broad match is sought among (migration 005). */
+const DEFAULT_RANK_WINDOW = 10_000;
 /** Past this the window is dropped: every match is ranked. */
-const MAX_RANK_WINDOW = 320_000;
+const MAX_RANK_WINDOW = 640_000;
 const MAX_OFFSET = 10_000;
 /** A word matching fewer memories than this on its own is offered typo corrections (as the local store). */
 const TYPO_RARE = 2;
@@ -101,18 +101,21 @@ async function* tiers(client: ClientBase, plan: QueryPlan): AsyncGenerator<Tier 
 
 /**
  * The best `want` memories of one tier, leaving out those already found and those matching a
- * negated term. A broad match is ranked over its newest matches only (migration 005); when the
- * filters leave too few of those, the window widens until it covers every match.
+ * negated term. A broad match is sought among the newest memories only (migration 005). When the
+ * query's filters or negated words leave too few of those, the window widens until it covers
+ * every memory; without them a short tier stays short (the next tiers fill the list), because a
+ * phrase of common words can be rare and widening it would recheck most of the table.
  */
 async function rankedShared(
   client: ClientBase, query: string, parsed: ParsedQuery, neg: string | null, seen: string[], want: number, opts: SharedQueryOptions,
 ): Promise<Row[]> {
+  const narrowed = neg !== null || opts.excludePath !== undefined || Object.keys(parsed.filters).length > 0;
   for (let window: number | null = opts.rankWindow ?? DEFAULT_RANK_WINDOW; ; window = window * WIDEN > MAX_RANK_WINDOW ? null : window * WIDEN) {
     const rows = await rankedInWindow(client, query, window, parsed, neg, seen, want, opts.excludePath);
-    if (window === null || rows.length >= want) return rows;
-    // No row says whether the window was full: ask, counting no further than it.
-    const full = rows.length > 0 ? rows[0]!.windowed === true : (await countUpTo(client, query, window)) >= window;
-    if (!full) return rows;
+    if (window === null || rows.length >= want || !narrowed) return rows;
+    // No row to say whether the window held the search back: ask.
+    const windowed = rows.length > 0 ? rows[0]!.windowed === true : await matchIsBroad(client, query, window);
+    if (!windowed) return rows;
   }
 }
 
@@ -149,6 +152,11 @@ async function recentShared(
     p.values,
   );
   return r.rows.map((row) => toHit(row, 'recent', { positive: [], negated: [] }, parsed.filterLabels));
+}
+
+async function matchIsBroad(client: ClientBase, query: string, window: number): Promise<boolean> {
+  const r = await client.query<{ broad: boolean }>('SELECT dormouse.match_is_broad($1::tsquery, $2) AS broad', [query, window]);
+  return r.rows[0]?.broad === true;
 }
 
 /** How many memories match, counting no further than `max`. */

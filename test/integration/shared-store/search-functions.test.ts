@@ -141,7 +141,7 @@ test('a broad word is ranked over its newest matches only; filters that leave to
   await asRole(urls.admin!, (c) => c.query('ANALYZE dormouse.memories')); // the planner's estimate decides broad
   const titles = (text: string, rankWindow: number) => asRole(urls.a!, (c) =>
     searchShared(c, parseQuery(text, { now: 1_800_000_000_000 }), { limit: 5, rankWindow }).then((hits) => hits.map((h) => h.title)));
-  // Window 10: only the 10 newest matches are ranked, so the oldest (best) one is not among them.
+  // Window 10: only the 10 newest memories are looked at, so the oldest (best) one is not among the hits.
   const windowed = await titles('retry', 10);
   expect(windowed).toHaveLength(5);
   expect(windowed).not.toContain('m1');
