@@ -10,7 +10,6 @@ import type { ClientBase } from 'pg';
 import type { MemoryKind, RecallHit } from '../../shared/protocol';
 import type { MatchTier, ParsedQuery } from '../../shared/recall-query';
 import { damerauLevenshtein } from '../recall/edit-distance';
-import { WIDEN } from '../recall/rank-window';
 import { type PlannedTerm, type QueryPlan, correctable, planTerms } from '../recall/match-plan';
 import { MAX_CANDIDATES, TYPO_MIN_LENGTH, maxTypoDistance } from '../recall/typo';
 import { VISIBLE_TO_SESSION } from './migrations/003-search-functions';
@@ -34,8 +33,6 @@ export interface SharedQueryOptions {
 const MAX_LIMIT = 200;
 /** The newest memories a broad match is sought among (migration 005). */
 const DEFAULT_RANK_WINDOW = 10_000;
-/** Past this the window is dropped: every match is ranked. */
-const MAX_RANK_WINDOW = 640_000;
 const MAX_OFFSET = 10_000;
 /** A word matching fewer memories than this on its own is offered typo corrections (as the local store). */
 const TYPO_RARE = 2;
@@ -101,26 +98,48 @@ async function* tiers(client: ClientBase, plan: QueryPlan): AsyncGenerator<Tier 
 
 /**
  * The best `want` memories of one tier, leaving out those already found and those matching a
- * negated term. A broad match is sought among the newest memories only (migration 005). When the
- * query's filters or negated words leave too few of those, the window widens until it covers
- * every memory; without them a short tier stays short (the next tiers fill the list), because a
- * phrase of common words can be rare and widening it would recheck most of the table.
+ * negated term. A broad match is sought among the newest memories only (migration 005); when the
+ * query's filters or negated words leave too few of those, it is sought again among the newest
+ * memories that pass them. Without filters a short tier stays short (the next tiers fill the
+ * list): a phrase of common words can be rare, and looking further would recheck most of the table.
  */
 async function rankedShared(
   client: ClientBase, query: string, parsed: ParsedQuery, neg: string | null, seen: string[], want: number, opts: SharedQueryOptions,
 ): Promise<Row[]> {
+  const window = opts.rankWindow ?? DEFAULT_RANK_WINDOW;
+  const rows = await rankedInWindow(client, query, window, parsed, neg, seen, want, opts.excludePath);
   const narrowed = neg !== null || opts.excludePath !== undefined || Object.keys(parsed.filters).length > 0;
-  for (let window: number | null = opts.rankWindow ?? DEFAULT_RANK_WINDOW; ; window = window * WIDEN > MAX_RANK_WINDOW ? null : window * WIDEN) {
-    const rows = await rankedInWindow(client, query, window, parsed, neg, seen, want, opts.excludePath);
-    if (window === null || rows.length >= want || !narrowed) return rows;
-    // No row to say whether the window held the search back: ask.
-    const windowed = rows.length > 0 ? rows[0]!.windowed === true : await matchIsBroad(client, query, window);
-    if (!windowed) return rows;
-  }
+  if (rows.length >= want || !narrowed) return rows;
+  // No row to say whether the window held the search back: ask.
+  const windowed = rows.length > 0 ? rows[0]!.windowed === true : await matchIsBroad(client, query, window);
+  return windowed ? rankedAmongNewestPassing(client, query, window, parsed, neg, seen, want, opts.excludePath) : rows;
+}
+
+/**
+ * The newest `window` memories that pass the filters, matched and ranked. As the caller (row-level
+ * security applies, and the visibility rule for the table's owner): no index on `terms` is needed
+ * for rows read along captured_at.
+ */
+async function rankedAmongNewestPassing(
+  client: ClientBase, query: string, window: number, parsed: ParsedQuery, neg: string | null, seen: string[], want: number, excludePath?: string,
+): Promise<Row[]> {
+  const p = new Params();
+  const where = [VISIBLE_TO_SESSION, ...sharedFilterClauses(parsed.filters, p, excludePath)];
+  if (seen.length > 0) where.push(`(m.machine_id || ':' || m.local_id) <> ALL(${p.add(seen)}::text[])`);
+  const q = p.add(query);
+  const match = [`m.terms @@ ${q}::tsquery`, ...(neg ? [`NOT (m.terms @@ ${p.add(neg)}::tsquery)`] : [])];
+  const r = await client.query<Row>(
+    `SELECT ${COLUMNS}, ts_rank('{0, 0, 0.5, 1}', m.terms, ${q}::tsquery) AS rank
+     FROM (SELECT * FROM dormouse.memories m WHERE ${where.join(' AND ')} ORDER BY m.captured_at DESC LIMIT ${p.add(window)}) m
+     WHERE ${match.join(' AND ')}
+     ORDER BY rank DESC, m.captured_at DESC, m.local_id DESC LIMIT ${p.add(want)}`,
+    p.values,
+  );
+  return r.rows;
 }
 
 async function rankedInWindow(
-  client: ClientBase, query: string, window: number | null, parsed: ParsedQuery, neg: string | null, seen: string[], want: number, excludePath?: string,
+  client: ClientBase, query: string, window: number, parsed: ParsedQuery, neg: string | null, seen: string[], want: number, excludePath?: string,
 ): Promise<Row[]> {
   const p = new Params();
   const q = p.add(query);

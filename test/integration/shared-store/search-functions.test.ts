@@ -129,7 +129,7 @@ test('the vocabulary counts the memories holding each word: a batch shipped twic
   expect(await recall(urls.a!, 'wombta')).toEqual(['m2']);
 });
 
-test('a broad word is ranked over its newest matches only; filters that leave too few widen the window until every match is covered', async () => {
+test('a broad word is sought among the newest memories only; filters that leave too few of those seek it among the newest that pass them', async () => {
   const urls = await team(server(), ['a']);
   // 3,000 memories with "retry"; the oldest says it most often (the best rank) and is the only terminal one.
   const rows = Array.from({ length: 3000 }, (_, i) => ({
@@ -148,7 +148,7 @@ test('a broad word is ranked over its newest matches only; filters that leave to
   expect(windowed.every((t) => Number(t.slice(1)) > 2990)).toBe(true);
   // Unbounded (a window as large as the table): it ranks first.
   expect((await titles('retry', 1_000_000))[0]).toBe('m1');
-  // A filter no newest match passes: the window widens (10, 80, 640, 5120) and finds it.
+  // A filter none of the 10 newest memories passes: it is sought among the newest 10 that pass it.
   expect(await titles('kind:terminal retry', 10)).toEqual(['m1']);
   // A selective word is ranked exactly through the index, whatever the window.
   expect(await titles('okapi', 10)).toEqual(['m1']);
