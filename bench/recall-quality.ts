@@ -58,7 +58,7 @@ export function gitVersions(cwd: string): Version[] {
   return out;
 }
 
-interface KnownItem {
+export interface KnownItem {
   kind: string;
   parsed: ParsedQuery;
   /** The same text for the old plain match. */
@@ -167,23 +167,28 @@ export interface QualityResult {
   variants: Record<string, QualityRow[]>;
 }
 
-function evaluate(items: KnownItem[], run: (item: KnownItem) => RecallHit[], base: (item: KnownItem) => RecallHit[]): QualityRow[] {
+type Search = (item: KnownItem) => RecallHit[] | Promise<RecallHit[]>;
+
+/** hit@5 and MRR per kind of `run` beside `base`, on the same items (a search may be async: the shared store's). */
+export async function evaluate(items: KnownItem[], run: Search, base: Search): Promise<QualityRow[]> {
   const kinds = [...new Set(items.map((i) => i.kind))];
-  return kinds.map((kind) => {
+  const rows: QualityRow[] = [];
+  for (const kind of kinds) {
     const of = items.filter((i) => i.kind === kind);
     let hit5 = 0, rr = 0, bHit5 = 0, bRr = 0, outside = 0;
     for (const item of of) {
-      const hits = run(item);
+      const hits = await run(item);
       const s = score(hits, item.relevant);
       hit5 += s.hit5; rr += s.rr;
-      const b = score(base(item), item.relevant);
+      const b = score(await base(item), item.relevant);
       bHit5 += b.hit5; bRr += b.rr;
       const f = item.parsed.filters;
       if (f.since !== undefined) outside += hits.filter((h) => { const t = Date.parse(h.capturedAt); return t < f.since! || t >= f.until!; }).length;
     }
     const n = of.length;
-    return { kind, queries: n, hitAt5: hit5 / n, mrr: rr / n, baselineHitAt5: bHit5 / n, baselineMrr: bRr / n, outsideFilter: outside };
-  });
+    rows.push({ kind, queries: n, hitAt5: hit5 / n, mrr: rr / n, baselineHitAt5: bHit5 / n, baselineMrr: bRr / n, outsideFilter: outside });
+  }
+  return rows;
 }
 
 /**
@@ -201,7 +206,7 @@ GROUP BY c.memory_id ORDER BY rank LIMIT 20`)
     .map((r) => ({ id: r.id, kind: 'file', path: r.path, title: r.title, capturedAt: new Date(r.capturedAt).toISOString(), snippet: '', score: -r.rank }));
 }
 
-export function runRecallQuality(repo: string, variants: Record<string, Partial<QueryOptions>> = {}): QualityResult {
+export async function runRecallQuality(repo: string, variants: Record<string, Partial<QueryOptions>> = {}): Promise<QualityResult> {
   const dir = mkdtempSync(join(tmpdir(), 'dm-quality-'));
   try {
     const versions = gitVersions(repo);
@@ -230,9 +235,9 @@ export function runRecallQuality(repo: string, variants: Record<string, Partial<
       const f = item.parsed.filters;
       return match ? plainBm25(old, match, f.since, f.until) : [];
     };
-    const rows = evaluate(items, (item) => searchQuery(db, item.parsed, { limit: 20 }), base);
+    const rows = await evaluate(items, (item) => searchQuery(db, item.parsed, { limit: 20 }), base);
     const out: Record<string, QualityRow[]> = {};
-    for (const [name, opts] of Object.entries(variants)) out[name] = evaluate(items, (item) => searchQuery(db, item.parsed, { limit: 20, ...opts }), base);
+    for (const [name, opts] of Object.entries(variants)) out[name] = await evaluate(items, (item) => searchQuery(db, item.parsed, { limit: 20, ...opts }), base);
     const chunks = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM chunks').get()!.n;
     db.close();
     old.close();
@@ -251,8 +256,9 @@ function print(rows: QualityRow[]): void {
 }
 
 if (require.main === module) {
-  const r = runRecallQuality(process.cwd(), { 'without light stemming': { stem: false } });
-  console.log(`${r.memories} memories (file versions), ${r.chunks} chunks`);
-  print(r.rows);
-  for (const [name, rows] of Object.entries(r.variants)) { console.log(`\nvariant ${name}`); print(rows); }
+  void runRecallQuality(process.cwd(), { 'without light stemming': { stem: false } }).then((r) => {
+    console.log(`${r.memories} memories (file versions), ${r.chunks} chunks`);
+    print(r.rows);
+    for (const [name, rows] of Object.entries(r.variants)) { console.log(`\nvariant ${name}`); print(rows); }
+  });
 }

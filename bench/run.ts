@@ -19,6 +19,7 @@ import { type BenchRow, missedTargets, printReport } from './report';
 import { benchSecrets } from './secrets-bench';
 import { benchConnections } from './connections-bench';
 import { benchStoreSize } from './store-size';
+import { benchSharedRecallQuality } from './shared-recall-quality';
 import { benchSharedStore } from './shared-store-bench';
 
 const quick = process.argv.includes('--quick');
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
   await section('agents: MCP round trip', () => benchMcp(quick ? 100 : 300));
   await section('hibernation cost', () => benchHibernation(quick ? 10_000 : 30_000));
   await section('at rest (daemon + idle clients)', () => benchAtRest(quick ? 20_000 : 60_000));
+  await section('shared store recall quality (git history)', () => benchSharedRecallQuality(process.cwd()));
   await section('shared store (PostgreSQL)', () => benchSharedStore(quick ? 10_000 : 100_000, quick ? 100 : 200));
   if (recall1m) await section('shared store (PostgreSQL), 1M memories', () => benchSharedStore(1_000_000, 100));
   await section('extension activation', () => benchExtensionActivation(quick ? { rounds: 5, slowRounds: 3, slowDaemonMs: 1000 } : { rounds: 30, slowRounds: 8, slowDaemonMs: 1000 }));

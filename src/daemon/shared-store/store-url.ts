@@ -53,8 +53,5 @@ export function poolConfig(url: string, src: PasswordSources): PoolConfig {
     connectionString: password !== undefined ? parsed.toString() : url,
     application_name: 'dormouse',
     connectionTimeoutMillis: 10_000,
-    // Typo candidates (search-shared.ts) use pg_trgm's <%, whose default threshold (0.6) misses
-    // most one-edit typos of short words; set per connection at start-up, no extra statement.
-    options: '-c pg_trgm.word_similarity_threshold=0.3',
   };
 }

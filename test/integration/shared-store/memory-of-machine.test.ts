@@ -4,8 +4,7 @@
 // reading it must go to that machine's row in the shared store, never to the local memory that
 // happens to have the same id. Row-level security (and the visibility rule, for the table's
 // owner) decides what a role may read.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { runCli } from '../../../src/cli/cli';
@@ -13,16 +12,11 @@ import type { DaemonClient } from '../../../src/client/daemon-client';
 import type { DaemonStatus } from '../../../src/shared/status';
 import { type DaemonHandle, waitForStatus } from '../../helpers/daemon-process';
 import { useDaemons } from '../../helpers/use-daemons';
+import { storeDaemonOptions, storePasswordFile } from '../../helpers/store-daemon-options';
 import { usePostgres } from '../../helpers/use-postgres';
 
 const server = usePostgres();
 const daemon = useDaemons();
-
-function passwordFile(password: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'dm-pw-')), 'store-password');
-  writeFileSync(file, `${password}\n`, { mode: 0o600 });
-  return file;
-}
 
 const machineOf = (d: DaemonHandle) => readFileSync(join(d.dataDir, 'machine-id'), 'utf8').trim();
 const synced = (n: number) => (s: DaemonStatus) => s.store?.reachable === true && s.store.backlog === 0 && s.counters.capturesStored === n;
@@ -36,7 +30,7 @@ test("a hit of another machine is read from that machine's row: memory { id, mac
   await s.createRole('two_machines', 'pw-two');
   const db = await s.createDatabase('two_machines'); // the daemons' role owns the table: the visibility rule applies to it too
   const storeUrl = `postgres://two_machines@localhost/${db}?host=${encodeURIComponent(s.socketDir)}&port=${s.port}`;
-  const env = { ...process.env, DORMOUSE_STORE_PASSWORD_FILE: passwordFile('pw-two') };
+  const env = { ...process.env, DORMOUSE_STORE_PASSWORD_FILE: storePasswordFile('pw-two') };
   const a = await daemon({ settings: { storeUrl }, env });
   const b = await daemon({ settings: { storeUrl }, env });
   const ca = await a.client();
@@ -71,10 +65,7 @@ test("another role's memory is null unless shared with the team, also for the ta
     io: { stdout: () => undefined, stderr: (t) => void process.stderr.write(t) }, env: {}, prompt: null,
   });
   expect(init).toBe(0);
-  const as = (role: string) => ({
-    settings: { storeUrl: `postgres://${role}@localhost/${db}?host=${encodeURIComponent(s.socketDir)}&port=${s.port}` },
-    env: { ...process.env, DORMOUSE_STORE_PASSWORD_FILE: passwordFile(`pw-${role}`) },
-  });
+  const as = (role: string) => storeDaemonOptions(s, db, role);
   const aliceDaemon = await daemon(as('mm_alice'));
   const alice = await aliceDaemon.client();
   const bob = await (await daemon(as('mm_bob'))).client();
@@ -95,7 +86,7 @@ test('another machine\'s memory without a usable shared store is a STORE_UNAVAIL
   await s.createRole('mm_wrong', 'right');
   const db = await s.createDatabase('mm_wrong');
   const storeUrl = `postgres://mm_wrong@localhost/${db}?host=${encodeURIComponent(s.socketDir)}&port=${s.port}`;
-  const broken = await (await daemon({ settings: { storeUrl }, env: { ...process.env, DORMOUSE_STORE_PASSWORD_FILE: passwordFile('wrong') } })).client();
+  const broken = await (await daemon({ settings: { storeUrl }, env: { ...process.env, DORMOUSE_STORE_PASSWORD_FILE: storePasswordFile('wrong') } })).client();
   await expect(broken.request('memory', { id: 1, machineId: 'desktop-0123456789ab' }))
     .rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', message: expect.stringMatching(/memory 1 of machine desktop-0123456789ab: shared store unreachable: wrong password/) });
   const local = await (await daemon()).client();

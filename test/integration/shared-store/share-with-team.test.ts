@@ -3,24 +3,16 @@
 // workspace with shareWithTeam on as `shared: true` (test/unit/extension/share-with-team.test.ts);
 // here those payloads go through the daemon's queue, local store and replicator to Postgres, and
 // row-level security decides what the other member's recall sees.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { runCli } from '../../../src/cli/cli';
 import type { DaemonStatus } from '../../../src/shared/status';
 import { waitForStatus } from '../../helpers/daemon-process';
 import { useDaemons } from '../../helpers/use-daemons';
+import { storeDaemonOptions } from '../../helpers/store-daemon-options';
 import { usePostgres } from '../../helpers/use-postgres';
 
 const server = usePostgres();
 const daemon = useDaemons();
-
-function passwordFile(password: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'dm-pw-')), 'store-password');
-  writeFileSync(file, `${password}\n`, { mode: 0o600 });
-  return file;
-}
 
 const synced = (n: number) => (s: DaemonStatus) => s.store?.reachable === true && s.store.backlog === 0 && s.counters.capturesStored === n;
 
@@ -34,10 +26,7 @@ test('a capture from a workspace with shareWithTeam on is visible to the team ro
     io: { stdout: () => undefined, stderr: (t) => void process.stderr.write(t) }, env: {}, prompt: null,
   });
   expect(init).toBe(0);
-  const as = (role: string) => ({
-    settings: { storeUrl: `postgres://${role}@localhost/${db}?host=${encodeURIComponent(s.socketDir)}&port=${s.port}` },
-    env: { ...process.env, DORMOUSE_STORE_PASSWORD_FILE: passwordFile(`pw-${role}`) },
-  });
+  const as = (role: string) => storeDaemonOptions(s, db, role);
   const alice = await (await daemon(as('alice'))).client();
   const bob = await (await daemon(as('bob'))).client();
   await alice.request('enqueue', { jobs: [

@@ -1,23 +1,17 @@
 // Two real daemon processes ("two machines": separate data dirs, so separate machine ids) on one
 // real PostgreSQL, configured as a user would: storeUrl in settings, the password in a file.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { RealClock } from '../../../src/shared/clock';
 import type { DaemonStatus } from '../../../src/shared/status';
 import { waitForStatus } from '../../helpers/daemon-process';
 import { useDaemons } from '../../helpers/use-daemons';
+import { storePasswordFile } from '../../helpers/store-daemon-options';
 import { usePostgres } from '../../helpers/use-postgres';
 
 const server = usePostgres();
 const daemon = useDaemons();
-
-function passwordFile(password: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'dm-pw-')), 'store-password');
-  writeFileSync(file, `${password}\n`, { mode: 0o600 });
-  return file;
-}
 
 const synced = (s: DaemonStatus) => s.store?.reachable === true && s.store.backlog === 0;
 
@@ -26,7 +20,7 @@ test('two daemons on one Postgres: captured on A, recalled on B, labelled with A
   await s.createRole('two_daemons', 'pw-two');
   const db = await s.createDatabase('two_daemons');
   const storeUrl = `postgres://two_daemons@localhost/${db}?host=${encodeURIComponent(s.socketDir)}&port=${s.port}`;
-  const env = { ...process.env, DORMOUSE_STORE_PASSWORD_FILE: passwordFile('pw-two') };
+  const env = { ...process.env, DORMOUSE_STORE_PASSWORD_FILE: storePasswordFile('pw-two') };
   const a = await daemon({ settings: { storeUrl }, env });
   const b = await daemon({ settings: { storeUrl }, env });
   const ca = await a.client();
@@ -45,7 +39,7 @@ test('a wrong password: a clear error in status, capture and recall stay local a
   await s.createRole('wrong_pw', 'right');
   const db = await s.createDatabase('wrong_pw');
   const storeUrl = `postgres://wrong_pw@localhost/${db}?host=${encodeURIComponent(s.socketDir)}&port=${s.port}`;
-  const a = await daemon({ settings: { storeUrl }, env: { ...process.env, DORMOUSE_STORE_PASSWORD_FILE: passwordFile('wrong') } });
+  const a = await daemon({ settings: { storeUrl }, env: { ...process.env, DORMOUSE_STORE_PASSWORD_FILE: storePasswordFile('wrong') } });
   const c = await a.client();
   const down = await waitForStatus(c, (st) => st.store?.reachable === false);
   expect(down.store?.lastError).toMatch(/wrong password/);
@@ -74,7 +68,7 @@ test('a hibernated pair of daemons: 0 statements and 0 connections by their role
   await s.createRole('pair_role', 'pw-pair');
   const db = await s.createDatabase('pair_role');
   const storeUrl = `postgres://pair_role@localhost/${db}?host=${encodeURIComponent(s.socketDir)}&port=${s.port}`;
-  const env = { ...process.env, DORMOUSE_STORE_PASSWORD_FILE: passwordFile('pw-pair') };
+  const env = { ...process.env, DORMOUSE_STORE_PASSWORD_FILE: storePasswordFile('pw-pair') };
   const pair = [await daemon({ settings: { storeUrl }, env }), await daemon({ settings: { storeUrl }, env })];
   const clients = await Promise.all(pair.map((d) => d.client()));
   for (const c of clients) await c.request('enqueue', { jobs: [{ kind: 'capture', payload: { type: 'text', text: 'before the pair hibernates' } }] });

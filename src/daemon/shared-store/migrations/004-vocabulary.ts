@@ -34,24 +34,28 @@ REVOKE ALL ON dormouse.vocabulary FROM PUBLIC;
 CREATE FUNCTION dormouse.vocabulary_apply() RETURNS trigger
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
   AS $f$ BEGIN
-    CREATE TEMP TABLE IF NOT EXISTS vocabulary_delta (owner name, shared boolean, word text, n integer) ON COMMIT DELETE ROWS;
     IF TG_OP = 'INSERT' THEN
-      INSERT INTO vocabulary_delta SELECT r.owner, r.shared, w, count(*) FROM new_rows r, unnest(tsvector_to_array(r.terms)) w GROUP BY 1, 2, 3;
-    ELSIF TG_OP = 'DELETE' THEN
-      INSERT INTO vocabulary_delta SELECT r.owner, r.shared, w, -count(*) FROM old_rows r, unnest(tsvector_to_array(r.terms)) w GROUP BY 1, 2, 3;
-    ELSE
-      INSERT INTO vocabulary_delta SELECT owner, shared, w, sum(d) FROM (
-          SELECT r.owner, r.shared, w, 1 AS d FROM new_rows r, unnest(tsvector_to_array(r.terms)) w
-          UNION ALL
-          SELECT r.owner, r.shared, w, -1 FROM old_rows r, unnest(tsvector_to_array(r.terms)) w) x
-        GROUP BY 1, 2, 3 HAVING sum(d) <> 0;
+      INSERT INTO dormouse.vocabulary AS v (owner, shared, word, memories)
+        SELECT r.owner, r.shared, w, count(*) FROM new_rows r, unnest(tsvector_to_array(r.terms)) w GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        ON CONFLICT (owner, shared, word) DO UPDATE SET memories = v.memories + EXCLUDED.memories;
+      RETURN NULL;
     END IF;
-    INSERT INTO dormouse.vocabulary AS v (owner, shared, word, memories)
-      SELECT owner, shared, word, n FROM vocabulary_delta ORDER BY owner, shared, word
-      ON CONFLICT (owner, shared, word) DO UPDATE SET memories = v.memories + EXCLUDED.memories;
-    DELETE FROM dormouse.vocabulary v USING vocabulary_delta d
-      WHERE d.n < 0 AND v.owner = d.owner AND v.shared = d.shared AND v.word = d.word AND v.memories <= 0;
-    TRUNCATE vocabulary_delta;
+    IF TG_OP = 'UPDATE' THEN
+      INSERT INTO dormouse.vocabulary AS v (owner, shared, word, memories)
+        SELECT owner, shared, w, sum(d) FROM (
+            SELECT r.owner, r.shared, w, 1 AS d FROM new_rows r, unnest(tsvector_to_array(r.terms)) w
+            UNION ALL
+            SELECT r.owner, r.shared, w, -1 FROM old_rows r, unnest(tsvector_to_array(r.terms)) w) x
+          GROUP BY 1, 2, 3 HAVING sum(d) <> 0 ORDER BY 1, 2, 3
+        ON CONFLICT (owner, shared, word) DO UPDATE SET memories = v.memories + EXCLUDED.memories;
+    ELSE
+      UPDATE dormouse.vocabulary v SET memories = v.memories - d.n
+        FROM (SELECT r.owner, r.shared, w, count(*) AS n FROM old_rows r, unnest(tsvector_to_array(r.terms)) w GROUP BY 1, 2, 3) d
+        WHERE v.owner = d.owner AND v.shared = d.shared AND v.word = d.w;
+    END IF;
+    -- Only the old rows' words can have dropped to 0.
+    DELETE FROM dormouse.vocabulary v USING (SELECT DISTINCT r.owner, r.shared, w FROM old_rows r, unnest(tsvector_to_array(r.terms)) w) d
+      WHERE v.owner = d.owner AND v.shared = d.shared AND v.word = d.w AND v.memories <= 0;
     RETURN NULL;
   END $f$;
 CREATE TRIGGER memories_vocabulary_insert AFTER INSERT ON dormouse.memories
