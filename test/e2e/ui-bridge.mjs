@@ -135,14 +135,15 @@ export async function startUiBridge({ page: currentPage, screenshotsDir, log }) 
         if (Date.now() >= deadline) throw new Error(`no context menu opened on the row ${JSON.stringify(ariaIncludes)} after ${attempts} right-clicks in ${timeout} ms`);
         log(`ui-bridge /tree-context: no menu after right-click ${attempts} on ${JSON.stringify(ariaIncludes)}; trying again`);
       }
-      const entries = page().locator(SELECTORS.contextMenuLabel);
-      const labels = (await entries.allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
-      const index = labels.findIndex((l) => l === item);
-      if (index < 0) {
+      const labels = (await page().locator(SELECTORS.contextMenuLabel).allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+      if (!labels.includes(item)) {
         await page().keyboard.press('Escape');
         throw new Error(`the context menu has no ${JSON.stringify(item)}; it shows ${JSON.stringify(labels.filter(Boolean))}`);
       }
-      await entries.nth(index).click();
+      // By role and name, found again at the click: a menu redrawn between reading its labels and
+      // the click (the tree refreshed under it) would shift an index onto another entry.
+      await page().locator(SELECTORS.contextMenu).getByRole('menuitem', { name: item, exact: true }).first()
+        .click({ timeout: Math.max(1, deadline - Date.now()) });
       return { labels: labels.filter(Boolean), attempts };
     },
     '/notifications': async ({ includes, timeoutMs }) => ({ messages: await notifications(page(), includes, timeoutMs ?? DEFAULT_TIMEOUT_MS) }),

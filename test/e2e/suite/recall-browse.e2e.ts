@@ -47,6 +47,26 @@ async function answer(button: string, questionIncludes: string): Promise<void> {
   await bridge.quickPickChoose(button);
 }
 
+/**
+ * Runs a row's context-menu entry and answers the question it asks. The menu is opened again
+ * (three times at most) when no question follows: a click that lands while the tree redraws the
+ * row is lost, which is the harness's race, not the command's.
+ */
+async function contextMenuThenAnswer(
+  row: string, item: string, viewTitle: string, button: string, questionIncludes: string,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await bridge.treeContextMenu(row, item, { viewTitle, timeoutMs: 20_000 });
+    const asked = await bridge.quickPick({ minItems: 2, includes: questionIncludes, timeoutMs: attempt < 3 ? 6_000 : 15_000 }).then(() => true, (error: unknown) => {
+      if (attempt >= 3) throw error;
+      return false;
+    });
+    if (!asked) continue;
+    await answer(button, questionIncludes);
+    return;
+  }
+}
+
 test(
   'Recall with an empty query lists the newest memories; kind:terminal typed in lists only terminal commands',
   async () => {
@@ -170,8 +190,7 @@ test(
       // The section settled (its answer arrived): a row redrawn under the menu would be another element.
       await waitForSettledRecall(api, 'forgetKoala.ts');
       await bridge.tree({ viewTitle: 'Dormouse', textIncludes: 'forgetKoala.ts: file', timeoutMs: 15_000 });
-      await bridge.treeContextMenu('forgetKoala.ts: file', 'Forget this memory', { viewTitle: 'Dormouse', timeoutMs: 20_000 });
-      await answer('Forget', 'forgetKoala.ts').catch(async (error: unknown) => {
+      await contextMenuThenAnswer('forgetKoala.ts: file', 'Forget this memory', 'Dormouse', 'Forget', 'forgetKoala.ts').catch(async (error: unknown) => {
         // Say what the window said instead (a failed command shows an error notification).
         const { messages } = await bridge.notifications({ timeoutMs: 2_000 }).catch(() => ({ messages: [] as string[] }));
         throw new Error(`${errorMessage(error)}; notifications: ${JSON.stringify(messages)}`);
@@ -198,8 +217,7 @@ test(
     await bridge.pane('Timeline', true);
     await bridge.tree({ viewTitle: 'Timeline', textIncludes: 'forgetWombat.ts', timeoutMs: 15_000 });
 
-    await bridge.treeContextMenu('forgetWombat.ts', 'Forget every memory of this file', { viewTitle: 'Timeline' });
-    await answer('Forget all of this file', 'forgetWombat.ts');
+    await contextMenuThenAnswer('forgetWombat.ts', 'Forget every memory of this file', 'Timeline', 'Forget all of this file', 'forgetWombat.ts');
     await bridge.tree({ viewTitle: 'Timeline', textExcludes: 'forgetWombat.ts', minRows: 1, timeoutMs: 15_000 });
     await bridge.screenshot('forget-from-timeline');
     assert.equal((await recall(api, 'forgetWombatWord')).length, 0, 'recall no longer finds it');
