@@ -140,11 +140,22 @@ export async function startUiBridge({ page: currentPage, screenshotsDir, log }) 
         await page().keyboard.press('Escape');
         throw new Error(`the context menu has no ${JSON.stringify(item)}; it shows ${JSON.stringify(labels.filter(Boolean))}`);
       }
-      // By role and name, found again at the click: a menu redrawn between reading its labels and
-      // the click (the tree refreshed under it) would shift an index onto another entry.
-      await page().locator(SELECTORS.contextMenu).getByRole('menuitem', { name: item, exact: true }).first()
-        .click({ timeout: Math.max(1, deadline - Date.now()) });
-      return { labels: labels.filter(Boolean), attempts };
+      // By keyboard, as a user without a mouse would: a mouse click on an entry could land while
+      // the menu was being laid out and be lost, leaving the menu open. The menu holds the focus
+      // once shown; ArrowDown moves through its entries (separators are skipped) until the
+      // focused one is `item`, and Enter runs it.
+      const focused = page().locator(`${SELECTORS.contextMenu} .action-item.focused .action-label`);
+      for (let step = 0; step <= labels.length; step++) {
+        await page().keyboard.press('ArrowDown');
+        const label = ((await focused.first().textContent({ timeout: 2_000 }).catch(() => '')) ?? '').replace(/\s+/g, ' ').trim();
+        if (label === item) {
+          await page().keyboard.press('Enter');
+          await page().waitForSelector(SELECTORS.contextMenu, { state: 'hidden', timeout: Math.max(1, deadline - Date.now()) });
+          return { labels: labels.filter(Boolean), attempts };
+        }
+      }
+      await page().keyboard.press('Escape');
+      throw new Error(`the context menu's keyboard focus never reached ${JSON.stringify(item)}; it shows ${JSON.stringify(labels.filter(Boolean))}`);
     },
     '/notifications': async ({ includes, timeoutMs }) => ({ messages: await notifications(page(), includes, timeoutMs ?? DEFAULT_TIMEOUT_MS) }),
     // Clicks the button `button` of the notification whose message includes `includes` (in the
