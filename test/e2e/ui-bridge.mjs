@@ -81,15 +81,17 @@ export async function startUiBridge({ page: currentPage, screenshotsDir, log }) 
     // (an Enter relies on which row is active, which a loaded machine can leave unset).
     '/quickpick-choose': async ({ label, timeoutMs }) => {
       await quickPickRows(page(), 1, timeoutMs ?? DEFAULT_TIMEOUT_MS, { includes: label });
-      const rows = page().locator(SELECTORS.quickInputRow);
-      const count = await rows.count();
-      for (let i = 0; i < count; i++) {
-        const row = rows.nth(i);
-        const text = ((await row.locator(SELECTORS.quickInputRowLabel).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+      // By keyboard (the list is virtual and redraws; a click on a row found a moment earlier
+      // could wait on a detached element): ArrowDown until the focused row is `label`, then Enter.
+      const count = await page().locator(SELECTORS.quickInputRow).count();
+      const focused = page().locator(`${SELECTORS.quickInputRow}.focused ${SELECTORS.quickInputRowLabel}`);
+      for (let step = 0; step <= count; step++) {
+        const text = ((await focused.first().textContent({ timeout: 2_000 }).catch(() => '')) ?? '').replace(/\s+/g, ' ').trim();
         if (text === label) {
-          await row.click();
+          await page().keyboard.press('Enter');
           return {};
         }
+        await page().keyboard.press('ArrowDown');
       }
       throw new Error(`the quick pick has no row labelled ${JSON.stringify(label)}; rows: ${JSON.stringify(await visibleRows(page()))}`);
     },
