@@ -11,8 +11,8 @@ import { VISIBLE_TO_SESSION } from './003-search-functions';
 //   batch, not per row): an insert adds counts, an update applies the difference (nothing for a
 //   batch shipped twice), a delete subtracts and removes words no memory holds any more, so a
 //   forgotten memory's words leave the vocabulary with it.
-// - The triggers run as the table's owner (SECURITY DEFINER); daemons get no right on the table:
-//   they read it only through near_words, which applies the memories' visibility rule to each
+// - The triggers run as the table's owner (SECURITY DEFINER); no other role gets a right on the
+//   vocabulary: other daemons read it only through near_words, which applies the memories' visibility rule to each
 //   word's owner and shared flag, so a correction never comes from a memory the reader may not see.
 // - Sorted before the upsert, so two daemons writing the same words lock them in the same order.
 const VOCABULARY_VISIBLE = VISIBLE_TO_SESSION.replaceAll('m.', 'v.');
