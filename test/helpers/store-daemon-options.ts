@@ -4,6 +4,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli } from '../../src/cli/cli';
 import type { PostgresServer } from './postgres';
 
 export function storePasswordFile(password: string): string {
@@ -18,4 +19,20 @@ export function storeDaemonOptions(s: PostgresServer, db: string, role: string, 
     settings: { storeUrl: `postgres://${role}@localhost/${db}?host=${encodeURIComponent(s.socketDir)}&port=${s.port}` },
     env: { ...process.env, DORMOUSE_STORE_PASSWORD_FILE: storePasswordFile(password) },
   };
+}
+
+/**
+ * A team store as a team sets one up: `admin` (CREATEROLE) owns a fresh database and runs
+ * `dormouse store init --grant` for each member; every role's password is `pw-<role>`. Returns the
+ * database's name; throws when init does not exit 0.
+ */
+export async function initTeamStore(s: PostgresServer, admin: string, members: readonly string[]): Promise<string> {
+  await s.createRole(admin, `pw-${admin}`, 'CREATEROLE');
+  for (const m of members) await s.createRole(m, `pw-${m}`);
+  const db = await s.createDatabase(admin);
+  const code = await runCli(['store', 'init', '--url', s.url(admin, `pw-${admin}`, db), ...members.flatMap((m) => ['--grant', m])], {
+    io: { stdout: () => undefined, stderr: (t) => void process.stderr.write(t) }, env: {}, prompt: null,
+  });
+  if (code !== 0) throw new Error(`dormouse store init exited ${code}`);
+  return db;
 }

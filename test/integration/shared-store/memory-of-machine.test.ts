@@ -7,12 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { runCli } from '../../../src/cli/cli';
 import type { DaemonClient } from '../../../src/client/daemon-client';
 import type { DaemonStatus } from '../../../src/shared/status';
 import { type DaemonHandle, waitForStatus } from '../../helpers/daemon-process';
 import { useDaemons } from '../../helpers/use-daemons';
-import { storeDaemonOptions, storePasswordFile } from '../../helpers/store-daemon-options';
+import { initTeamStore, storeDaemonOptions, storePasswordFile } from '../../helpers/store-daemon-options';
 import { usePostgres } from '../../helpers/use-postgres';
 
 const server = usePostgres();
@@ -57,14 +56,7 @@ test("a hit of another machine is read from that machine's row: memory { id, mac
 
 test("another role's memory is null unless shared with the team, also for the table's owner", async () => {
   const s = server();
-  await s.createRole('mm_admin', 'pw-mm_admin', 'CREATEROLE');
-  await s.createRole('mm_alice', 'pw-mm_alice');
-  await s.createRole('mm_bob', 'pw-mm_bob');
-  const db = await s.createDatabase('mm_admin');
-  const init = await runCli(['store', 'init', '--url', s.url('mm_admin', 'pw-mm_admin', db), '--grant', 'mm_alice', '--grant', 'mm_bob'], {
-    io: { stdout: () => undefined, stderr: (t) => void process.stderr.write(t) }, env: {}, prompt: null,
-  });
-  expect(init).toBe(0);
+  const db = await initTeamStore(s, 'mm_admin', ['mm_alice', 'mm_bob']);
   const as = (role: string) => storeDaemonOptions(s, db, role);
   const aliceDaemon = await daemon(as('mm_alice'));
   const alice = await aliceDaemon.client();

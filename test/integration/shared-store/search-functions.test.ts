@@ -2,7 +2,6 @@
 // a real PostgreSQL: the same visibility as the policies (own rows, and shared ones for team
 // members), no way for a caller to read past it, plans that use the GIN index of `terms`, and a
 // vocabulary that follows the memories.
-import pg from 'pg';
 import { expect, test } from 'vitest';
 import { parseQuery } from '../../../src/shared/query-language';
 import { initSharedStore } from '../../../src/daemon/shared-store/init-store';
@@ -10,6 +9,7 @@ import { MATCH_SQL } from '../../../src/daemon/shared-store/migrations/003-searc
 import { searchShared } from '../../../src/daemon/shared-store/search-shared';
 import { type SharedMemory, upsertMemories } from '../../../src/daemon/shared-store/upsert-memories';
 import type { PostgresServer } from '../../helpers/postgres';
+import { asRole } from '../../helpers/as-role';
 import { usePostgres } from '../../helpers/use-postgres';
 
 const server = usePostgres();
@@ -18,16 +18,6 @@ const memory = (localId: number, shared: boolean, content: string, path = '/w/x.
   localId, kind: 'file', path, title: `m${localId}`, language: null, note: null, exitCode: null, content,
   capturedAt: 1_700_000_000_000 + localId, updatedAt: 1_700_000_000_000 + localId, workspace: shared ? '/w/team' : null, shared,
 });
-
-async function asRole<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
 
 let dbs = 0;
 /** A team store: an admin owns it, `members` are granted; returns URLs by role. */

@@ -4,11 +4,10 @@
 // here those payloads go through the daemon's queue, local store and replicator to Postgres, and
 // row-level security decides what the other member's recall sees.
 import { expect, test } from 'vitest';
-import { runCli } from '../../../src/cli/cli';
 import type { DaemonStatus } from '../../../src/shared/status';
 import { waitForStatus } from '../../helpers/daemon-process';
 import { useDaemons } from '../../helpers/use-daemons';
-import { storeDaemonOptions } from '../../helpers/store-daemon-options';
+import { initTeamStore, storeDaemonOptions } from '../../helpers/store-daemon-options';
 import { usePostgres } from '../../helpers/use-postgres';
 
 const server = usePostgres();
@@ -18,14 +17,7 @@ const synced = (n: number) => (s: DaemonStatus) => s.store?.reachable === true &
 
 test('a capture from a workspace with shareWithTeam on is visible to the team role\'s other member; one with it off is not', async () => {
   const s = server();
-  await s.createRole('team_admin', 'pw', 'CREATEROLE');
-  await s.createRole('alice', 'pw-alice');
-  await s.createRole('bob', 'pw-bob');
-  const db = await s.createDatabase('team_admin');
-  const init = await runCli(['store', 'init', '--url', s.url('team_admin', 'pw', db), '--grant', 'alice', '--grant', 'bob'], {
-    io: { stdout: () => undefined, stderr: (t) => void process.stderr.write(t) }, env: {}, prompt: null,
-  });
-  expect(init).toBe(0);
+  const db = await initTeamStore(s, 'team_admin', ['alice', 'bob']);
   const as = (role: string) => storeDaemonOptions(s, db, role);
   const alice = await (await daemon(as('alice'))).client();
   const bob = await (await daemon(as('bob'))).client();

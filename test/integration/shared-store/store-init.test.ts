@@ -1,10 +1,10 @@
 // `dormouse store init` against a real PostgreSQL: schema, row-level security, grants, idempotence,
 // and the exit codes of the set-up contract (2: bad URL, wrong password, missing rights; 1: unreachable).
-import pg from 'pg';
 import { expect, test } from 'vitest';
 import { runCli } from '../../../src/cli/cli';
 import { upsertMemories, type SharedMemory } from '../../../src/daemon/shared-store/upsert-memories';
 import { SHARED_MIGRATIONS } from '../../../src/daemon/shared-store/migrations';
+import { asRole } from '../../helpers/as-role';
 import { usePostgres } from '../../helpers/use-postgres';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,16 +27,6 @@ const memory = (localId: number, shared: boolean, content: string): SharedMemory
   localId, kind: 'text', path: null, title: `m${localId}`, language: null, note: null, exitCode: null, content,
   capturedAt: 1_700_000_000_000 + localId, updatedAt: 1_700_000_000_000 + localId, workspace: shared ? '/w/team' : '/w/mine', shared,
 });
-
-async function asRole<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
 
 test('store init creates the schema with forced row-level security, and running it again changes nothing', async () => {
   const s = server();
