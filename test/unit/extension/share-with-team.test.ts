@@ -4,31 +4,15 @@
 // parts of the vscode API it touches (as in workspace-trust.test.ts); the daemon side, the flag
 // reaching the team in a real Postgres, is test/integration/shared-store/share-with-team.test.ts.
 import { describe, expect, it, vi } from 'vitest';
-import { EditorCaptures } from '../../../src/extension/capture/editor-captures';
-import { ManualClock } from '../../../src/shared/clock';
 import type { JobInput } from '../../../src/shared/protocol';
+import { editorCaptures } from './editor-captures-fixture';
 
 vi.mock('vscode', () => ({
   workspace: { isTrusted: true, onDidSaveTextDocument: () => ({ dispose() {} }), fs: { stat: async () => ({ size: 10 }) } },
   window: { onDidEndTerminalShellExecution: () => ({ dispose() {} }) },
 }));
 
-function captures(sharedWorkspace: string) {
-  const submitted: JobInput[] = [];
-  const log = { debug() {}, info() {}, warn() {}, error() {}, child: () => log };
-  const editor = new EditorCaptures({
-    submit: (job: JobInput) => void submitted.push(job),
-    policy: () => ({ captureOnSave: true, captureTerminalCommands: true, excludes: [], maxBytes: 1_000_000 }),
-    blocked: () => null,
-    shared: (resource) => resource?.fsPath.startsWith(sharedWorkspace) ?? false,
-    log,
-    clock: new ManualClock(),
-  });
-  const save = (fsPath: string) => editor.onSave({ uri: { scheme: 'file', fsPath }, languageId: 'typescript' } as never);
-  const command = (cwd: string) =>
-    editor.onTerminalCommand({ execution: { commandLine: { value: 'make' }, cwd: { scheme: 'file', fsPath: cwd } }, exitCode: 0 } as never);
-  return { submitted, save, command };
-}
+const captures = (sharedWorkspace: string) => editorCaptures((resource) => resource?.fsPath.startsWith(sharedWorkspace) ?? false);
 
 const flags = (jobs: JobInput[]) => jobs.map((j) => (j.payload as { shared?: boolean }).shared);
 

@@ -6,9 +6,7 @@
 // and then true (the control: the same events are captured, so the check could fail). What
 // differs from a real window: VS Code's trust model itself (Restricted Mode) is not involved.
 import { describe, expect, it, vi } from 'vitest';
-import { EditorCaptures } from '../../../src/extension/capture/editor-captures';
-import { ManualClock } from '../../../src/shared/clock';
-import type { JobInput } from '../../../src/shared/protocol';
+import { editorCaptures } from './editor-captures-fixture';
 
 const { workspace } = vi.hoisted(() => ({
   workspace: {
@@ -22,21 +20,10 @@ vi.mock('vscode', () => ({
   window: { onDidEndTerminalShellExecution: () => ({ dispose() {} }) },
 }));
 
+/** A save of /ws/a.ts and an ended `echo hi` in /ws, as the two events that could capture. */
 function captures() {
-  const submitted: JobInput[] = [];
-  const log = { debug() {}, info() {}, warn() {}, error() {}, child: () => log };
-  const editor = new EditorCaptures({
-    submit: (job: JobInput) => void submitted.push(job),
-    policy: () => ({ captureOnSave: true, captureTerminalCommands: true, excludes: [], maxBytes: 1_000_000 }),
-    blocked: () => null,
-    shared: () => false,
-    log: log,
-    clock: new ManualClock(),
-  });
-  const save = () => editor.onSave({ uri: { scheme: 'file', fsPath: '/ws/a.ts' }, languageId: 'typescript' } as never);
-  const command = () =>
-    editor.onTerminalCommand({ execution: { commandLine: { value: 'echo hi' }, cwd: { scheme: 'file', fsPath: '/ws' } }, exitCode: 0 } as never);
-  return { submitted, save, command };
+  const { submitted, save, command } = editorCaptures();
+  return { submitted, save: () => save('/ws/a.ts'), command: () => command('/ws', 'echo hi') };
 }
 
 describe('workspace trust', () => {
